@@ -1,0 +1,48 @@
+# Throwaway PostgreSQL 15 for tests and the demo. Source this file, then:
+#   pg_start [DIR]   starts a server on a free loopback port; exports BROKKR_PG_PORT, BROKKR_PG_DIR
+#                    and BROKKR_TEST_DATABASE_URL (a superuser URL to database "postgres")
+#   pg_stop          stops it and removes its directory (safe to call twice, and from a trap)
+# initdb refuses to run as root, so as root the server runs as the "postgres" user.
+
+BROKKR_PGBIN=${BROKKR_PGBIN:-/usr/lib/postgresql/15/bin}
+
+_pg_as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+_pg_port_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+pg_start() {
+  local dir=${1:-}
+  if [[ -z $dir ]]; then dir=$(mktemp -d /tmp/brokkr-pg.XXXXXX); fi
+  chmod 755 "$dir"
+  if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$dir"; fi
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 20000))
+    _pg_port_free "$port" && break
+  done
+  _pg_as_owner "$BROKKR_PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
+    --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+  # fsync off: the data is thrown away; max_connections: the concurrency tests open 16+ per process.
+  _pg_as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
+  export BROKKR_PG_DIR=$dir BROKKR_PG_PORT=$port
+  export BROKKR_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+}
+
+# Stops the server without removing its data (tests of outage recovery restart it with pg_resume).
+pg_pause() {
+  [[ -n ${BROKKR_PG_DIR:-} && -d $BROKKR_PG_DIR/data ]] || return 0
+  _pg_as_owner "$BROKKR_PGBIN/pg_ctl" -D "$BROKKR_PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+pg_stop() {
+  [[ -n ${BROKKR_PG_DIR:-} && -d $BROKKR_PG_DIR ]] || return 0
+  pg_pause
+  rm -rf "$BROKKR_PG_DIR"
+  unset BROKKR_PG_DIR
+}
