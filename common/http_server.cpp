@@ -1,0 +1,214 @@
+#include "common/http_server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "common/http_connection.hpp"
+#include "common/log.hpp"
+
+namespace brokkr::http {
+
+namespace detail {
+
+std::optional<request> make_request(const bhttp::request<bhttp::string_body>& msg, const std::string& remote) {
+  request req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  const auto qpos = req.target.find('?');
+  auto path = percent_decode(std::string_view(req.target).substr(0, qpos));
+  if (!path) return std::nullopt;
+  req.path = std::move(*path);
+  if (qpos != std::string::npos) {
+    auto query = parse_query(std::string_view(req.target).substr(qpos + 1));
+    if (!query) return std::nullopt;
+    req.query = std::move(*query);
+  }
+  for (const auto& field : msg) req.headers.add(std::string(field.name_string()), std::string(field.value()));
+  req.body = msg.body();
+  req.remote_address = remote;
+  return req;
+}
+
+}  // namespace detail
+
+namespace {
+using tcp = boost::asio::ip::tcp;
+namespace ssl = boost::asio::ssl;
+}  // namespace
+
+response default_error(int status, std::string code, std::string message) {
+  nlohmann::json body = {{"error", {{"code", std::move(code)}, {"message", std::move(message)},
+                                    {"details", nlohmann::json::object()}}}};
+  return {.status = status, .content_type = "application/json", .body = body.dump()};
+}
+
+struct server::impl {
+  impl(server_config c, handler h) : cfg(std::move(c)), on_request(std::move(h)), acceptor(boost::asio::make_strand(ioc)) {
+    if (!cfg.make_error) cfg.make_error = default_error;
+    if (cfg.io_threads < 1) cfg.io_threads = 1;
+    env.cfg = &cfg;
+    env.on_request = &on_request;
+    env.stopping = &stopping;
+    env.unregister = [this](uint64_t id) {
+      std::lock_guard lock(mu);
+      conns.erase(id);
+      cv.notify_all();
+    };
+  }
+
+  expected<ok_t, std::string> setup_tls();
+  expected<uint16_t, std::string> listen();
+  void do_accept();
+  void on_accept(boost::beast::error_code ec, tcp::socket socket);
+  bool wait_until_empty(std::chrono::steady_clock::time_point deadline);
+
+  server_config cfg;
+  handler on_request;
+  std::atomic<bool> stopping{false};
+  detail::connection_env env;
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  std::unordered_map<uint64_t, std::weak_ptr<detail::connection_base>> conns;  // guarded by mu
+  uint64_t next_id = 0;                                                        // guarded by mu
+  // Declared after the registry: connections still queued in the io_context unregister on destruction.
+  boost::asio::io_context ioc;
+  std::unique_ptr<ssl::context> tls;
+  tcp::acceptor acceptor;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  std::vector<std::thread> threads;
+  uint16_t port = 0;
+  bool started = false;
+  bool stopped = false;
+};
+
+expected<ok_t, std::string> server::impl::setup_tls() {
+  if (!cfg.tls) return ok;
+  try {
+    tls = std::make_unique<ssl::context>(ssl::context::tls_server);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    const auto& t = *cfg.tls;
+    if (!t.cert_pem.empty()) tls->use_certificate_chain(boost::asio::buffer(t.cert_pem));
+    else tls->use_certificate_chain_file(t.cert_file);
+    if (!t.key_pem.empty()) tls->use_private_key(boost::asio::buffer(t.key_pem), ssl::context::pem);
+    else tls->use_private_key_file(t.key_file, ssl::context::pem);
+  } catch (const std::exception& e) {
+    return unexpected(std::string("tls: cannot load certificate or key: ") + e.what());
+  }
+  return ok;
+}
+
+expected<uint16_t, std::string> server::impl::listen() {
+  boost::beast::error_code ec;
+  tcp::resolver resolver(ioc);
+  const auto results = resolver.resolve(cfg.host, std::to_string(cfg.port), tcp::resolver::passive, ec);
+  if (ec || results.empty()) return unexpected("cannot resolve listen host '" + cfg.host + "': " + ec.message());
+  const tcp::endpoint endpoint = *results.begin();
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(boost::asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
+  if (ec) return unexpected("cannot listen on " + cfg.host + ":" + std::to_string(cfg.port) + ": " + ec.message());
+  return acceptor.local_endpoint().port();
+}
+
+void server::impl::do_accept() {
+  acceptor.async_accept(boost::asio::make_strand(ioc), [this](boost::beast::error_code ec, tcp::socket socket) {
+    on_accept(ec, std::move(socket));
+  });
+}
+
+void server::impl::on_accept(boost::beast::error_code ec, tcp::socket socket) {
+  if (stopping || !acceptor.is_open()) return;
+  if (ec) {
+    log::warn("http", "accept failed: ", ec.message());
+    return do_accept();
+  }
+  boost::beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  const auto remote_ep = socket.remote_endpoint(ignored);
+  const std::string remote = remote_ep.address().to_string() + ":" + std::to_string(remote_ep.port());
+  std::unique_lock lock(mu);
+  const uint64_t id = next_id++;
+  if (tls) {
+    auto c = std::make_shared<detail::connection<detail::tls_stream>>(id, env, remote, std::move(socket), *tls);
+    conns.emplace(id, c);
+    lock.unlock();
+    c->start();
+  } else {
+    auto c = std::make_shared<detail::connection<detail::plain_stream>>(id, env, remote, std::move(socket));
+    conns.emplace(id, c);
+    lock.unlock();
+    c->start();
+  }
+  do_accept();
+}
+
+bool server::impl::wait_until_empty(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mu);
+  return cv.wait_until(lock, deadline, [&] { return conns.empty(); });
+}
+
+server::server(server_config cfg, handler h) : impl_(std::make_unique<impl>(std::move(cfg), std::move(h))) {}
+
+server::~server() { stop(std::chrono::milliseconds(0)); }
+
+expected<uint16_t, std::string> server::start() {
+  auto& d = *impl_;
+  if (d.started) return unexpected(std::string("server already started"));
+  if (auto t = d.setup_tls(); !t) return unexpected(t.error());
+  auto port = d.listen();
+  if (!port) return port;
+  d.port = *port;
+  d.started = true;
+  d.work.emplace(d.ioc.get_executor());
+  d.do_accept();
+  for (int i = 0; i < d.cfg.io_threads; ++i) d.threads.emplace_back([&d] { d.ioc.run(); });
+  return d.port;
+}
+
+void server::stop(std::chrono::milliseconds timeout) {
+  auto& d = *impl_;
+  if (!d.started || d.stopped) return;
+  d.stopped = true;
+  d.stopping = true;
+  boost::asio::post(d.acceptor.get_executor(), [&d] {
+    boost::beast::error_code ignored;
+    d.acceptor.close(ignored);
+  });
+  auto for_each = [&d](auto fn) {
+    std::vector<std::shared_ptr<detail::connection_base>> live;
+    {
+      std::lock_guard lock(d.mu);
+      for (auto& [id, weak] : d.conns)
+        if (auto c = weak.lock()) live.push_back(std::move(c));
+    }
+    for (auto& c : live) fn(*c);
+  };
+  for_each([](detail::connection_base& c) { c.begin_shutdown(); });
+  if (!d.wait_until_empty(std::chrono::steady_clock::now() + timeout)) {
+    for_each([](detail::connection_base& c) { c.force_close(); });
+    d.wait_until_empty(std::chrono::steady_clock::now() + std::chrono::seconds(2));
+  }
+  d.work.reset();
+  d.ioc.stop();
+  for (auto& t : d.threads) t.join();
+  d.threads.clear();
+}
+
+uint16_t server::port() const { return impl_->port; }
+
+size_t server::open_connections() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->conns.size();
+}
+
+}  // namespace brokkr::http
