@@ -1,0 +1,20 @@
+#pragma once
+// YAML documents as nlohmann::json, typed by the YAML 1.2 core schema: plain scalars become null,
+// booleans, integers or floats when they look like one; quoted scalars stay strings. JSON is YAML, so
+// this reads both. yaml-cpp stays inside yaml_json.cpp.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/expected.hpp"
+
+namespace brokkr::k8s {
+
+// Every non-empty document of a "---" separated stream. The error names the line and column.
+expected<std::vector<nlohmann::json>, std::string> parse_yaml_documents(std::string_view text);
+// Exactly one document (JSON fast path first).
+expected<nlohmann::json, std::string> parse_yaml_or_json(std::string_view text);
+
+}  // namespace brokkr::k8s
