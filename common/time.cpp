@@ -84,12 +84,17 @@ std::optional<sys_time> parse_rfc3339(std::string_view s) {
   if (s[pos] == 'Z' || s[pos] == 'z') {
     ++pos;
   } else if (s[pos] == '+' || s[pos] == '-') {
-    int oh, om;
-    if (!read_int(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !read_int(s, pos + 4, 2, om))
-      return std::nullopt;
+    // "+02:00", and PostgreSQL's own "+00" / "+0530" forms.
+    int oh = 0, om = 0;
+    if (!read_int(s, pos + 1, 2, oh)) return std::nullopt;
+    size_t next = pos + 3;
+    if (next < s.size() && s[next] == ':') ++next;
+    if (next < s.size()) {
+      if (!read_int(s, next, 2, om)) return std::nullopt;
+      next += 2;
+    }
     offset_secs = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
-    pos += 6;
+    pos = next;
   } else {
     return std::nullopt;
   }

@@ -1,0 +1,61 @@
+#pragma once
+// A work item as stored (DESIGN.md section 3) and its transition history. Plain data: the
+// persistence layer fills it, the HTTP facade renders it, the CAF protocol carries it.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/work_request.hpp"
+#include "actors/work_status.hpp"
+
+namespace brokkr {
+
+using timestamp = std::chrono::system_clock::time_point;
+
+struct work_item {
+  std::string id;
+  std::string work_type;
+  std::string crd_spec;
+  work_status status = work_status::pending;
+  std::string claimed_by;  // empty: never claimed
+  std::optional<timestamp> claimed_at;
+  std::optional<timestamp> completed_at;
+  int attempt = 0;
+  int retry_count = 0;
+  int max_retries = default_max_retries;
+  int claim_timeout_seconds = default_claim_timeout_seconds;
+  int ttl_seconds = default_ttl_seconds;
+  int backoff_base_seconds = default_backoff_base_seconds;
+  int lease_seconds = default_lease_seconds;
+  int priority = 0;
+  std::optional<timestamp> next_retry_after;
+  std::optional<timestamp> lease_expires_at;
+  std::optional<timestamp> claim_deadline;
+  bool cancel_requested = false;
+  std::string idempotency_key;
+  std::string result_message;
+  std::string failure_reason;
+  std::string result_details;  // JSON object text, empty when none
+  work_targets targets;        // the selector as submitted
+  std::vector<std::string> target_agents;  // the agents it resolves to now (empty once terminal)
+  timestamp created_at{};
+  timestamp updated_at{};
+  std::optional<timestamp> deleted_at;
+};
+
+struct work_event {
+  int64_t id = 0;
+  std::string work_id;
+  timestamp at{};
+  std::string from_status;  // empty for the creation event
+  std::string to_status;
+  std::string agent_id;
+  int attempt = 0;
+  int retry_count = 0;
+  std::string reason;
+  std::string message;
+};
+
+}  // namespace brokkr

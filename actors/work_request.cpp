@@ -1,0 +1,122 @@
+#include "actors/work_request.hpp"
+
+#include <cctype>
+#include <set>
+
+#include "actors/work_types.hpp"
+
+namespace brokkr {
+namespace {
+
+validation_error err(std::string field, std::string message) {
+  return {std::move(field), std::move(message)};
+}
+
+status<validation_error> in_range(const char* field, int value, int lo, int hi) {
+  if (value < lo || value > hi)
+    return unexpected(err(field, std::string(field) + " must be between " + std::to_string(lo) +
+                                     " and " + std::to_string(hi) + ", got " +
+                                     std::to_string(value)));
+  return ok;
+}
+
+bool label_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+         c == '/' || c == '=' || c == ':';
+}
+
+status<validation_error> validate_targets(const work_targets& t) {
+  if (t.agent_ids.empty() && t.labels.empty() && t.annotations.empty())
+    return unexpected(err("targets", "targets must name at least one agent id, label or annotation"));
+  if (t.agent_ids.size() > max_targets_entries || t.labels.size() > max_targets_entries ||
+      t.annotations.size() > max_targets_entries)
+    return unexpected(err("targets", "targets may hold at most " +
+                                         std::to_string(max_targets_entries) + " entries of each kind"));
+  for (size_t i = 0; i < t.agent_ids.size(); ++i)
+    if (!is_uuid(t.agent_ids[i]))
+      return unexpected(err("targets.agent_ids[" + std::to_string(i) + "]",
+                            "targets.agent_ids[" + std::to_string(i) + "] is not a UUID"));
+  for (size_t i = 0; i < t.labels.size(); ++i)
+    if (auto s = validate_label("targets.labels[" + std::to_string(i) + "]", t.labels[i]); !s)
+      return s;
+  for (const auto& [k, v] : t.annotations)
+    if (auto s = validate_annotation("targets.annotations." + k, k, v); !s) return s;
+  return ok;
+}
+
+}  // namespace
+
+bool is_uuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+status<validation_error> validate_label(const std::string& field, const std::string& label) {
+  if (label.empty() || label.size() > max_label_bytes)
+    return unexpected(err(field, field + " must be 1 to " + std::to_string(max_label_bytes) +
+                                     " characters"));
+  if (!std::isalnum(static_cast<unsigned char>(label.front())))
+    return unexpected(err(field, field + " must start with a letter or digit"));
+  for (char c : label)
+    if (!label_char(c))
+      return unexpected(err(field, field + " may only contain letters, digits and - _ . / = :"));
+  return ok;
+}
+
+status<validation_error> validate_annotation(const std::string& field, const std::string& key,
+                                             const std::string& value) {
+  if (key.empty() || key.size() > max_annotation_key_bytes)
+    return unexpected(err(field, "annotation keys must be 1 to " +
+                                     std::to_string(max_annotation_key_bytes) + " characters"));
+  for (char c : key)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/'))
+      return unexpected(err(field, "annotation key '" + key +
+                                       "' may only contain letters, digits and - _ . /"));
+  if (value.size() > max_annotation_value_bytes)
+    return unexpected(err(field, "annotation values may be at most " +
+                                     std::to_string(max_annotation_value_bytes) + " bytes"));
+  for (char c : value)
+    if (static_cast<unsigned char>(c) < 0x20)
+      return unexpected(err(field, "annotation values may not contain control characters"));
+  return ok;
+}
+
+status<validation_error> validate(const work_request& req) {
+  if (req.work_type.empty()) return unexpected(err("work_type", "work_type is required"));
+  if (!is_known_work_type(req.work_type)) {
+    std::string known;
+    for (auto t : known_work_types()) known += (known.empty() ? "" : ", ") + std::string(t);
+    return unexpected(err("work_type", "unknown work_type '" + req.work_type.substr(0, 60) +
+                                           "' (known: " + known + ")"));
+  }
+  if (req.crd_spec.empty()) return unexpected(err("crd_spec", "crd_spec is required"));
+  if (req.crd_spec.size() > max_crd_spec_bytes)
+    return unexpected(err("crd_spec", "crd_spec is " + std::to_string(req.crd_spec.size()) +
+                                          " bytes; the limit is " + std::to_string(max_crd_spec_bytes)));
+  if (auto s = validate_targets(req.targets); !s) return s;
+  if (auto s = in_range("max_retries", req.max_retries, 0, max_max_retries); !s) return s;
+  if (auto s = in_range("claim_timeout_seconds", req.claim_timeout_seconds,
+                        min_claim_timeout_seconds, max_claim_timeout_seconds); !s)
+    return s;
+  if (auto s = in_range("ttl_seconds", req.ttl_seconds, 0, max_ttl_seconds); !s) return s;
+  if (auto s = in_range("backoff_base_seconds", req.backoff_base_seconds, 1, max_backoff_base_seconds); !s)
+    return s;
+  if (auto s = in_range("lease_seconds", req.lease_seconds, min_lease_seconds, max_lease_seconds); !s)
+    return s;
+  if (req.lease_seconds > req.claim_timeout_seconds)
+    return unexpected(err("lease_seconds", "lease_seconds may not exceed claim_timeout_seconds"));
+  if (auto s = in_range("priority", req.priority, -max_abs_priority, max_abs_priority); !s) return s;
+  if (req.idempotency_key.size() > max_idempotency_key_bytes)
+    return unexpected(err("idempotency_key", "idempotency_key may be at most " +
+                                                 std::to_string(max_idempotency_key_bytes) + " bytes"));
+  return validate_crd_spec(req.work_type, req.crd_spec);
+}
+
+}  // namespace brokkr

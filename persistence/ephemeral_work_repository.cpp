@@ -1,0 +1,393 @@
+#include "persistence/ephemeral_work_repository.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "common/time.hpp"
+#include <pqxx/pqxx>
+
+#include "persistence/connection.hpp"
+#include "persistence/pg_types.hpp"
+#include "persistence/rows.hpp"
+
+namespace brokkr::persistence {
+namespace {
+
+using opt_text = std::optional<std::string>;
+
+opt_text null_if_empty(const std::string& s) { return s.empty() ? opt_text{} : opt_text{s}; }
+
+std::vector<work_item> read_items(const pqxx::result& r) {
+  std::vector<work_item> out;
+  out.reserve(r.size());
+  for (const auto& row : r) out.push_back(read_work_item(row));
+  return out;
+}
+
+std::vector<std::string> read_ids(const pqxx::result& r) {
+  std::vector<std::string> out;
+  out.reserve(r.size());
+  for (const auto& row : r) out.push_back(row[0].as<std::string>());
+  return out;
+}
+
+claim_snapshot read_snapshot(const pqxx::row& r) {
+  claim_snapshot s;
+  s.status = parse_work_status(r["status"].as<std::string>()).value_or(work_status::pending);
+  s.claimed_by = text_or_empty(r["claimed_by"]);
+  s.attempt = r["attempt"].as<int>();
+  s.retry_count = r["retry_count"].as<int>();
+  s.max_retries = r["max_retries"].as<int>();
+  s.backoff_base = seconds(r["backoff_base_seconds"].as<int>());
+  s.cancel_requested = r["cancel_requested"].as<bool>();
+  return s;
+}
+
+// Column arrays for ephemeral_work_apply_transitions.
+struct transition_batch {
+  std::vector<std::string> ids;
+  std::vector<int> attempts;
+  std::vector<std::string> statuses;
+  std::vector<int> retry_counts;
+  std::vector<opt_text> retry_after;
+  std::vector<bool> ends;
+  std::vector<opt_text> reasons;
+  std::vector<opt_text> messages;
+  std::vector<opt_text> details;
+
+  void add(const std::string& id, int attempt, const transition& t, const std::string& result_details) {
+    ids.push_back(id);
+    attempts.push_back(attempt);
+    statuses.emplace_back(to_string(t.to));
+    retry_counts.push_back(t.retry_count);
+    retry_after.push_back(t.retry_after ? opt_text{std::to_string(t.retry_after->count())} : opt_text{});
+    ends.push_back(t.ends_item);
+    reasons.push_back(null_if_empty(t.failure_reason));
+    messages.push_back(null_if_empty(t.result_message));
+    details.push_back(null_if_empty(result_details));
+  }
+
+  std::vector<work_item> apply(pqxx::transaction_base& tx) const {
+    if (ids.empty()) return {};
+    return read_items(tx.exec_prepared("ephemeral_work_apply_transitions", pg_array(ids),
+                                       pg_array(attempts), pg_array(statuses), pg_array(retry_counts),
+                                       pg_array(retry_after), pg_array(ends), pg_array(reasons),
+                                       pg_array(messages), pg_array(details)));
+  }
+};
+
+// Locks stale claims (skipping rows another broker holds), decides each with the database's
+// clock, and writes the decisions; the caller commits.
+std::vector<work_item> expire_locked(pqxx::transaction_base& tx, const std::vector<std::string>& only,
+                                     int limit, seconds backoff_cap) {
+  const opt_text filter = only.empty() ? opt_text{} : opt_text{pg_array(only)};
+  const auto rows = tx.exec_prepared("ephemeral_work_lock_stale_claims", filter, limit);
+  transition_batch batch;
+  for (const auto& r : rows) {
+    const auto now = parse_pg_timestamp(r["db_now"].as<std::string>());
+    const auto cause = stale_claim_cause(optional_time(r["lease_expires_at"]),
+                                         optional_time(r["claim_deadline"]), now);
+    const auto message = stale_claim_message(cause, r["lease_seconds"].as<int>(),
+                                              r["claim_timeout_seconds"].as<int>());
+    const auto t = decide_failure(read_snapshot(r), reason_claim_expired, message, backoff_cap);
+    batch.add(r["id"].as<std::string>(), r["attempt"].as<int>(), t, {});
+  }
+  return batch.apply(tx);
+}
+
+db_result<ok_t> validate_completion(const completion_params& p) {
+  if (p.failure_reason.size() > max_failure_reason_bytes)
+    return fail(db_errc::invalid_argument, "failure_reason may be at most " +
+                                               std::to_string(max_failure_reason_bytes) + " bytes",
+                "failure_reason");
+  if (p.result_message.size() > max_result_message_bytes)
+    return fail(db_errc::invalid_argument, "result_message may be at most " +
+                                               std::to_string(max_result_message_bytes) + " bytes",
+                "result_message");
+  if (p.result_details.size() > max_result_details_bytes)
+    return fail(db_errc::invalid_argument, "result_details may be at most " +
+                                               std::to_string(max_result_details_bytes) + " bytes",
+                "result_details");
+  if (!p.result_details.empty()) {
+    const auto j = nlohmann::json::parse(p.result_details, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      return fail(db_errc::invalid_argument, "result_details must be a JSON object", "result_details");
+  }
+  return ok;
+}
+
+}  // namespace
+
+ephemeral_work_repository::ephemeral_work_repository(db_connection& conn, work_queue_config cfg)
+    : conn_(conn), cfg_(cfg) {}
+
+db_result<create_result> ephemeral_work_repository::create(const work_request& req) {
+  if (auto v = validate(req); !v) return fail(db_errc::invalid_argument, v.error().message, v.error().field);
+  std::vector<std::string> labels = req.targets.labels;
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  std::vector<std::string> ids = req.targets.agent_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::string> ann_keys, ann_values;
+  for (const auto& [k, v] : req.targets.annotations) {
+    ann_keys.push_back(k);
+    ann_values.push_back(v);
+  }
+  return guarded([&]() -> db_result<create_result> {
+    pqxx::work tx{conn_.raw()};
+    if (!ids.empty()) {
+      const auto unknown = tx.exec_prepared("ephemeral_work_unknown_agents", pg_array(ids));
+      if (!unknown.empty()) {
+        const auto bad = unknown[0][0].as<std::string>();
+        const auto pos = std::find(req.targets.agent_ids.begin(), req.targets.agent_ids.end(), bad) -
+                         req.targets.agent_ids.begin();
+        const auto field = "targets.agent_ids[" + std::to_string(pos) + "]";
+        return fail(db_errc::invalid_argument, field + ": no agent with id " + bad, field);
+      }
+    }
+    const auto inserted = tx.exec_prepared(
+        "ephemeral_work_insert", req.work_type, req.crd_spec, req.max_retries,
+        req.claim_timeout_seconds, req.ttl_seconds, req.backoff_base_seconds, req.lease_seconds,
+        req.priority, null_if_empty(req.idempotency_key), std::string(to_string(req.targets.match)));
+    if (inserted.empty()) {
+      const auto existing = tx.exec_prepared("ephemeral_work_get_by_idempotency_key", req.idempotency_key);
+      if (existing.empty())  // the holder was deleted between the two statements
+        return fail(db_errc::conflict, "idempotency_key is in use; retry", "idempotency_key");
+      return create_result{read_work_item(existing[0]), false};
+    }
+    const auto id = inserted[0][0].as<std::string>();
+    tx.exec_prepared("ephemeral_work_insert_selector", id, pg_array(ids), pg_array(labels),
+                     pg_array(ann_keys), pg_array(ann_values));
+    tx.exec_prepared("ephemeral_work_resolve_targets", id);
+    auto item = read_work_item(tx.exec_prepared1("ephemeral_work_get", id));
+    tx.commit();
+    return create_result{std::move(item), true};
+  });
+}
+
+db_result<work_item> ephemeral_work_repository::get(const std::string& id) {
+  if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
+  return guarded([&]() -> db_result<work_item> {
+    pqxx::nontransaction n{conn_.raw()};
+    const auto r = n.exec_prepared("ephemeral_work_get", id);
+    if (r.empty()) return fail(db_errc::not_found, "no work item " + id);
+    return read_work_item(r[0]);
+  });
+}
+
+db_result<work_page> ephemeral_work_repository::list(const work_list_params& p) {
+  if (!p.agent_id.empty() && !is_uuid(p.agent_id))
+    return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
+  if (!p.after.empty() && !is_uuid(p.after))
+    return fail(db_errc::invalid_argument, "cursor is not valid", "cursor");
+  const int limit = std::clamp(p.limit, 1, 500);
+  std::vector<std::string> statuses;
+  for (auto s : p.statuses) statuses.emplace_back(to_string(s));
+  return guarded([&]() -> db_result<work_page> {
+    pqxx::nontransaction n{conn_.raw()};
+    const auto r = n.exec_prepared("ephemeral_work_list", pg_array(statuses), null_if_empty(p.work_type),
+                                   null_if_empty(p.agent_id), null_if_empty(p.after), limit + 1);
+    work_page page;
+    page.items = read_items(r);
+    if (static_cast<int>(page.items.size()) > limit) {
+      page.items.pop_back();
+      page.next = page.items.back().id;
+    }
+    return page;
+  });
+}
+
+db_result<std::vector<work_item>> ephemeral_work_repository::pending_for_agent(const std::string& agent_id,
+                                                                              int limit) {
+  if (!is_uuid(agent_id)) return fail(db_errc::not_found, "no agent " + agent_id);
+  return guarded([&]() -> db_result<std::vector<work_item>> {
+    pqxx::nontransaction n{conn_.raw()};
+    return read_items(n.exec_prepared("ephemeral_work_pending_for_agent", agent_id, std::clamp(limit, 1, 500)));
+  });
+}
+
+db_result<std::vector<work_item>> ephemeral_work_repository::claimed_by_agent(const std::string& agent_id) {
+  if (!is_uuid(agent_id)) return fail(db_errc::not_found, "no agent " + agent_id);
+  return guarded([&]() -> db_result<std::vector<work_item>> {
+    pqxx::nontransaction n{conn_.raw()};
+    return read_items(n.exec_prepared("ephemeral_work_claimed_by_agent", agent_id));
+  });
+}
+
+db_result<work_item> ephemeral_work_repository::claim(const std::string& id, const std::string& agent_id) {
+  if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
+  if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
+  return guarded([&]() -> db_result<work_item> {
+    pqxx::nontransaction n{conn_.raw()};
+    const auto r = n.exec_prepared("ephemeral_work_claim_by_id", id, agent_id);
+    if (!r.empty()) return read_work_item(r[0]);
+    return explain_claim_refusal(n, id, agent_id);
+  });
+}
+
+// The claim changed nothing; read the row to say why (a read after the write, never before it).
+db_result<work_item> ephemeral_work_repository::explain_claim_refusal(pqxx::transaction_base& n,
+                                                                     const std::string& id,
+                                                                     const std::string& agent_id) {
+  const auto r = n.exec_prepared("ephemeral_work_status_of", id, agent_id);
+  if (r.empty() || r[0]["deleted"].as<bool>()) return fail(db_errc::not_found, "no work item " + id);
+  const auto status = r[0]["status"].as<std::string>();
+  if (status == "COMPLETED" || status == "FAILED_PERMANENT" || status == "CANCELED")
+    return fail(db_errc::conflict, "work item " + id + " is " + status + " and can no longer be claimed");
+  if (!r[0]["targeted"].as<bool>())
+    return fail(db_errc::forbidden, "agent " + agent_id + " is not a target of work item " + id);
+  if (!r[0]["agent_active"].as<bool>())
+    return fail(db_errc::conflict, "agent " + agent_id + " is INACTIVE and may not claim work");
+  if (status == "CLAIMED")
+    return fail(db_errc::conflict, "work item " + id + " is already claimed (attempt " +
+                                       r[0]["attempt"].as<std::string>() + ")");
+  if (status == "FAILED_RETRYABLE" && !r[0]["next_retry_after"].is_null())
+    return fail(db_errc::conflict, "work item " + id + " waits for its retry backoff until " +
+                                       format_rfc3339(parse_pg_timestamp(r[0]["next_retry_after"].as<std::string>())));
+  return fail(db_errc::conflict, "work item " + id + " is not claimable (" + status + ")");
+}
+
+db_result<std::optional<work_item>> ephemeral_work_repository::claim_next(
+    const std::string& agent_id, const std::vector<std::string>& work_types) {
+  if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
+  return guarded([&]() -> db_result<std::optional<work_item>> {
+    pqxx::nontransaction n{conn_.raw()};
+    const auto r = n.exec_prepared("ephemeral_work_claim_next", agent_id, pg_array(work_types));
+    if (r.empty()) return std::optional<work_item>{};
+    return std::optional<work_item>{read_work_item(r[0])};
+  });
+}
+
+db_result<heartbeat_result> ephemeral_work_repository::heartbeat(const std::string& id,
+                                                                 const std::string& agent_id, int attempt) {
+  if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
+  if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
+  return guarded([&]() -> db_result<heartbeat_result> {
+    pqxx::nontransaction n{conn_.raw()};
+    const auto r = n.exec_prepared("ephemeral_work_heartbeat", id, agent_id, attempt);
+    if (!r.empty())
+      return heartbeat_result{r[0]["cancel_requested"].as<bool>(),
+                              parse_pg_timestamp(r[0]["lease_expires_at"].as<std::string>())};
+    const auto s = n.exec_prepared("ephemeral_work_status_of", id, agent_id);
+    if (s.empty() || s[0]["deleted"].as<bool>()) return fail(db_errc::not_found, "no work item " + id);
+    return fail(db_errc::conflict, "no current claim of work item " + id + " by agent " + agent_id +
+                                       " with attempt " + std::to_string(attempt) + " (item is " +
+                                       s[0]["status"].as<std::string>() + ", attempt " +
+                                       s[0]["attempt"].as<std::string>() + ")");
+  });
+}
+
+db_result<work_item> ephemeral_work_repository::complete(const std::string& id, const completion_params& p) {
+  if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
+  if (!is_uuid(p.agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
+  if (auto v = validate_completion(p); !v) return unexpected(v.error());
+  return guarded([&]() -> db_result<work_item> {
+    pqxx::work tx{conn_.raw()};
+    const auto r = tx.exec_prepared("ephemeral_work_lock_for_completion", id);
+    if (r.empty()) return fail(db_errc::not_found, "no work item " + id);
+    const auto snapshot = read_snapshot(r[0]);
+    const completion_report report{p.agent_id, p.attempt, p.outcome, p.failure_reason, p.result_message};
+    const auto decision = decide_completion(snapshot, report, cfg_.backoff_cap);
+    if (!decision)
+      return fail(db_errc::conflict, std::string("completion refused: ") + to_string(decision.error()) +
+                                         " (item is " + std::string(to_string(snapshot.status)) +
+                                         ", attempt " + std::to_string(snapshot.attempt) + ")");
+    transition_batch batch;
+    batch.add(id, p.attempt, *decision, p.result_details);
+    auto items = batch.apply(tx);
+    tx.commit();
+    if (items.empty()) return fail(db_errc::internal, "completion of a locked item changed nothing");
+    return std::move(items.front());
+  });
+}
+
+db_result<cancel_result> ephemeral_work_repository::cancel(const std::string& id) {
+  if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
+  return guarded([&]() -> db_result<cancel_result> {
+    pqxx::nontransaction n{conn_.raw()};
+    auto r = n.exec_prepared("ephemeral_work_cancel", id);
+    if (!r.empty()) {
+      auto item = read_work_item(r[0]);
+      const auto action = item.status == work_status::claimed ? cancel_action::cancel_requested
+                                                              : cancel_action::canceled;
+      return cancel_result{std::move(item), action};
+    }
+    r = n.exec_prepared("ephemeral_work_soft_delete_finished", id);
+    if (!r.empty()) return cancel_result{read_work_item(r[0]), cancel_action::deleted};
+    return fail(db_errc::not_found, "no work item " + id);
+  });
+}
+
+db_result<expire_result> ephemeral_work_repository::expire_stale_claims(int limit,
+                                                                       const std::vector<std::string>& only) {
+  for (const auto& id : only)
+    if (!is_uuid(id)) return fail(db_errc::invalid_argument, "not a UUID: " + id, "id");
+  return guarded([&]() -> db_result<expire_result> {
+    pqxx::work tx{conn_.raw()};
+    auto expired = expire_locked(tx, only, std::max(limit, 1), cfg_.backoff_cap);
+    tx.commit();
+    return expire_result{std::move(expired)};
+  });
+}
+
+db_result<expire_result> ephemeral_work_repository::expire_agent_claims(const std::string& agent_id) {
+  if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
+  return guarded([&]() -> db_result<expire_result> {
+    pqxx::work tx{conn_.raw()};
+    const auto ids = read_ids(tx.exec_prepared("ephemeral_work_expire_agent_leases", agent_id));
+    std::vector<work_item> expired;
+    if (!ids.empty()) expired = expire_locked(tx, ids, static_cast<int>(ids.size()), cfg_.backoff_cap);
+    tx.commit();
+    return expire_result{std::move(expired)};
+  });
+}
+
+db_result<std::vector<std::string>> ephemeral_work_repository::soft_delete_expired(int limit) {
+  return guarded([&]() -> db_result<std::vector<std::string>> {
+    pqxx::nontransaction n{conn_.raw()};
+    return read_ids(n.exec_prepared("ephemeral_work_soft_delete_expired", std::max(limit, 1)));
+  });
+}
+
+db_result<std::vector<std::string>> ephemeral_work_repository::purge_deleted(std::chrono::seconds older_than,
+                                                                            int limit) {
+  return guarded([&]() -> db_result<std::vector<std::string>> {
+    pqxx::nontransaction n{conn_.raw()};
+    return read_ids(n.exec_prepared("ephemeral_work_purge_deleted", static_cast<long long>(older_than.count()),
+                                    std::max(limit, 1)));
+  });
+}
+
+db_result<std::vector<work_event>> ephemeral_work_repository::events(const std::string& id,
+                                                                    int64_t after_event_id, int limit) {
+  if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
+  return guarded([&]() -> db_result<std::vector<work_event>> {
+    pqxx::nontransaction n{conn_.raw()};
+    std::vector<work_event> out;
+    for (const auto& row : n.exec_prepared("ephemeral_work_events_list", id, after_event_id,
+                                           std::clamp(limit, 1, 1000)))
+      out.push_back(read_work_event(row));
+    return out;
+  });
+}
+
+db_result<std::vector<std::string>> ephemeral_work_repository::live_ids(const std::string& after_id, int limit) {
+  return guarded([&]() -> db_result<std::vector<std::string>> {
+    pqxx::nontransaction n{conn_.raw()};
+    const std::string after = after_id.empty() ? "00000000-0000-0000-0000-000000000000" : after_id;
+    return read_ids(n.exec_prepared("ephemeral_work_live_ids", after, std::max(limit, 1)));
+  });
+}
+
+db_result<std::map<work_status, int64_t>> ephemeral_work_repository::count_by_status() {
+  return guarded([&]() -> db_result<std::map<work_status, int64_t>> {
+    pqxx::nontransaction n{conn_.raw()};
+    std::map<work_status, int64_t> out;
+    for (const auto& row : n.exec_prepared("ephemeral_work_count_by_status"))
+      if (auto s = parse_work_status(row["status"].as<std::string>())) out[*s] = row["n"].as<int64_t>();
+    return out;
+  });
+}
+
+}  // namespace brokkr::persistence

@@ -1,0 +1,111 @@
+#pragma once
+// Every lifecycle operation of DESIGN.md section 4 on ephemeral_work, as one guarded statement or
+// one transaction each (SQL in persistence/queries/ephemeral_work.sql). Decisions come from
+// actors/lifecycle; this class only reads, locks, asks and writes.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/lifecycle.hpp"
+#include "actors/work_item.hpp"
+#include "actors/work_request.hpp"
+#include "persistence/db_error.hpp"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace brokkr::persistence {
+
+class db_connection;
+
+struct work_queue_config {
+  // Cap of the retry backoff (actors/lifecycle.hpp).
+  std::chrono::seconds backoff_cap = default_backoff_cap;
+};
+
+struct create_result {
+  work_item item;
+  bool created = true;  // false: a live item already held the idempotency key
+};
+
+struct work_list_params {
+  std::vector<work_status> statuses;  // empty: all
+  std::string work_type;              // empty: all
+  std::string agent_id;               // empty: all; else claimed by or targeted at this agent
+  std::string after;                  // cursor: id of the last item of the previous page
+  int limit = 50;
+};
+
+struct work_page {
+  std::vector<work_item> items;
+  std::string next;  // cursor for the next page; empty at the end
+};
+
+struct heartbeat_result {
+  bool cancel_requested = false;
+  timestamp lease_expires_at{};
+};
+
+struct completion_params {
+  std::string agent_id;
+  int attempt = 0;
+  work_outcome outcome = work_outcome::completed;
+  std::string failure_reason;
+  std::string result_message;
+  std::string result_details;  // JSON object text; empty: none
+};
+
+enum class cancel_action : uint8_t { canceled, cancel_requested, deleted };
+struct cancel_result {
+  work_item item;
+  cancel_action action = cancel_action::canceled;
+};
+
+struct expire_result {
+  std::vector<work_item> expired;  // their new state: FAILED_RETRYABLE, FAILED_PERMANENT or CANCELED
+};
+
+class ephemeral_work_repository {
+ public:
+  explicit ephemeral_work_repository(db_connection& conn, work_queue_config cfg = {});
+
+  // Validates, stores, records the selector and resolves targets, in one transaction.
+  db_result<create_result> create(const work_request& req);
+  db_result<work_item> get(const std::string& id);
+  db_result<work_page> list(const work_list_params& p);
+  db_result<std::vector<work_item>> pending_for_agent(const std::string& agent_id, int limit);
+  db_result<std::vector<work_item>> claimed_by_agent(const std::string& agent_id);
+
+  // not_found, forbidden (agent not an active target), conflict (not claimable now).
+  db_result<work_item> claim(const std::string& id, const std::string& agent_id);
+  // nullopt when nothing is claimable for the agent.
+  db_result<std::optional<work_item>> claim_next(const std::string& agent_id,
+                                                 const std::vector<std::string>& work_types = {});
+  // conflict when the caller is not the current claimer with the current attempt.
+  db_result<heartbeat_result> heartbeat(const std::string& id, const std::string& agent_id,
+                                        int attempt);
+  db_result<work_item> complete(const std::string& id, const completion_params& p);
+  db_result<cancel_result> cancel(const std::string& id);
+
+  // Maintenance. `only` restricts expiry to these ids (a work-item actor's own timer).
+  db_result<expire_result> expire_stale_claims(int limit, const std::vector<std::string>& only = {});
+  // Ends an agent's leases now (its session is gone for good), then expires its claims.
+  db_result<expire_result> expire_agent_claims(const std::string& agent_id);
+  db_result<std::vector<std::string>> soft_delete_expired(int limit);
+  db_result<std::vector<std::string>> purge_deleted(std::chrono::seconds older_than, int limit);
+
+  db_result<std::vector<work_event>> events(const std::string& id, int64_t after_event_id, int limit);
+  db_result<std::vector<std::string>> live_ids(const std::string& after_id, int limit);
+  db_result<std::map<work_status, int64_t>> count_by_status();
+
+ private:
+  db_result<work_item> explain_claim_refusal(pqxx::transaction_base& tx, const std::string& id,
+                                             const std::string& agent_id);
+  db_connection& conn_;
+  work_queue_config cfg_;
+};
+
+}  // namespace brokkr::persistence

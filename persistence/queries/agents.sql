@@ -1,0 +1,73 @@
+-- Statements on agents, agent_labels and agent_annotations (migration 0002).
+-- Soft-deleted agents are invisible to every statement here.
+
+-- name: agent_annotations_delete
+DELETE FROM agent_annotations WHERE agent_id = $1 AND key = ANY ($2::text[]);
+
+-- name: agent_annotations_replace
+-- $2 keys, $3 values: the agent's whole annotation set.
+WITH cleared AS (DELETE FROM agent_annotations WHERE agent_id = $1)
+INSERT INTO agent_annotations (agent_id, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS u(k, v);
+
+-- name: agent_annotations_upsert
+INSERT INTO agent_annotations (agent_id, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS u(k, v)
+ON CONFLICT (agent_id, key) DO UPDATE SET value = EXCLUDED.value;
+
+-- name: agent_labels_add
+INSERT INTO agent_labels (agent_id, label) SELECT $1, x FROM unnest($2::text[]) x ON CONFLICT DO NOTHING;
+
+-- name: agent_labels_delete
+DELETE FROM agent_labels WHERE agent_id = $1 AND label = ANY ($2::text[]);
+
+-- name: agent_labels_replace
+WITH cleared AS (DELETE FROM agent_labels WHERE agent_id = $1)
+INSERT INTO agent_labels (agent_id, label) SELECT $1, x FROM unnest($2::text[]) x;
+
+-- name: agents_find_by_key
+-- $1 the key's short id. The caller compares pak_hash in constant time.
+SELECT id, status, pak_hash FROM agents WHERE pak_short = $1 AND deleted_at IS NULL;
+
+-- name: agents_get
+SELECT a.*, agent_labels_json(a.id) AS labels, agent_annotations_json(a.id) AS annotations
+FROM agents a WHERE a.id = $1 AND a.deleted_at IS NULL;
+
+-- name: agents_heartbeat
+UPDATE agents SET last_heartbeat_at = now() WHERE id = $1 AND deleted_at IS NULL
+RETURNING last_heartbeat_at;
+
+-- name: agents_insert
+INSERT INTO agents (name, cluster_name, status, pak_short, pak_hash) VALUES ($1, $2, $3, $4, $5)
+RETURNING id;
+
+-- name: agents_list
+-- $1 status (NULL: any), $2 label (NULL: any), $3 cursor id, $4 limit. Ordered by name, cluster, id.
+SELECT a.*, agent_labels_json(a.id) AS labels, agent_annotations_json(a.id) AS annotations
+FROM agents a
+WHERE a.deleted_at IS NULL
+  AND ($1::text IS NULL OR a.status = $1)
+  AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM agent_labels l WHERE l.agent_id = a.id AND l.label = $2))
+  AND ($3::uuid IS NULL OR (a.name, a.cluster_name, a.id) >
+       (SELECT c.name, c.cluster_name, c.id FROM agents c WHERE c.id = $3))
+ORDER BY a.name, a.cluster_name, a.id
+LIMIT $4;
+
+-- name: agents_lock
+-- Serialises changes to one agent's labels and annotations with its re-targeting.
+SELECT id FROM agents WHERE id = $1 AND deleted_at IS NULL FOR UPDATE;
+
+-- name: agents_rotate_key
+UPDATE agents SET pak_short = $2, pak_hash = $3 WHERE id = $1 AND deleted_at IS NULL RETURNING id;
+
+-- name: agents_soft_delete
+-- The key stops working at once; the agent stops being a target of live work (its current claims
+-- run out through their leases).
+WITH gone AS (
+    UPDATE agents SET deleted_at = now(), pak_short = NULL, pak_hash = NULL, status = 'INACTIVE'
+    WHERE id = $1 AND deleted_at IS NULL RETURNING id
+), untargeted AS (
+    DELETE FROM ephemeral_work_targets t WHERE t.agent_id IN (SELECT id FROM gone)
+)
+SELECT id FROM gone;
+
+-- name: agents_update_status
+UPDATE agents SET status = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id;

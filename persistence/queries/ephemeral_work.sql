@@ -1,0 +1,236 @@
+-- Statements on ephemeral_work and its side tables (migrations 0004-0006), one per lifecycle
+-- operation, named <table>_<verb>, in alphabetical order. Every transition is guarded in its WHERE
+-- clause and returns what it changed; zero rows means the guard failed and nothing was written.
+-- Events, NOTIFY and the removal of a finished item's targets come from the trigger in 0005.
+
+-- name: ephemeral_work_apply_transitions
+-- Writes decisions of actors/lifecycle (complete, expire) for many items at once, each fenced by
+-- the attempt it was decided for. $9: result_details per item, NULL keeps the column.
+UPDATE ephemeral_work w SET
+    status           = u.status,
+    retry_count      = u.retry_count,
+    next_retry_after = CASE WHEN u.retry_after IS NULL THEN NULL
+                            ELSE now() + make_interval(secs => u.retry_after) END,
+    completed_at     = CASE WHEN u.ends THEN now() ELSE w.completed_at END,
+    failure_reason   = u.failure_reason,
+    result_message   = u.result_message,
+    result_details   = COALESCE(u.result_details, w.result_details),
+    lease_expires_at = NULL,
+    claim_deadline   = NULL
+FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::int[], $6::bool[], $7::text[], $8::text[], $9::text[])
+     AS u(id, attempt, status, retry_count, retry_after, ends, failure_reason, result_message, result_details)
+WHERE w.id = u.id AND w.status = 'CLAIMED' AND w.attempt = u.attempt
+RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
+
+-- name: ephemeral_work_cancel
+-- Unclaimed work ends CANCELED at once; claimed work gets cancel_requested and ends when its
+-- claimer reports (or its claim expires).
+UPDATE ephemeral_work SET
+    status           = CASE WHEN status = 'CLAIMED' THEN status ELSE 'CANCELED' END,
+    completed_at     = CASE WHEN status = 'CLAIMED' THEN completed_at ELSE now() END,
+    failure_reason   = CASE WHEN status = 'CLAIMED' THEN failure_reason ELSE 'Canceled' END,
+    result_message   = CASE WHEN status = 'CLAIMED' THEN result_message ELSE 'canceled before it was claimed' END,
+    next_retry_after = CASE WHEN status = 'CLAIMED' THEN next_retry_after ELSE NULL END,
+    cancel_requested = (status = 'CLAIMED')
+WHERE id = $1 AND deleted_at IS NULL AND status IN ('PENDING', 'FAILED_RETRYABLE', 'CLAIMED')
+RETURNING *, ephemeral_work_targets_json(id) AS targets;
+
+-- name: ephemeral_work_claim_by_id
+-- $1 work id, $2 agent id. Claimable = PENDING, or FAILED_RETRYABLE whose backoff has passed;
+-- the agent must be an ACTIVE target.
+UPDATE ephemeral_work w SET
+    status = 'CLAIMED', claimed_by = $2, claimed_at = now(), attempt = w.attempt + 1,
+    lease_expires_at = now() + make_interval(secs => w.lease_seconds),
+    claim_deadline   = now() + make_interval(secs => w.claim_timeout_seconds),
+    next_retry_after = NULL, failure_reason = NULL, result_message = NULL, result_details = NULL
+WHERE w.id = $1 AND w.deleted_at IS NULL
+  AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))
+  AND EXISTS (SELECT 1 FROM ephemeral_work_targets t WHERE t.work_id = w.id AND t.agent_id = $2)
+  AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $2 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
+
+-- name: ephemeral_work_claim_next
+-- $1 agent id, $2 work types the agent runs (empty: any). Highest priority first, then oldest.
+WITH candidate AS (
+    SELECT w.id FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id
+    WHERE t.agent_id = $1 AND w.deleted_at IS NULL
+      AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))
+      AND (cardinality($2::text[]) = 0 OR w.work_type = ANY ($2::text[]))
+      AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+    ORDER BY w.priority DESC, w.created_at, w.id
+    LIMIT 1
+    FOR UPDATE OF w SKIP LOCKED
+)
+UPDATE ephemeral_work w SET
+    status = 'CLAIMED', claimed_by = $1, claimed_at = now(), attempt = w.attempt + 1,
+    lease_expires_at = now() + make_interval(secs => w.lease_seconds),
+    claim_deadline   = now() + make_interval(secs => w.claim_timeout_seconds),
+    next_retry_after = NULL, failure_reason = NULL, result_message = NULL, result_details = NULL
+FROM candidate WHERE w.id = candidate.id
+RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
+
+-- name: ephemeral_work_claimed_by_agent
+-- What an agent still holds (its restart recovery asks for this).
+SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
+WHERE w.claimed_by = $1 AND w.status = 'CLAIMED' AND w.deleted_at IS NULL
+ORDER BY w.claimed_at;
+
+-- name: ephemeral_work_count_by_status
+SELECT status, count(*) AS n FROM ephemeral_work WHERE deleted_at IS NULL GROUP BY status;
+
+-- name: ephemeral_work_events_list
+-- $1 work id, $2 after event id, $3 limit.
+SELECT * FROM ephemeral_work_events WHERE work_id = $1 AND id > $2 ORDER BY id LIMIT $3;
+
+-- name: ephemeral_work_expire_agent_leases
+-- Ends the leases of an agent whose session is gone for good; the expirer then takes the claims back.
+UPDATE ephemeral_work SET lease_expires_at = now()
+WHERE claimed_by = $1 AND status = 'CLAIMED' AND lease_expires_at > now()
+RETURNING id;
+
+-- name: ephemeral_work_get
+SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
+WHERE w.id = $1 AND w.deleted_at IS NULL;
+
+-- name: ephemeral_work_get_by_idempotency_key
+SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
+WHERE w.idempotency_key = $1 AND w.deleted_at IS NULL;
+
+-- name: ephemeral_work_heartbeat
+-- Renews the lease of the current claim (fenced by claimer and attempt) and records the agent's
+-- liveness; the reply tells the claimer whether it should cancel.
+WITH renewed AS (
+    UPDATE ephemeral_work SET lease_expires_at = now() + make_interval(secs => lease_seconds)
+    WHERE id = $1 AND status = 'CLAIMED' AND claimed_by = $2 AND attempt = $3 AND deleted_at IS NULL
+    RETURNING cancel_requested, lease_expires_at
+), seen AS (
+    UPDATE agents SET last_heartbeat_at = now() WHERE id = $2 AND EXISTS (SELECT 1 FROM renewed)
+)
+SELECT cancel_requested, lease_expires_at FROM renewed;
+
+-- name: ephemeral_work_insert
+-- Returns nothing when a live item already holds the idempotency key.
+INSERT INTO ephemeral_work (work_type, crd_spec, max_retries, claim_timeout_seconds, ttl_seconds,
+                            backoff_base_seconds, lease_seconds, priority, idempotency_key, target_match)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (idempotency_key) WHERE deleted_at IS NULL AND idempotency_key IS NOT NULL DO NOTHING
+RETURNING id;
+
+-- name: ephemeral_work_insert_selector
+-- $1 work id, $2 agent ids, $3 labels, $4 annotation keys, $5 annotation values.
+WITH agent_ids AS (
+    INSERT INTO ephemeral_work_target_agents (work_id, agent_id) SELECT $1, x FROM unnest($2::uuid[]) x
+), labels AS (
+    INSERT INTO ephemeral_work_target_labels (work_id, label) SELECT $1, x FROM unnest($3::text[]) x
+)
+INSERT INTO ephemeral_work_target_annotations (work_id, key, value)
+SELECT $1, k, v FROM unnest($4::text[], $5::text[]) AS u(k, v);
+
+-- name: ephemeral_work_list
+-- $1 statuses (empty: all), $2 work type, $3 agent (claimer or target), $4 cursor id, $5 limit.
+-- Newest first; keyset pagination on (created_at, id).
+SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
+WHERE w.deleted_at IS NULL
+  AND (cardinality($1::text[]) = 0 OR w.status = ANY ($1::text[]))
+  AND ($2::text IS NULL OR w.work_type = $2)
+  AND ($3::uuid IS NULL OR w.claimed_by = $3
+       OR EXISTS (SELECT 1 FROM ephemeral_work_targets t WHERE t.work_id = w.id AND t.agent_id = $3))
+  AND ($4::uuid IS NULL OR (w.created_at, w.id) < (SELECT c.created_at, c.id FROM ephemeral_work c WHERE c.id = $4))
+ORDER BY w.created_at DESC, w.id DESC
+LIMIT $5;
+
+-- name: ephemeral_work_live_ids
+-- Non-terminal items in id order, for rehydrating work-item actors (keyset on id).
+SELECT id FROM ephemeral_work
+WHERE status IN ('PENDING', 'CLAIMED', 'FAILED_RETRYABLE') AND deleted_at IS NULL AND id > $1
+ORDER BY id LIMIT $2;
+
+-- name: ephemeral_work_lock_for_completion
+-- The completion decision's inputs, under the row lock until the transaction ends.
+SELECT status, claimed_by, attempt, retry_count, max_retries, backoff_base_seconds, cancel_requested
+FROM ephemeral_work WHERE id = $1 AND deleted_at IS NULL
+FOR UPDATE;
+
+-- name: ephemeral_work_lock_stale_claims
+-- Claims past their lease or claim deadline ($1: only these ids, NULL: any), oldest deadline
+-- first, skipping rows another broker is working on. now() is returned so the decision uses the
+-- database's clock.
+SELECT id, status, claimed_by, attempt, retry_count, max_retries, backoff_base_seconds, cancel_requested,
+       lease_expires_at, claim_deadline, lease_seconds, claim_timeout_seconds, now() AS db_now
+FROM ephemeral_work
+WHERE status = 'CLAIMED' AND LEAST(lease_expires_at, claim_deadline) <= now()
+  AND ($1::uuid[] IS NULL OR id = ANY ($1::uuid[]))
+ORDER BY LEAST(lease_expires_at, claim_deadline)
+LIMIT $2
+FOR UPDATE SKIP LOCKED;
+
+-- name: ephemeral_work_pending_for_agent
+-- What an agent may claim now: claimable, targeted at it, the agent ACTIVE.
+SELECT w.*, ephemeral_work_targets_json(w.id) AS targets
+FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id
+WHERE t.agent_id = $1 AND w.deleted_at IS NULL
+  AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))
+  AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+ORDER BY w.priority DESC, w.created_at, w.id
+LIMIT $2;
+
+-- name: ephemeral_work_purge_deleted
+-- Removes rows soft-deleted more than $1 seconds ago (events and side tables cascade).
+DELETE FROM ephemeral_work WHERE id IN (
+    SELECT id FROM ephemeral_work WHERE deleted_at <= now() - make_interval(secs => $1)
+    ORDER BY deleted_at LIMIT $2)
+RETURNING id;
+
+-- name: ephemeral_work_resolve_targets
+-- Targets of a new item: every live agent the rule of ephemeral_work_agent_matches admits.
+INSERT INTO ephemeral_work_targets (work_id, agent_id)
+SELECT $1, a.id FROM agents a
+WHERE a.deleted_at IS NULL AND ephemeral_work_agent_matches($1, a.id)
+ON CONFLICT DO NOTHING;
+
+-- name: ephemeral_work_retarget_agent
+-- Re-resolves one agent against every live item after the agent was created or changed, so work
+-- submitted before a matching agent existed is not stranded. Returns the items it now targets anew.
+WITH live AS (
+    SELECT id FROM ephemeral_work
+    WHERE status IN ('PENDING', 'CLAIMED', 'FAILED_RETRYABLE') AND deleted_at IS NULL
+), wanted AS (
+    SELECT live.id FROM live
+    WHERE EXISTS (SELECT 1 FROM agents WHERE id = $1 AND deleted_at IS NULL)
+      AND ephemeral_work_agent_matches(live.id, $1)
+), removed AS (
+    DELETE FROM ephemeral_work_targets t
+    WHERE t.agent_id = $1 AND t.work_id IN (SELECT id FROM live) AND t.work_id NOT IN (SELECT id FROM wanted)
+    RETURNING t.work_id
+), added AS (
+    INSERT INTO ephemeral_work_targets (work_id, agent_id) SELECT id, $1 FROM wanted
+    ON CONFLICT DO NOTHING
+    RETURNING work_id
+)
+SELECT work_id FROM added;
+
+-- name: ephemeral_work_soft_delete_expired
+-- TTL: terminal items past completed_at + ttl_seconds disappear from the API.
+UPDATE ephemeral_work SET deleted_at = now() WHERE id IN (
+    SELECT id FROM ephemeral_work WHERE deleted_at IS NULL AND soft_delete_after <= now()
+    ORDER BY soft_delete_after LIMIT $1 FOR UPDATE SKIP LOCKED)
+RETURNING id;
+
+-- name: ephemeral_work_soft_delete_finished
+-- DELETE of an item that has already ended removes it from view (the seed's "cancel/delete").
+UPDATE ephemeral_work SET deleted_at = now()
+WHERE id = $1 AND deleted_at IS NULL AND status IN ('COMPLETED', 'FAILED_PERMANENT', 'CANCELED')
+RETURNING *, ephemeral_work_targets_json(id) AS targets;
+
+-- name: ephemeral_work_status_of
+-- Why a guarded statement changed nothing: the row as it is (deleted rows count as absent).
+SELECT status, claimed_by, attempt, deleted_at IS NOT NULL AS deleted,
+       EXISTS (SELECT 1 FROM ephemeral_work_targets t WHERE t.work_id = w.id AND t.agent_id = $2) AS targeted,
+       COALESCE((SELECT a.status = 'ACTIVE' AND a.deleted_at IS NULL FROM agents a WHERE a.id = $2), false) AS agent_active,
+       next_retry_after
+FROM ephemeral_work w WHERE id = $1;
+
+-- name: ephemeral_work_unknown_agents
+-- Explicit target ids that name no live agent.
+SELECT x::text AS id FROM unnest($1::uuid[]) x
+WHERE NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = x AND a.deleted_at IS NULL);

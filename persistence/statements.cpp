@@ -1,0 +1,44 @@
+#include "persistence/statements.hpp"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace brokkr::persistence {
+namespace {
+
+void parse_file(const embedded_file& file, std::map<std::string, std::string>& out) {
+  std::istringstream in{std::string(file.content)};
+  std::string line, name, sql;
+  auto flush = [&] {
+    if (name.empty()) return;
+    sql.erase(sql.find_last_not_of(" \n\t;") + 1);
+    if (!out.emplace(name, sql).second)
+      throw std::logic_error("duplicate statement name " + name + " in " + std::string(file.name));
+  };
+  const std::string marker = "-- name: ";
+  while (std::getline(in, line)) {
+    if (line.rfind(marker, 0) == 0) {
+      flush();
+      name = line.substr(marker.size());
+      name.erase(name.find_last_not_of(" \r") + 1);
+      sql.clear();
+    } else if (!name.empty()) {
+      sql += line;
+      sql += '\n';
+    }
+  }
+  flush();
+}
+
+}  // namespace
+
+const std::map<std::string, std::string>& statements() {
+  static const std::map<std::string, std::string> all = [] {
+    std::map<std::string, std::string> m;
+    for (const auto& f : query_files()) parse_file(f, m);
+    return m;
+  }();
+  return all;
+}
+
+}  // namespace brokkr::persistence

@@ -1,0 +1,91 @@
+#include "tests/integration/persistence/fixture.hpp"
+
+using namespace brokkr;
+using namespace brokkr::persistence;
+
+BOOST_FIXTURE_TEST_SUITE(agent_repo, db_fixture)
+
+BOOST_AUTO_TEST_CASE(create_get_and_unique_name_per_cluster) {
+  auto c = agents.create({.name = "edge-1", .cluster_name = "eu-1", .labels = {"linux", "gpu", "gpu"},
+                          .annotations = {{"region", "eu"}}, .key_short = "abc", .key_hash = std::string(64, 'f')});
+  BOOST_REQUIRE(c);
+  BOOST_TEST(c->agent.labels == (std::vector<std::string>{"gpu", "linux"}));
+  BOOST_TEST(c->agent.status == agent_status::active);
+  BOOST_TEST(agents.get(c->agent.id)->annotations.at("region") == "eu");
+  auto dup = agents.create({.name = "edge-1", .cluster_name = "eu-1"});
+  BOOST_REQUIRE(!dup);
+  BOOST_TEST(dup.error().code == db_errc::conflict);
+  BOOST_TEST(agents.create({.name = "edge-1", .cluster_name = "us-1"}).has_value());
+  // A deleted agent frees its name.
+  BOOST_REQUIRE(agents.remove(c->agent.id));
+  BOOST_TEST(agents.create({.name = "edge-1", .cluster_name = "eu-1"}).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(keys_are_found_by_short_id_and_die_with_the_agent) {
+  auto c = agents.create({.name = "a", .cluster_name = "c", .key_short = "s1", .key_hash = std::string(64, 'a')});
+  auto found = agents.find_by_key("s1");
+  BOOST_REQUIRE(found && found->has_value());
+  BOOST_TEST((*found)->agent_id == c->agent.id);
+  BOOST_TEST((*found)->key_hash == std::string(64, 'a'));
+  BOOST_REQUIRE(agents.rotate_key(c->agent.id, "s2", std::string(64, 'b')));
+  BOOST_TEST(!agents.find_by_key("s1")->has_value());
+  BOOST_TEST(agents.find_by_key("s2")->has_value());
+  BOOST_REQUIRE(agents.remove(c->agent.id));
+  BOOST_TEST(!agents.find_by_key("s2")->has_value());
+  BOOST_TEST(agents.rotate_key(c->agent.id, "s3", std::string(64, 'c')).error().code == db_errc::not_found);
+}
+
+BOOST_AUTO_TEST_CASE(list_filters_and_pages) {
+  for (int i = 0; i < 5; ++i) test::make_agent(agents, {.name = "n" + std::to_string(i), .labels = {i % 2 ? "odd" : "even"}});
+  test::make_agent(agents, {.name = "off", .status = agent_status::inactive});
+  std::vector<std::string> names;
+  agent_list_params p{.limit = 2};
+  for (;;) {
+    auto page = agents.list(p);
+    BOOST_REQUIRE(page);
+    for (auto& a : page->items) names.push_back(a.name);
+    if (page->next.empty()) break;
+    p.after = page->next;
+  }
+  BOOST_TEST(names == (std::vector<std::string>{"n0", "n1", "n2", "n3", "n4", "off"}));
+  BOOST_TEST(agents.list({.label = "odd"})->items.size() == 2u);
+  BOOST_TEST(agents.list({.status = agent_status::inactive})->items.at(0).name == "off");
+}
+
+BOOST_AUTO_TEST_CASE(labels_and_annotations_edits) {
+  const auto a = test::make_agent(agents, {.labels = {"a", "b"}, .annotations = {{"k1", "v1"}, {"k2", "v2"}}});
+  BOOST_TEST(agents.edit_labels(a.id, label_edit::replace, {"c"})->agent.labels == std::vector<std::string>{"c"});
+  BOOST_TEST(agents.edit_labels(a.id, label_edit::add, {"d", "c"})->agent.labels == (std::vector<std::string>{"c", "d"}));
+  BOOST_TEST(agents.edit_labels(a.id, label_edit::remove, {"c"})->agent.labels == std::vector<std::string>{"d"});
+  auto up = agents.edit_annotations(a.id, label_edit::add, {{"k1", "new"}, {"k3", "v3"}});
+  BOOST_TEST(up->agent.annotations.size() == 3u);
+  BOOST_TEST(up->agent.annotations.at("k1") == "new");
+  auto rm = agents.edit_annotations(a.id, label_edit::remove, {{"k1", ""}, {"k2", ""}});
+  BOOST_TEST(rm->agent.annotations.size() == 1u);
+  auto rep = agents.edit_annotations(a.id, label_edit::replace, {});
+  BOOST_TEST(rep->agent.annotations.empty());
+  BOOST_TEST(agents.edit_labels("123e4567-e89b-12d3-a456-426614174000", label_edit::add, {"x"}).error().code ==
+             db_errc::not_found);
+}
+
+BOOST_AUTO_TEST_CASE(heartbeat_and_status) {
+  const auto a = test::make_agent(agents);
+  BOOST_TEST(!a.last_heartbeat_at.has_value());
+  BOOST_REQUIRE(agents.heartbeat(a.id));
+  BOOST_TEST(agents.get(a.id)->last_heartbeat_at.has_value());
+  BOOST_TEST(agents.set_status(a.id, agent_status::inactive)->agent.status == agent_status::inactive);
+}
+
+BOOST_AUTO_TEST_CASE(admin_key_bootstrap_creates_one_key_only) {
+  admin_key_repository keys{*conn};
+  BOOST_TEST(*keys.count_active() == 0);
+  BOOST_TEST(*keys.bootstrap("first", std::string(64, '1'), "bootstrap"));
+  BOOST_TEST(!*keys.bootstrap("second", std::string(64, '2'), "bootstrap"));
+  BOOST_TEST(*keys.count_active() == 1);
+  BOOST_TEST(keys.find("first")->has_value());
+  BOOST_TEST(!keys.find("second")->has_value());
+  BOOST_REQUIRE(keys.insert("third", std::string(64, '3'), "ops"));
+  BOOST_TEST(*keys.count_active() == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

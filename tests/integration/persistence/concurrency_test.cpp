@@ -1,0 +1,172 @@
+// Races: 16 threads, each on its own connection, claim 2,000 items by id and by claim-next;
+// then claims, completions and stale-claim expiry all at once. Every item is claimed exactly once
+// per attempt and none is lost.
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "tests/integration/persistence/fixture.hpp"
+
+using namespace brokkr;
+using namespace brokkr::persistence;
+
+namespace {
+
+constexpr int threads_n = 16;
+constexpr int items_n = 2000;
+
+struct race_fixture : db_fixture {
+  std::vector<std::string> agent_ids;
+  std::vector<std::string> item_ids;
+
+  void populate(int max_retries = 3) {
+    for (int i = 0; i < threads_n; ++i)
+      agent_ids.push_back(test::make_agent(agents, {.labels = {"pool"}}).id);
+    // Creating 2,000 items on 4 connections keeps set-up short.
+    std::mutex m;
+    std::vector<std::thread> ts;
+    for (int t = 0; t < 4; ++t)
+      ts.emplace_back([&] {
+        auto c = db.connect();
+        ephemeral_work_repository repo{*c};
+        for (int i = 0; i < items_n / 4; ++i) {
+          auto w = test::make_work(repo, {.labels = {"pool"}, .max_retries = max_retries, .backoff_base_seconds = 1});
+          std::lock_guard<std::mutex> g(m);
+          item_ids.push_back(w.id);
+        }
+      });
+    for (auto& t : ts) t.join();
+    BOOST_REQUIRE_EQUAL(item_ids.size(), static_cast<size_t>(items_n));
+  }
+
+  void check_claimed_once(const std::vector<std::vector<std::string>>& per_thread) const {
+    std::multiset<std::string> all;
+    for (const auto& v : per_thread) all.insert(v.begin(), v.end());
+    BOOST_TEST(all.size() == static_cast<size_t>(items_n));
+    BOOST_TEST(std::set<std::string>(all.begin(), all.end()).size() == static_cast<size_t>(items_n));
+    BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work WHERE status = 'CLAIMED' AND attempt = 1") == items_n);
+    BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events WHERE to_status = 'CLAIMED'") == items_n);
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(concurrency, race_fixture)
+
+BOOST_AUTO_TEST_CASE(claim_next_race_claims_every_item_exactly_once) {
+  populate();
+  std::vector<std::vector<std::string>> claimed(threads_n);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads_n; ++t)
+    ts.emplace_back([&, t] {
+      auto c = db.connect();
+      ephemeral_work_repository repo{*c};
+      for (;;) {
+        auto r = repo.claim_next(agent_ids[t]);
+        if (!r || !r->has_value()) break;
+        claimed[t].push_back((*r)->id);
+      }
+    });
+  for (auto& t : ts) t.join();
+  check_claimed_once(claimed);
+  int busy = 0;
+  for (const auto& v : claimed) busy += v.empty() ? 0 : 1;
+  BOOST_TEST_MESSAGE("threads that claimed something: " << busy << "/" << threads_n);
+}
+
+BOOST_AUTO_TEST_CASE(claim_by_id_race_claims_every_item_exactly_once) {
+  populate();
+  std::vector<std::vector<std::string>> claimed(threads_n);
+  std::atomic<long> conflicts{0}, other_errors{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads_n; ++t)
+    ts.emplace_back([&, t] {
+      auto c = db.connect();
+      ephemeral_work_repository repo{*c};
+      auto order = item_ids;
+      std::shuffle(order.begin(), order.end(), std::mt19937(t));
+      for (const auto& id : order) {
+        auto r = repo.claim(id, agent_ids[t]);
+        if (r) claimed[t].push_back(id);
+        else if (r.error().code == db_errc::conflict) ++conflicts;
+        else ++other_errors;
+      }
+    });
+  for (auto& t : ts) t.join();
+  check_claimed_once(claimed);
+  BOOST_TEST(other_errors.load() == 0);
+  BOOST_TEST(conflicts.load() == static_cast<long>(items_n) * (threads_n - 1));
+}
+
+BOOST_AUTO_TEST_CASE(claims_completions_and_expiry_together_lose_nothing) {
+  populate(/*max_retries=*/100);
+  work_queue_config fast;
+  fast.backoff_cap = std::chrono::seconds(1);
+  std::atomic<bool> done{false};
+  std::atomic<long> completed_ok{0}, late_refused{0}, expired{0}, errors{0};
+  std::vector<std::thread> ts;
+  constexpr int claimers = 12, expirers = 4;
+  for (int t = 0; t < claimers; ++t)
+    ts.emplace_back([&, t] {
+      auto c = db.connect();
+      ephemeral_work_repository repo{*c, fast};
+      std::mt19937 rng(1000 + t);
+      while (!done) {
+        auto r = repo.claim_next(agent_ids[t]);
+        if (!r) { ++errors; continue; }
+        if (!r->has_value()) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); continue; }
+        const auto& w = **r;
+        const int roll = static_cast<int>(rng() % 10);
+        if (roll >= 8) continue;  // abandon: only the expirer can take it back
+        completion_params p{.agent_id = w.claimed_by, .attempt = w.attempt,
+                            .outcome = roll < 6 ? work_outcome::completed : work_outcome::failed_retryable,
+                            .failure_reason = "GitError"};
+        auto res = repo.complete(w.id, p);
+        if (res && p.outcome == work_outcome::completed) ++completed_ok;
+        else if (!res && res.error().code == db_errc::conflict) ++late_refused;
+        else if (!res) ++errors;
+      }
+    });
+  for (int t = 0; t < expirers; ++t)
+    ts.emplace_back([&] {
+      auto c = db.connect();
+      ephemeral_work_repository repo{*c, fast};
+      while (!done) {
+        // Leases "run out" for a random third of the current claims.
+        db.exec("UPDATE ephemeral_work SET lease_expires_at = now() - interval '1 second' WHERE id IN ("
+                "SELECT id FROM ephemeral_work WHERE status = 'CLAIMED' AND random() < 0.3 FOR UPDATE SKIP LOCKED)");
+        auto r = repo.expire_stale_claims(50);
+        if (r) expired += static_cast<long>(r->expired.size());
+        else ++errors;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+  while (db.count("SELECT count(*) FROM ephemeral_work WHERE status <> 'COMPLETED'") > 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  done = true;
+  for (auto& t : ts) t.join();
+
+  BOOST_TEST_MESSAGE("completed " << completed_ok << ", late reports refused " << late_refused
+                                  << ", claims expired " << expired);
+  BOOST_TEST(errors.load() == 0);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work WHERE status = 'COMPLETED'") == items_n);
+  BOOST_TEST(completed_ok.load() == items_n);  // exactly one accepted success per item
+  BOOST_TEST(expired.load() > 0);
+  // Every item completed once, on its last attempt, and its history explains every step.
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events WHERE to_status = 'COMPLETED'") == items_n);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work w WHERE attempt <> "
+                      "(SELECT count(*) FROM ephemeral_work_events e WHERE e.work_id = w.id AND e.to_status = 'CLAIMED')") == 0);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events WHERE NOT ("
+                      " (from_status IS NULL AND to_status = 'PENDING') OR"
+                      " (from_status IN ('PENDING', 'FAILED_RETRYABLE') AND to_status = 'CLAIMED') OR"
+                      " (from_status = 'CLAIMED' AND to_status IN ('COMPLETED', 'FAILED_RETRYABLE', 'FAILED_PERMANENT')))") == 0);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work w WHERE retry_count <> "
+                      "(SELECT count(*) FROM ephemeral_work_events e WHERE e.work_id = w.id AND e.to_status = 'FAILED_RETRYABLE')") == 0);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_targets") == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

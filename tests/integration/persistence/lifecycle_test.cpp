@@ -1,0 +1,435 @@
+// Each lifecycle rule of DESIGN.md section 4, against the real schema.
+#include "tests/integration/persistence/fixture.hpp"
+
+using namespace brokkr;
+using namespace brokkr::persistence;
+
+namespace {
+
+completion_params report(const work_item& w, work_outcome o, std::string reason = "GitError") {
+  completion_params p;
+  p.agent_id = w.claimed_by;
+  p.attempt = w.attempt;
+  p.outcome = o;
+  p.failure_reason = std::move(reason);
+  p.result_message = "run ended";
+  return p;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(lifecycle, db_fixture)
+
+BOOST_AUTO_TEST_CASE(create_stores_defaults_and_a_creation_event) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  BOOST_TEST(w.status == work_status::pending);
+  BOOST_TEST(w.attempt == 0);
+  BOOST_TEST(w.max_retries == 3);
+  BOOST_TEST(w.ttl_seconds == 3600);
+  BOOST_TEST(w.claim_timeout_seconds == 3600);
+  BOOST_TEST(w.backoff_base_seconds == 30);
+  BOOST_TEST(w.target_agents == std::vector<std::string>{a.id});
+  const auto ev = work.events(w.id, 0, 10);
+  BOOST_REQUIRE_EQUAL(ev->size(), 1u);
+  BOOST_TEST((*ev)[0].to_status == "PENDING");
+  BOOST_TEST((*ev)[0].from_status.empty());
+}
+
+BOOST_AUTO_TEST_CASE(claim_sets_claimer_attempt_lease_and_deadline) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}, .claim_timeout_seconds = 600, .lease_seconds = 20});
+  auto c = work.claim(w.id, a.id);
+  BOOST_REQUIRE(c);
+  BOOST_TEST(c->status == work_status::claimed);
+  BOOST_TEST(c->claimed_by == a.id);
+  BOOST_TEST(c->attempt == 1);
+  BOOST_REQUIRE(c->lease_expires_at && c->claim_deadline && c->claimed_at);
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::seconds>(*c->lease_expires_at - *c->claimed_at).count() == 20);
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::seconds>(*c->claim_deadline - *c->claimed_at).count() == 600);
+  // A second claim of the same item is a conflict and changes nothing.
+  auto again = work.claim(w.id, a.id);
+  BOOST_REQUIRE(!again);
+  BOOST_TEST(again.error().code == db_errc::conflict);
+  BOOST_TEST(work.get(w.id)->attempt == 1);
+  BOOST_TEST(events_of(w.id) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(claimable_states) {
+  const auto a = test::make_agent(agents);
+  // PENDING: claimable.
+  const auto p = test::make_work(work, {.agent_ids = {a.id}});
+  BOOST_TEST(work.pending_for_agent(a.id, 10)->size() == 1u);
+  auto c = work.claim(p.id, a.id);
+  BOOST_REQUIRE(c);
+  // CLAIMED: not.
+  BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());
+  // FAILED_RETRYABLE before its backoff: not; after: claimable again.
+  auto f = work.complete(p.id, report(*c, work_outcome::failed_retryable));
+  BOOST_REQUIRE(f);
+  BOOST_TEST(f->status == work_status::failed_retryable);
+  BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());
+  auto early = work.claim(p.id, a.id);
+  BOOST_REQUIRE(!early);
+  BOOST_TEST(early.error().code == db_errc::conflict);
+  BOOST_TEST(early.error().message.find("backoff") != std::string::npos);
+  BOOST_TEST(!work.claim_next(a.id)->has_value());
+  make_retry_due(p.id);
+  BOOST_TEST(work.pending_for_agent(a.id, 10)->size() == 1u);
+  auto again = work.claim_next(a.id);
+  BOOST_REQUIRE(again && again->has_value());
+  BOOST_TEST((*again)->attempt == 2);
+  // Terminal: never.
+  BOOST_REQUIRE(work.complete(p.id, report(**again, work_outcome::completed)));
+  BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());
+  auto late = work.claim(p.id, a.id);
+  BOOST_REQUIRE(!late);
+  BOOST_TEST(late.error().code == db_errc::conflict);
+}
+
+BOOST_AUTO_TEST_CASE(backoff_delays_for_retries_one_to_five_and_the_cap) {
+  const auto a = test::make_agent(agents);
+  work_queue_config cfg;
+  cfg.backoff_cap = std::chrono::seconds(400);  // retry 5 would be 480
+  ephemeral_work_repository capped{*conn, cfg};
+  const auto w = test::make_work(capped, {.agent_ids = {a.id}, .max_retries = 10, .backoff_base_seconds = 30});
+  const int expected[] = {30, 60, 120, 240, 400};
+  for (int retry = 1; retry <= 5; ++retry) {
+    auto c = capped.claim_next(a.id);
+    BOOST_REQUIRE(c && c->has_value());
+    auto f = capped.complete(w.id, report(**c, work_outcome::failed_retryable));
+    BOOST_REQUIRE(f);
+    BOOST_TEST(f->retry_count == retry);
+    // The delay as PostgreSQL stored it: next_retry_after - the transition's now().
+    const auto delay = db.count("SELECT extract(epoch FROM next_retry_after - updated_at)::bigint "
+                                "FROM ephemeral_work WHERE id = '" + w.id + "'");
+    BOOST_TEST(delay == expected[retry - 1]);
+    make_retry_due(w.id);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(max_retries_three_means_at_most_four_runs) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}, .max_retries = 3});
+  int runs = 0;
+  for (;;) {
+    auto c = work.claim_next(a.id);
+    BOOST_REQUIRE(c);
+    if (!c->has_value()) break;
+    ++runs;
+    auto f = work.complete(w.id, report(**c, work_outcome::failed_retryable));
+    BOOST_REQUIRE(f);
+    if (f->status == work_status::failed_permanent) break;
+    make_retry_due(w.id);
+    BOOST_REQUIRE(runs < 10);
+  }
+  BOOST_TEST(runs == 4);
+  const auto final_state = work.get(w.id);
+  BOOST_TEST(final_state->status == work_status::failed_permanent);
+  BOOST_TEST(final_state->failure_reason == "RetriesExhausted");
+  BOOST_TEST(final_state->retry_count == 4);
+  BOOST_TEST(final_state->completed_at.has_value());
+  BOOST_TEST(final_state->target_agents.empty());  // a finished item holds no target rows
+}
+
+BOOST_AUTO_TEST_CASE(stale_lease_counts_as_a_retry_with_reason_claim_expired) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c = work.claim(w.id, a.id);
+  BOOST_REQUIRE(c);
+  BOOST_TEST(work.expire_stale_claims(100)->expired.empty());  // lease still valid
+  expire_lease(w.id);
+  const auto r = work.expire_stale_claims(100);
+  BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? std::string() : r.error().message));
+  BOOST_REQUIRE_EQUAL(r->expired.size(), 1u);
+  const auto& e = r->expired[0];
+  BOOST_TEST(e.status == work_status::failed_retryable);
+  BOOST_TEST(e.failure_reason == "ClaimExpired");
+  BOOST_TEST(e.retry_count == 1);
+  BOOST_TEST(e.result_message.find("no heartbeat") != std::string::npos);
+  BOOST_TEST(!e.lease_expires_at.has_value());
+  const auto ev = work.events(w.id, 0, 10);
+  BOOST_TEST(ev->back().reason == "ClaimExpired");
+  BOOST_TEST(ev->back().from_status == "CLAIMED");
+}
+
+BOOST_AUTO_TEST_CASE(claim_timeout_counts_as_a_retry_even_with_a_live_lease) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c = work.claim(w.id, a.id);
+  BOOST_REQUIRE(c);
+  BOOST_REQUIRE(work.heartbeat(w.id, a.id, c->attempt));
+  pass_claim_deadline(w.id);
+  const auto r = work.expire_stale_claims(100);
+  BOOST_REQUIRE_EQUAL(r->expired.size(), 1u);
+  BOOST_TEST(r->expired[0].failure_reason == "ClaimExpired");
+  BOOST_TEST(r->expired[0].result_message.find("claim_timeout_seconds") != std::string::npos);
+  BOOST_TEST(r->expired[0].retry_count == 1);
+}
+
+BOOST_AUTO_TEST_CASE(expiry_of_a_poison_item_ends_permanent_after_its_budget) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}, .max_retries = 1});
+  for (int run = 0; run < 2; ++run) {
+    make_retry_due(w.id);
+    BOOST_REQUIRE(work.claim(w.id, a.id));
+    expire_lease(w.id);
+    BOOST_REQUIRE_EQUAL(work.expire_stale_claims(10)->expired.size(), 1u);
+  }
+  BOOST_TEST(work.get(w.id)->status == work_status::failed_permanent);
+  BOOST_TEST(work.get(w.id)->failure_reason == "RetriesExhausted");
+}
+
+BOOST_AUTO_TEST_CASE(late_completion_with_an_old_attempt_is_refused_and_changes_nothing) {
+  const auto a = test::make_agent(agents);
+  const auto b = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id, b.id}});
+  const auto first = work.claim(w.id, a.id);
+  BOOST_REQUIRE(first);
+  expire_lease(w.id);
+  BOOST_REQUIRE_EQUAL(work.expire_stale_claims(10)->expired.size(), 1u);
+  make_retry_due(w.id);
+  const auto second = work.claim(w.id, b.id);
+  BOOST_REQUIRE(second);
+  BOOST_TEST(second->attempt == 2);
+
+  const auto before = db.scalar("SELECT row_to_json(w)::text FROM ephemeral_work w WHERE id = '" + w.id + "'");
+  const auto events_before = events_of(w.id);
+  auto late = work.complete(w.id, report(*first, work_outcome::completed));
+  BOOST_REQUIRE(!late);
+  BOOST_TEST(late.error().code == db_errc::conflict);
+  BOOST_TEST(late.error().message.find("stale") != std::string::npos);
+  // The right attempt from the wrong agent is refused as well.
+  auto wrong = report(*second, work_outcome::completed);
+  wrong.agent_id = a.id;
+  BOOST_TEST(work.complete(w.id, wrong).error().code == db_errc::conflict);
+  BOOST_TEST(!work.heartbeat(w.id, a.id, first->attempt));
+  BOOST_TEST(db.scalar("SELECT row_to_json(w)::text FROM ephemeral_work w WHERE id = '" + w.id + "'") == before);
+  BOOST_TEST(events_of(w.id) == events_before);
+  // The current claimer still completes.
+  auto done = work.complete(w.id, report(*second, work_outcome::completed));
+  BOOST_REQUIRE(done);
+  BOOST_TEST(done->status == work_status::completed);
+}
+
+BOOST_AUTO_TEST_CASE(completion_stores_result_and_details) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c = work.claim(w.id, a.id);
+  auto p = report(*c, work_outcome::completed, "");
+  p.result_details = R"({"digest":"sha256:ab12","size":42})";
+  auto done = work.complete(w.id, p);
+  BOOST_REQUIRE(done);
+  BOOST_TEST(done->result_details == p.result_details);
+  BOOST_TEST(done->result_message == "run ended");
+  BOOST_TEST(done->completed_at.has_value());
+  BOOST_TEST(done->failure_reason.empty());
+}
+
+BOOST_AUTO_TEST_CASE(permanent_failure_is_terminal_at_once) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c = work.claim(w.id, a.id);
+  auto f = work.complete(w.id, report(*c, work_outcome::failed_permanent, "GitRevisionNotFound"));
+  BOOST_REQUIRE(f);
+  BOOST_TEST(f->status == work_status::failed_permanent);
+  BOOST_TEST(f->failure_reason == "GitRevisionNotFound");
+  BOOST_TEST(f->retry_count == 0);
+}
+
+BOOST_AUTO_TEST_CASE(heartbeat_renews_the_lease_and_reports_cancel) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c = work.claim(w.id, a.id);
+  expire_lease(w.id);
+  auto hb = work.heartbeat(w.id, a.id, c->attempt);
+  BOOST_REQUIRE(hb);
+  BOOST_TEST(!hb->cancel_requested);
+  BOOST_TEST(work.expire_stale_claims(10)->expired.empty());  // renewed
+  BOOST_TEST(agents.get(a.id)->last_heartbeat_at.has_value());
+  BOOST_REQUIRE(work.cancel(w.id));
+  BOOST_TEST(work.heartbeat(w.id, a.id, c->attempt)->cancel_requested);
+  auto stale = work.heartbeat(w.id, a.id, c->attempt + 1);
+  BOOST_REQUIRE(!stale);
+  BOOST_TEST(stale.error().code == db_errc::conflict);
+}
+
+BOOST_AUTO_TEST_CASE(cancel_of_pending_work_is_immediate) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  auto r = work.cancel(w.id);
+  BOOST_REQUIRE(r);
+  BOOST_TEST((r->action == cancel_action::canceled));
+  BOOST_TEST(r->item.status == work_status::canceled);
+  BOOST_TEST(r->item.completed_at.has_value());
+  BOOST_TEST(!work.claim(w.id, a.id));
+  BOOST_TEST(work.events(w.id, 0, 10)->back().to_status == "CANCELED");
+}
+
+BOOST_AUTO_TEST_CASE(cancel_of_claimed_work_waits_for_the_claimer) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c = work.claim(w.id, a.id);
+  auto r = work.cancel(w.id);
+  BOOST_REQUIRE(r);
+  BOOST_TEST((r->action == cancel_action::cancel_requested));
+  BOOST_TEST(r->item.status == work_status::claimed);
+  BOOST_TEST(r->item.cancel_requested);
+  BOOST_TEST(work.events(w.id, 0, 10)->back().message == "cancel requested");
+  // Asking twice changes nothing more.
+  const auto events_before = events_of(w.id);
+  BOOST_REQUIRE(work.cancel(w.id));
+  BOOST_TEST(events_of(w.id) == events_before);
+  auto done = work.complete(w.id, report(*c, work_outcome::canceled, ""));
+  BOOST_REQUIRE(done);
+  BOOST_TEST(done->status == work_status::canceled);
+  // DELETE of a finished item removes it from view.
+  auto del = work.cancel(w.id);
+  BOOST_REQUIRE(del);
+  BOOST_TEST((del->action == cancel_action::deleted));
+  BOOST_TEST(work.get(w.id).error().code == db_errc::not_found);
+}
+
+BOOST_AUTO_TEST_CASE(canceled_claim_whose_agent_vanished_ends_canceled_on_expiry) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  BOOST_REQUIRE(work.claim(w.id, a.id));
+  BOOST_REQUIRE(work.cancel(w.id));
+  auto r = work.expire_agent_claims(a.id);
+  BOOST_REQUIRE(r);
+  BOOST_REQUIRE_EQUAL(r->expired.size(), 1u);
+  BOOST_TEST(r->expired[0].status == work_status::canceled);
+  BOOST_TEST(r->expired[0].retry_count == 0);
+}
+
+BOOST_AUTO_TEST_CASE(expire_agent_claims_takes_back_only_that_agents_claims) {
+  const auto a = test::make_agent(agents);
+  const auto b = test::make_agent(agents);
+  const auto wa = test::make_work(work, {.agent_ids = {a.id}});
+  const auto wb = test::make_work(work, {.agent_ids = {b.id}});
+  BOOST_REQUIRE(work.claim(wa.id, a.id));
+  BOOST_REQUIRE(work.claim(wb.id, b.id));
+  auto r = work.expire_agent_claims(a.id);
+  BOOST_REQUIRE_EQUAL(r->expired.size(), 1u);
+  BOOST_TEST(r->expired[0].id == wa.id);
+  BOOST_TEST(r->expired[0].failure_reason == "ClaimExpired");
+  BOOST_TEST(work.get(wb.id)->status == work_status::claimed);
+}
+
+BOOST_AUTO_TEST_CASE(ttl_soft_delete_then_purge) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}, .ttl_seconds = 3600});
+  const auto live = test::make_work(work, {.agent_ids = {a.id}, .ttl_seconds = 1});
+  const auto c = work.claim(w.id, a.id);
+  BOOST_REQUIRE(work.complete(w.id, report(*c, work_outcome::completed)));
+  BOOST_TEST(work.soft_delete_expired(100)->empty());  // not yet past its TTL
+  // An hour and a bit passes (the trigger recomputes soft_delete_after from completed_at).
+  db.exec("UPDATE ephemeral_work SET completed_at = completed_at - interval '3601 seconds' WHERE id = '" + w.id + "'");
+  const auto deleted = work.soft_delete_expired(100);
+  BOOST_REQUIRE(deleted);
+  BOOST_TEST(*deleted == std::vector<std::string>{w.id});  // never the non-terminal item
+  BOOST_TEST(work.get(w.id).error().code == db_errc::not_found);
+  BOOST_TEST(work.get(live.id)->status == work_status::pending);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work WHERE id = '" + w.id + "'") == 1);  // still stored
+  BOOST_TEST(work.purge_deleted(std::chrono::seconds(3600), 100)->empty());  // retention not over
+  db.exec("UPDATE ephemeral_work SET deleted_at = deleted_at - interval '2 hours' WHERE id = '" + w.id + "'");
+  const auto purged = work.purge_deleted(std::chrono::seconds(3600), 100);
+  BOOST_TEST(*purged == std::vector<std::string>{w.id});
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work WHERE id = '" + w.id + "'") == 0);
+  BOOST_TEST(events_of(w.id) == 0);  // history goes with the row
+}
+
+BOOST_AUTO_TEST_CASE(idempotency_key_returns_the_existing_item) {
+  const auto a = test::make_agent(agents);
+  auto first = work.create(test::make_request({.agent_ids = {a.id}, .idempotency_key = "build-42"}));
+  BOOST_REQUIRE(first);
+  BOOST_TEST(first->created);
+  auto second = work.create(test::make_request({.agent_ids = {a.id}, .idempotency_key = "build-42"}));
+  BOOST_REQUIRE(second);
+  BOOST_TEST(!second->created);
+  BOOST_TEST(second->item.id == first->item.id);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work") == 1);
+  // Once the holder is gone from view the key is free again.
+  BOOST_REQUIRE(work.cancel(first->item.id));
+  BOOST_REQUIRE(work.cancel(first->item.id));  // deletes the canceled item
+  auto third = work.create(test::make_request({.agent_ids = {a.id}, .idempotency_key = "build-42"}));
+  BOOST_TEST(third->created);
+  BOOST_TEST(third->item.id != first->item.id);
+}
+
+BOOST_AUTO_TEST_CASE(claim_next_takes_priority_then_age) {
+  const auto a = test::make_agent(agents);
+  const auto old_low = test::make_work(work, {.agent_ids = {a.id}, .priority = 0});
+  const auto high = test::make_work(work, {.agent_ids = {a.id}, .priority = 10});
+  const auto new_low = test::make_work(work, {.agent_ids = {a.id}, .priority = 0});
+  BOOST_TEST((*work.claim_next(a.id))->id == high.id);
+  BOOST_TEST((*work.claim_next(a.id))->id == old_low.id);
+  BOOST_TEST((*work.claim_next(a.id))->id == new_low.id);
+  BOOST_TEST(!work.claim_next(a.id)->has_value());
+}
+
+BOOST_AUTO_TEST_CASE(claim_next_honours_the_agents_work_types) {
+  const auto a = test::make_agent(agents);
+  const auto build = test::make_work(work, {.agent_ids = {a.id}});
+  const auto apply = test::make_work(work, {.agent_ids = {a.id}, .work_type = "kubernetes-apply"});
+  BOOST_TEST((*work.claim_next(a.id, {"kubernetes-apply"}))->id == apply.id);
+  BOOST_TEST(!work.claim_next(a.id, {"kubernetes-apply"})->has_value());
+  BOOST_TEST((*work.claim_next(a.id, {}))->id == build.id);
+}
+
+BOOST_AUTO_TEST_CASE(list_filters_and_pages) {
+  const auto a = test::make_agent(agents);
+  const auto b = test::make_agent(agents);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(test::make_work(work, {.agent_ids = {a.id}}).id);
+  const auto other = test::make_work(work, {.agent_ids = {b.id}, .work_type = "kubernetes-apply"});
+  BOOST_REQUIRE(work.claim(ids[0], a.id));
+
+  std::vector<std::string> seen;
+  work_list_params p{.agent_id = a.id, .limit = 2};
+  for (int page = 0; page < 5; ++page) {
+    auto r = work.list(p);
+    BOOST_REQUIRE(r);
+    for (auto& w : r->items) seen.push_back(w.id);
+    if (r->next.empty()) break;
+    p.after = r->next;
+  }
+  BOOST_TEST(seen.size() == 5u);  // newest first, no duplicates, none of b's
+  BOOST_TEST(seen.front() == ids.back());
+  BOOST_TEST(work.list({.statuses = {work_status::claimed}})->items.size() == 1u);
+  BOOST_TEST(work.list({.work_type = "kubernetes-apply"})->items.at(0).id == other.id);
+  BOOST_TEST(work.list({.agent_id = "nope"}).error().code == db_errc::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(every_transition_writes_one_event) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  auto c = work.claim(w.id, a.id);                                              // 2
+  BOOST_REQUIRE(work.heartbeat(w.id, a.id, c->attempt));                        // not a transition
+  BOOST_REQUIRE(work.complete(w.id, report(*c, work_outcome::failed_retryable)));  // 3
+  make_retry_due(w.id);
+  c = work.claim(w.id, a.id);                                                   // 4
+  BOOST_REQUIRE(work.complete(w.id, report(*c, work_outcome::completed)));      // 5
+  const auto ev = work.events(w.id, 0, 100);
+  BOOST_REQUIRE_EQUAL(ev->size(), 5u);
+  const char* expected[] = {"PENDING", "CLAIMED", "FAILED_RETRYABLE", "CLAIMED", "COMPLETED"};
+  for (size_t i = 0; i < 5; ++i) BOOST_TEST((*ev)[i].to_status == expected[i]);
+  BOOST_TEST((*ev)[2].reason == "GitError");
+  BOOST_TEST((*ev)[3].attempt == 2);
+  BOOST_TEST((*ev)[4].agent_id == a.id);
+  BOOST_TEST(work.events(w.id, (*ev)[2].id, 100)->size() == 2u);  // "after" cursor
+}
+
+BOOST_AUTO_TEST_CASE(live_ids_and_counts) {
+  const auto a = test::make_agent(agents);
+  const auto w1 = test::make_work(work, {.agent_ids = {a.id}});
+  const auto w2 = test::make_work(work, {.agent_ids = {a.id}});
+  BOOST_REQUIRE(work.cancel(w2.id));
+  const auto ids = work.live_ids("", 100);
+  BOOST_TEST(*ids == std::vector<std::string>{w1.id});
+  const auto counts = work.count_by_status();
+  BOOST_TEST(counts->at(work_status::pending) == 1);
+  BOOST_TEST(counts->at(work_status::canceled) == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

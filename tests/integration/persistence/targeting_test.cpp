@@ -1,0 +1,136 @@
+// Who may see and claim an item: explicit ids, all-of and any-of labels, annotations, and agents
+// that appear or change after the work was created.
+#include "tests/integration/persistence/fixture.hpp"
+
+using namespace brokkr;
+using namespace brokkr::persistence;
+
+BOOST_FIXTURE_TEST_SUITE(targeting, db_fixture)
+
+BOOST_AUTO_TEST_CASE(all_of_labels) {
+  const auto gpu_linux = test::make_agent(agents, {.labels = {"gpu", "linux"}});
+  const auto gpu = test::make_agent(agents, {.labels = {"gpu"}});
+  const auto w = test::make_work(work, {.labels = {"gpu", "linux"}});
+  BOOST_TEST(w.target_agents == std::vector<std::string>{gpu_linux.id});
+  BOOST_TEST(work.pending_for_agent(gpu.id, 10)->empty());
+  BOOST_TEST(work.claim(w.id, gpu.id).error().code == db_errc::forbidden);
+  BOOST_TEST(work.claim(w.id, gpu_linux.id).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(any_of_labels) {
+  const auto gpu = test::make_agent(agents, {.labels = {"gpu"}});
+  const auto arm = test::make_agent(agents, {.labels = {"arm64"}});
+  const auto plain = test::make_agent(agents);
+  const auto w = test::make_work(work, {.labels = {"gpu", "arm64"}, .match = target_match::any});
+  auto expected = std::vector<std::string>{gpu.id, arm.id};
+  std::sort(expected.begin(), expected.end());
+  BOOST_TEST(w.target_agents == expected);
+  BOOST_TEST(work.pending_for_agent(plain.id, 10)->empty());
+}
+
+BOOST_AUTO_TEST_CASE(annotations_must_all_match) {
+  const auto eu = test::make_agent(agents, {.annotations = {{"region", "eu"}, {"tier", "prod"}}});
+  const auto eu_dev = test::make_agent(agents, {.annotations = {{"region", "eu"}, {"tier", "dev"}}});
+  const auto w = test::make_work(work, {.annotations = {{"region", "eu"}, {"tier", "prod"}}});
+  BOOST_TEST(w.target_agents == std::vector<std::string>{eu.id});
+  BOOST_TEST(work.claim(w.id, eu_dev.id).error().code == db_errc::forbidden);
+}
+
+BOOST_AUTO_TEST_CASE(labels_and_annotations_combine_and_explicit_ids_add) {
+  const auto match = test::make_agent(agents, {.labels = {"gpu"}, .annotations = {{"region", "eu"}}});
+  const auto label_only = test::make_agent(agents, {.labels = {"gpu"}});
+  const auto named = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {named.id}, .labels = {"gpu"}, .annotations = {{"region", "eu"}}});
+  auto expected = std::vector<std::string>{match.id, named.id};
+  std::sort(expected.begin(), expected.end());
+  BOOST_TEST(w.target_agents == expected);
+  BOOST_TEST(work.claim(w.id, label_only.id).error().code == db_errc::forbidden);
+  // The selector as submitted is kept.
+  BOOST_TEST(w.targets.labels == std::vector<std::string>{"gpu"});
+  BOOST_TEST(w.targets.annotations.at("region") == "eu");
+  BOOST_TEST(w.targets.agent_ids == std::vector<std::string>{named.id});
+}
+
+BOOST_AUTO_TEST_CASE(explicit_ids_only_target_those_agents) {
+  const auto a = test::make_agent(agents, {.labels = {"gpu"}});
+  const auto b = test::make_agent(agents, {.labels = {"gpu"}});
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  BOOST_TEST(w.target_agents == std::vector<std::string>{a.id});
+  BOOST_TEST(work.pending_for_agent(b.id, 10)->empty());
+  BOOST_TEST(!work.claim_next(b.id)->has_value());
+}
+
+BOOST_AUTO_TEST_CASE(an_agent_registered_later_becomes_a_target) {
+  const auto w = test::make_work(work, {.labels = {"gpu"}});
+  BOOST_TEST(w.target_agents.empty());
+  auto created = agents.create({.name = "late", .cluster_name = "c", .labels = {"gpu"}});
+  BOOST_REQUIRE(created);
+  BOOST_TEST(created->newly_targeted == std::vector<std::string>{w.id});
+  BOOST_TEST(work.pending_for_agent(created->agent.id, 10)->size() == 1u);
+  BOOST_TEST(work.claim(w.id, created->agent.id).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(relabelling_adds_and_removes_targets_of_live_work_only) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.labels = {"gpu"}});
+  const auto finished = test::make_work(work, {.labels = {"gpu"}});
+  BOOST_REQUIRE(work.cancel(finished.id));
+  auto added = agents.edit_labels(a.id, label_edit::add, {"gpu"});
+  BOOST_REQUIRE(added);
+  BOOST_TEST(added->newly_targeted == std::vector<std::string>{w.id});  // not the canceled one
+  BOOST_TEST(work.get(w.id)->target_agents == std::vector<std::string>{a.id});
+  auto removed = agents.edit_labels(a.id, label_edit::remove, {"gpu"});
+  BOOST_REQUIRE(removed);
+  BOOST_TEST(work.get(w.id)->target_agents.empty());
+  BOOST_TEST(work.claim(w.id, a.id).error().code == db_errc::forbidden);
+  // Annotations re-target too.
+  const auto wa = test::make_work(work, {.annotations = {{"zone", "a"}}});
+  auto annotated = agents.edit_annotations(a.id, label_edit::add, {{"zone", "a"}});
+  BOOST_TEST(annotated->newly_targeted == std::vector<std::string>{wa.id});
+}
+
+BOOST_AUTO_TEST_CASE(untargeted_agent_can_neither_see_nor_claim) {
+  const auto target = test::make_agent(agents, {.labels = {"gpu"}});
+  const auto other = test::make_agent(agents, {.labels = {"cpu"}});
+  const auto w = test::make_work(work, {.labels = {"gpu"}});
+  BOOST_TEST(work.pending_for_agent(other.id, 10)->empty());
+  BOOST_TEST(!work.claim_next(other.id)->has_value());
+  auto refused = work.claim(w.id, other.id);
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().code == db_errc::forbidden);
+  BOOST_TEST(work.list({.agent_id = other.id})->items.empty());
+  BOOST_TEST(work.get(w.id)->status == work_status::pending);
+  BOOST_TEST(work.claim(w.id, target.id).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(inactive_agents_are_offered_nothing_and_claim_nothing) {
+  const auto a = test::make_agent(agents, {.labels = {"gpu"}, .status = agent_status::inactive});
+  const auto w = test::make_work(work, {.labels = {"gpu"}});
+  BOOST_TEST(w.target_agents == std::vector<std::string>{a.id});  // still a target...
+  BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());           // ...but offered nothing
+  BOOST_TEST(!work.claim_next(a.id)->has_value());
+  auto refused = work.claim(w.id, a.id);
+  BOOST_TEST(refused.error().code == db_errc::conflict);
+  BOOST_TEST(refused.error().message.find("INACTIVE") != std::string::npos);
+  BOOST_REQUIRE(agents.set_status(a.id, agent_status::active));
+  BOOST_TEST(work.claim(w.id, a.id).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_deleted_agent_stops_being_a_target) {
+  const auto a = test::make_agent(agents, {.labels = {"gpu"}});
+  const auto w = test::make_work(work, {.labels = {"gpu"}});
+  BOOST_REQUIRE(agents.remove(a.id));
+  BOOST_TEST(work.get(w.id)->target_agents.empty());
+  BOOST_TEST(agents.get(a.id).error().code == db_errc::not_found);
+}
+
+BOOST_AUTO_TEST_CASE(explicit_ids_of_unknown_agents_are_rejected) {
+  const auto a = test::make_agent(agents);
+  auto r = work.create(test::make_request({.agent_ids = {a.id, "123e4567-e89b-12d3-a456-426614174000"}}));
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().code == db_errc::invalid_argument);
+  BOOST_TEST(r.error().field == "targets.agent_ids[1]");
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work") == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,43 @@
+#pragma once
+// Row factories for tests: defaults that are valid, options to vary one thing at a time.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "actors/agent_record.hpp"
+#include "actors/work_item.hpp"
+#include "persistence/agent_repository.hpp"
+#include "persistence/ephemeral_work_repository.hpp"
+
+namespace brokkr::test {
+
+// A Shipwright Build manifest that passes validation.
+std::string sample_build_spec(const std::string& name = "app-build");
+
+struct agent_opts {
+  std::string name;  // empty: agent-<n>
+  std::string cluster = "cluster-a";
+  std::vector<std::string> labels;
+  std::map<std::string, std::string> annotations;
+  agent_status status = agent_status::active;
+};
+agent_record make_agent(persistence::agent_repository& repo, agent_opts o = {});
+
+struct work_opts {
+  std::vector<std::string> agent_ids;
+  std::vector<std::string> labels;
+  std::map<std::string, std::string> annotations;
+  target_match match = target_match::all;
+  int max_retries = 3;
+  int claim_timeout_seconds = 3600;
+  int ttl_seconds = 3600;
+  int backoff_base_seconds = 30;
+  int lease_seconds = 30;
+  int priority = 0;
+  std::string idempotency_key;
+  std::string work_type = "shipwright-build";
+};
+work_request make_request(const work_opts& o);
+work_item make_work(persistence::ephemeral_work_repository& repo, const work_opts& o);
+
+}  // namespace brokkr::test
