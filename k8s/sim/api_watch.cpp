@@ -1,0 +1,109 @@
+// api_server: watch streams and pod logs.
+#include <atomic>
+
+#include "k8s/sim/api_errors.hpp"
+#include "k8s/sim/api_server.hpp"
+#include "k8s/sim/object_meta.hpp"
+#include "k8s/sim/table.hpp"
+
+namespace brokkr::k8s::sim {
+namespace {
+
+std::optional<int64_t> int_param(const http::request& req, const char* name, bool& bad) {
+  const auto v = req.query.get(name);
+  if (!v || v->empty()) return std::nullopt;
+  char* end = nullptr;
+  const long long n = std::strtoll(v->c_str(), &end, 10);
+  if (*end != '\0' || n < 0) bad = true;
+  return n;
+}
+
+std::string event_line(event_type t, const json& object) {
+  return json{{"type", std::string(to_string(t))}, {"object", object}}.dump() + "\n";
+}
+
+}  // namespace
+
+void api_server::watch_objects(const http::request& req, const route& rt, const reply& r) {
+  auto q = parse_selectors(req, *rt.res, rt.ns);
+  if (!q) return r->send(status_response(q.error()));
+  bool bad = false;
+  const auto rv = int_param(req, "resourceVersion", bad);
+  const auto timeout_s = int_param(req, "timeoutSeconds", bad);
+  if (bad) return r->send(status_response(bad_request("resourceVersion and timeoutSeconds must be non-negative integers")));
+  const bool bookmarks = req.query.get("allowWatchBookmarks").value_or("") == "true";
+  const bool table = wants_table(req.headers.get("Accept").value_or(""));
+  auto stream = r->begin_stream(200, {}, "application/json");
+  {
+    std::lock_guard lock(streams_mu_);
+    std::erase_if(streams_, [](const std::weak_ptr<http::stream>& w) { return w.expired(); });
+    streams_.push_back(stream);
+  }
+  const served_resource* res = rt.res;
+  auto sink = [stream, res, table](event_type t, const json& obj) {
+    if (table && t != event_type::bookmark)
+      return stream->write(event_line(t, make_table(*res, {obj}, meta_string(obj, "resourceVersion"))));
+    return stream->write(event_line(t, obj));
+  };
+  // "" and "0" mean "start with what exists"; anything else replays history after that version.
+  const std::optional<uint64_t> from = rv && *rv > 0 ? std::optional<uint64_t>(*rv) : std::nullopt;
+  auto id = parts_.store.watch(*res, *q, from, sink);
+  if (!id) {
+    // The usual form of "too old": 200, then one ERROR event, then the end of the stream.
+    stream->write(event_line(event_type::error, status_body(id.error())));
+    return stream->finish();
+  }
+  auto& store = parts_.store;
+  auto& sched = parts_.sched;
+  const auto timeout = timeout_s ? std::chrono::seconds(*timeout_s) : opts_.default_watch_timeout;
+  const uint64_t timeout_task = sched.after(timeout, [stream] { stream->finish(); });
+  auto bookmark_task = std::make_shared<std::atomic<uint64_t>>(0);
+  if (bookmarks) {
+    auto tick = std::make_shared<std::function<void()>>();
+    const auto interval = opts_.bookmark_interval;
+    *tick = [&store, &sched, stream, id = *id, bookmark_task, interval, weak = std::weak_ptr(tick)] {
+      if (stream->closed()) return;
+      store.bookmark(id);
+      if (auto t = weak.lock()) *bookmark_task = sched.after(interval, [t] { (*t)(); });
+    };
+    *bookmark_task = sched.after(interval, [tick] { (*tick)(); });
+  }
+  // Called on whichever thread noticed the end, possibly inside a store callback: hand the
+  // unsubscription to the controller thread rather than take the store lock here.
+  stream->on_close([&store, &sched, id = *id, timeout_task, bookmark_task] {
+    sched.post([&store, &sched, id, timeout_task, bookmark_task] {
+      store.unwatch(id);
+      sched.cancel(timeout_task);
+      sched.cancel(bookmark_task->load());
+    });
+  });
+}
+
+void api_server::pod_log(const http::request& req, const route& rt, const reply& r) {
+  auto pod = parts_.store.get(*rt.res, rt.ns, rt.name);
+  if (!pod) return r->send(status_response(pod.error()));
+  std::vector<std::string> containers;
+  if (const json* list = at_path(*pod, "spec.containers"); list && list->is_array())
+    for (const auto& c : *list) containers.push_back(c.value("name", ""));
+  std::string container = req.query.get("container").value_or("");
+  if (container.empty() && containers.size() == 1) container = containers.front();
+  if (container.empty()) {
+    std::string names;
+    for (const auto& c : containers) names += (names.empty() ? "" : " ") + c;
+    return r->send(status_response(bad_request("a container name must be specified for pod " + rt.name +
+                                               ", choose one of: [" + names + "]")));
+  }
+  if (std::find(containers.begin(), containers.end(), container) == containers.end())
+    return r->send(status_response(bad_request("container " + container + " is not valid for pod " + rt.name)));
+  bool bad = false;
+  const auto tail = int_param(req, "tailLines", bad);
+  const auto limit = int_param(req, "limitBytes", bad);
+  if (bad) return r->send(status_response(bad_request("tailLines and limitBytes must be non-negative integers")));
+  const auto log = parts_.logs.get(rt.ns, rt.name, container);
+  if (!log)
+    return r->send(status_response(bad_request("container \"" + container + "\" in pod \"" + rt.name +
+                                               "\" is waiting to start: PodInitializing")));
+  r->send({.status = 200, .content_type = "text/plain", .body = tail_log(*log, tail, limit)});
+}
+
+}  // namespace brokkr::k8s::sim

@@ -1,0 +1,81 @@
+// brokkr-sim-cluster: a simulated Kubernetes API server with a Shipwright controller (docs/sim-cluster.md).
+#include <csignal>
+#include <iostream>
+
+#include "common/config.hpp"
+#include "common/log.hpp"
+#include "k8s/sim/sim_cluster.hpp"
+
+namespace {
+
+brokkr::config::parser make_parser() {
+  using brokkr::config::kind;
+  brokkr::config::parser p("brokkr-sim-cluster",
+                           "A simulated Kubernetes API server with Shipwright Builds and BuildRuns, for demos and tests.");
+  p.add({.name = "listen", .help = "HOST:PORT to serve on (port 0: any free port)", .default_value = "127.0.0.1:6443",
+         .type = kind::host_port});
+  p.add({.name = "token", .help = "bearer token clients must send (default: a random one, written to the kubeconfig)",
+         .secret = true});
+  p.add({.name = "kubeconfig-out", .help = "write a kubeconfig for this cluster to PATH (mode 0600)"});
+  p.add({.name = "tls", .help = "serve HTTPS with a CA generated at start (its certificate goes into the kubeconfig)",
+         .default_value = "false", .type = kind::boolean});
+  p.add({.name = "namespace", .help = "namespace to create and to put in the kubeconfig", .default_value = "default"});
+  p.add({.name = "name", .help = "cluster, user and context name in the kubeconfig", .default_value = "brokkr-sim"});
+  p.add({.name = "default-duration", .help = "how long a BuildRun or Job runs without sim.brokkr.io/duration",
+         .default_value = "1s", .type = kind::duration});
+  p.add({.name = "watch-history", .help = "watch events kept for resuming watches", .default_value = "1000",
+         .type = kind::integer, .min = 10, .max = 1000000});
+  p.add({.name = "bookmark-interval", .help = "how often watches that allow bookmarks get one",
+         .default_value = "60s", .type = kind::duration});
+  p.add({.name = "io-threads", .help = "HTTP threads", .default_value = "1", .type = kind::integer, .min = 1, .max = 64});
+  p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
+  return p;
+}
+
+volatile std::sig_atomic_t stop_signal = 0;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto parser = make_parser();
+  auto values = parser.parse(argc, argv);
+  if (!values) {
+    std::cerr << "brokkr-sim-cluster: " << values.error().message << "\n";
+    return 2;
+  }
+  if (values->help_requested()) {
+    std::cout << parser.usage();
+    return 0;
+  }
+  brokkr::log::level level;
+  if (!brokkr::log::parse_level(values->str("log-level"), level)) {
+    std::cerr << "brokkr-sim-cluster: --log-level must be debug, info, warn or error\n";
+    return 2;
+  }
+  brokkr::log::set_level(level);
+  brokkr::k8s::sim::sim_config cfg;
+  std::tie(cfg.host, cfg.port) = values->host_port("listen");
+  cfg.token = values->str("token");
+  cfg.kubeconfig_out = values->str("kubeconfig-out");
+  cfg.tls = values->boolean("tls");
+  cfg.default_namespace = values->str("namespace");
+  cfg.name = values->str("name");
+  cfg.default_duration = values->duration("default-duration");
+  cfg.watch_history = static_cast<size_t>(values->integer("watch-history"));
+  cfg.bookmark_interval = values->duration("bookmark-interval");
+  cfg.io_threads = static_cast<int>(values->integer("io-threads"));
+  brokkr::k8s::sim::sim_cluster sim(cfg);
+  auto port = sim.start();
+  if (!port) {
+    std::cerr << "brokkr-sim-cluster: " << port.error() << "\n";
+    return 1;
+  }
+  std::signal(SIGINT, [](int) { stop_signal = 1; });
+  std::signal(SIGTERM, [](int) { stop_signal = 1; });
+  std::cout << "brokkr-sim-cluster: serving " << sim.server_url()
+            << (cfg.kubeconfig_out.empty() ? "" : " (kubeconfig: " + cfg.kubeconfig_out + ")") << std::endl;
+  while (!stop_signal) pause();
+  brokkr::log::info("sim", "stopping");
+  sim.stop();
+  return 0;
+}
