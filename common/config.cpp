@@ -47,7 +47,9 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-std::optional<std::pair<std::string, uint16_t>> split_host_port(const std::string& text) {
+}  // namespace
+
+std::optional<std::pair<std::string, uint16_t>> parse_host_port(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos) return std::nullopt;
   std::string host = text.substr(0, colon);
@@ -57,6 +59,8 @@ std::optional<std::pair<std::string, uint16_t>> split_host_port(const std::strin
   if (host.empty() || !port || *port < 0 || *port > 65535) return std::nullopt;
   return std::make_pair(host, static_cast<uint16_t>(*port));
 }
+
+namespace {
 
 std::string describe(const std::string& source, const option& o) {
   if (source == "env") return "environment variable " + (o.env.empty() ? env_name_for(o.name) : o.env);
@@ -83,7 +87,7 @@ std::string validate(const option& o, const std::string& text) {
     case kind::duration:
       return parse_duration(text) ? "" : "must be a duration such as 30s, 15m or 1h30m";
     case kind::host_port:
-      return split_host_port(text) ? "" : "must be HOST:PORT with a port between 0 and 65535";
+      return parse_host_port(text) ? "" : "must be HOST:PORT with a port between 0 and 65535";
   }
   return {};
 }
@@ -142,7 +146,7 @@ std::vector<std::string> values::list(const std::string& name) const { return at
 std::pair<std::string, uint16_t> values::host_port(const std::string& name) const {
   const auto& e = at(name);
   if (e.text.empty()) return {"", 0};
-  return *split_host_port(e.text);
+  return *parse_host_port(e.text);
 }
 const std::string& values::source(const std::string& name) const { return at(name).source; }
 

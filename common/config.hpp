@@ -88,5 +88,7 @@ class parser {
 };
 
 std::string env_name_for(const std::string& flag_name);
+// "HOST:PORT" (or "[v6]:PORT") split, port 0..65535; nullopt when malformed.
+std::optional<std::pair<std::string, uint16_t>> parse_host_port(const std::string& text);
 
 }  // namespace brokkr::config

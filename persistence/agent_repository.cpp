@@ -64,6 +64,7 @@ agent_change finish_change(pqxx::work& tx, const std::string& id) {
   agent_change c;
   c.newly_targeted = ids_of(tx.exec_prepared("ephemeral_work_retarget_agent", id));
   c.agent = read_agent(tx.exec_prepared1("agents_get", id));
+  tx.exec_prepared("agents_notify", id);
   return c;
 }
 

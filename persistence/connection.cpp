@@ -27,6 +27,8 @@ db_result<std::unique_ptr<db_connection>> db_connection::open(const std::string&
     {
       pqxx::nontransaction n{i->conn};
       n.exec("SET TIME ZONE 'UTC'");
+      // No statement of ours runs long; one that does is stuck, and a stuck request must not hang.
+      n.exec("SET statement_timeout = '30s'");
     }
     if (prepare_statements)
       for (const auto& [name, sql] : statements()) i->conn.prepare(name, sql);

@@ -4,18 +4,6 @@
 
 namespace brokkr::persistence {
 
-const char* to_string(db_errc c) {
-  switch (c) {
-    case db_errc::not_found: return "not_found";
-    case db_errc::conflict: return "conflict";
-    case db_errc::forbidden: return "forbidden";
-    case db_errc::invalid_argument: return "invalid_argument";
-    case db_errc::unavailable: return "unavailable";
-    case db_errc::internal: return "internal";
-  }
-  return "internal";
-}
-
 db_error classify(const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e) ||
       dynamic_cast<const pqxx::in_doubt_error*>(&e))

@@ -4,20 +4,13 @@
 #include <exception>
 #include <string>
 
+#include "actors/errc.hpp"
 #include "common/expected.hpp"
 
 namespace brokkr::persistence {
 
-enum class db_errc : uint8_t {
-  not_found,         // no such (live) row
-  conflict,          // a guard failed: state changed, stale attempt, duplicate name
-  forbidden,         // the caller may not act on this row (e.g. agent not targeted)
-  invalid_argument,  // bad input; `field` names it
-  unavailable,       // PostgreSQL unreachable or the connection broke; safe to retry
-  internal,          // anything else (a bug or an unexpected SQL error)
-};
-
-const char* to_string(db_errc c);
+// The codes are the project-wide ones of actors/errc.hpp.
+using db_errc = brokkr::errc;
 
 struct db_error {
   db_errc code = db_errc::internal;

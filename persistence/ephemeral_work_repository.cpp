@@ -290,7 +290,8 @@ db_result<work_item> ephemeral_work_repository::complete(const std::string& id, 
     const completion_report report{p.agent_id, p.attempt, p.outcome, p.failure_reason, p.result_message};
     const auto decision = decide_completion(snapshot, report, cfg_.backoff_cap);
     if (!decision)
-      return fail(db_errc::conflict, std::string("completion refused: ") + to_string(decision.error()) +
+      return fail(decision.error() == completion_refusal::not_claimer ? db_errc::forbidden : db_errc::conflict,
+                  std::string("completion refused: ") + to_string(decision.error()) +
                                          " (item is " + std::string(to_string(snapshot.status)) +
                                          ", attempt " + std::to_string(snapshot.attempt) + ")");
     transition_batch batch;
@@ -369,6 +370,29 @@ db_result<std::vector<work_event>> ephemeral_work_repository::events(const std::
                                            std::clamp(limit, 1, 1000)))
       out.push_back(read_work_event(row));
     return out;
+  });
+}
+
+db_result<work_timing> ephemeral_work_repository::timing(const std::string& id) {
+  if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
+  return guarded([&]() -> db_result<work_timing> {
+    pqxx::nontransaction n{conn_.raw()};
+    const auto r = n.exec_prepared("ephemeral_work_timing", id);
+    if (r.empty()) return fail(db_errc::not_found, "no work item " + id);
+    const auto& row = r[0];
+    work_timing t;
+    t.id = id;
+    t.status = parse_work_status(row["status"].as<std::string>()).value_or(work_status::pending);
+    t.attempt = row["attempt"].as<int>();
+    t.claimed_by = text_or_empty(row["claimed_by"]);
+    t.lease_expires_at = optional_time(row["lease_expires_at"]);
+    t.claim_deadline = optional_time(row["claim_deadline"]);
+    t.next_retry_after = optional_time(row["next_retry_after"]);
+    t.cancel_requested = row["cancel_requested"].as<bool>();
+    t.target_agents = nlohmann::json::parse(row["resolved"].as<std::string>()).get<std::vector<std::string>>();
+    t.last_event_id = row["last_event_id"].as<int64_t>();
+    t.db_now = parse_pg_timestamp(row["db_now"].as<std::string>());
+    return t;
   });
 }
 

@@ -68,6 +68,21 @@ struct expire_result {
   std::vector<work_item> expired;  // their new state: FAILED_RETRYABLE, FAILED_PERMANENT or CANCELED
 };
 
+// The slim view of an item that a work-item actor plans its timers and pushes from.
+struct work_timing {
+  std::string id;
+  work_status status = work_status::pending;
+  int attempt = 0;
+  std::string claimed_by;
+  std::optional<timestamp> lease_expires_at;
+  std::optional<timestamp> claim_deadline;
+  std::optional<timestamp> next_retry_after;
+  bool cancel_requested = false;
+  std::vector<std::string> target_agents;
+  int64_t last_event_id = 0;
+  timestamp db_now{};  // PostgreSQL's clock when read: delays are deadline - db_now
+};
+
 class ephemeral_work_repository {
  public:
   explicit ephemeral_work_repository(db_connection& conn, work_queue_config cfg = {});
@@ -97,6 +112,8 @@ class ephemeral_work_repository {
   db_result<std::vector<std::string>> soft_delete_expired(int limit);
   db_result<std::vector<std::string>> purge_deleted(std::chrono::seconds older_than, int limit);
 
+  // not_found when the item does not exist or was deleted.
+  db_result<work_timing> timing(const std::string& id);
   db_result<std::vector<work_event>> events(const std::string& id, int64_t after_event_id, int limit);
   db_result<std::vector<std::string>> live_ids(const std::string& after_id, int limit);
   db_result<std::map<work_status, int64_t>> count_by_status();

@@ -71,3 +71,7 @@ SELECT id FROM gone;
 
 -- name: agents_update_status
 UPDATE agents SET status = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id;
+
+-- name: agents_notify
+-- Tells every broker replica (at commit) that this agent changed, so its sessions re-check work.
+SELECT pg_notify('brokkr_agent', $1::text);

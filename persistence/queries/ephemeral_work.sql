@@ -234,3 +234,13 @@ FROM ephemeral_work w WHERE id = $1;
 -- Explicit target ids that name no live agent.
 SELECT x::text AS id FROM unnest($1::uuid[]) x
 WHERE NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = x AND a.deleted_at IS NULL);
+
+-- name: ephemeral_work_timing
+-- What a work-item actor needs to arm its timers and push: no payloads, plus the database's clock
+-- so that delays are computed without trusting the broker's clock.
+SELECT w.id, w.status, w.attempt, w.claimed_by, w.lease_expires_at, w.claim_deadline, w.next_retry_after,
+       w.cancel_requested,
+       COALESCE((SELECT json_agg(t.agent_id) FROM ephemeral_work_targets t WHERE t.work_id = w.id), '[]'::json)::text AS resolved,
+       COALESCE((SELECT max(e.id) FROM ephemeral_work_events e WHERE e.work_id = w.id), 0) AS last_event_id,
+       now() AS db_now
+FROM ephemeral_work w WHERE w.id = $1 AND w.deleted_at IS NULL;

@@ -1,0 +1,25 @@
+#pragma once
+// The claim supervisor (broker_node/claim_supervisor): keeps one work-item actor per live item,
+// routes notices to them, respawns them from PostgreSQL, and rehydrates them all on resync.
+#include <caf/actor.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "actors/atoms.hpp"
+#include "actors/work_notice.hpp"
+
+namespace brokkr {
+
+using claim_supervisor_actor = caf::typed_actor<
+    caf::reacts_to<work_notice>,
+    caf::reacts_to<agent_notice>,
+    caf::reacts_to<resync_atom>,
+    // Subscribe `subscriber` to item `id` (see work_item_protocol.hpp).
+    caf::reacts_to<caf::subscribe_atom, std::string, caf::actor>,
+    // Number of live work-item actors (metrics).
+    caf::replies_to<stats_atom>::with<uint64_t>>;
+
+}  // namespace brokkr

@@ -1,0 +1,150 @@
+#include "broker_node/broker.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <cstdlib>
+#include <thread>
+
+#include "broker_node/auth/authenticate.hpp"
+#include "broker_node/claim_supervisor.hpp"
+#include "broker_node/embedded_docs.hpp"
+#include "broker_node/http/api_server.hpp"
+#include "broker_node/maintenance/maintenance_supervisor.hpp"
+#include "common/log.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/migrator.hpp"
+#include "persistence/notification_listener.hpp"
+
+namespace brokkr::broker {
+namespace {
+
+std::string openapi_text() {
+  for (const auto& f : embedded_docs())
+    if (f.name == "openapi.yaml") return std::string(f.content);
+  return {};
+}
+
+// Start-up waits for PostgreSQL (a broker and its database often start together), but gives up
+// on errors that waiting cannot fix.
+status<std::string> migrate_when_reachable(const broker_settings& s) {
+  const auto deadline = std::chrono::steady_clock::now() + s.db_wait;
+  for (bool warned = false;;) {
+    auto r = persistence::migrate(s.database_url);
+    if (r) {
+      for (const auto& f : r->applied) log::info("broker", "applied migration ", f);
+      return ok;
+    }
+    if (r.error().code != errc::unavailable) return unexpected("database migration failed: " + r.error().message);
+    if (std::chrono::steady_clock::now() > deadline)
+      return unexpected("PostgreSQL not reachable within --db-wait: " + r.error().message);
+    if (!warned) log::warn("broker", "waiting for PostgreSQL: ", r.error().message);
+    warned = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+status<std::string> ensure_admin_key(const broker_settings& s) {
+  auto conn = persistence::db_connection::open(s.database_url);
+  if (!conn) return unexpected("cannot connect to PostgreSQL: " + conn.error().message);
+  persistence::repositories repos{**conn, {}};
+  if (!s.admin_key_hash.empty()) {
+    auto r = auth::ensure_admin_key_hash(repos, s.admin_key_hash);
+    if (!r) return unexpected(r.error().message);
+    if (*r) log::info("broker", "admin key from --admin-key-hash registered");
+  }
+  auto created = auth::bootstrap_admin_key(repos, s.admin_key_file);
+  if (!created) return unexpected(created.error().message);
+  if (*created) log::info("broker", "first start: admin key written to ", s.admin_key_file, " (mode 0600)");
+  return ok;
+}
+
+}  // namespace
+
+struct broker::impl {
+  broker_settings settings;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  std::shared_ptr<persistence::db_health> health = std::make_shared<persistence::db_health>();
+  std::shared_ptr<metrics::registry> metrics = std::make_shared<metrics::registry>();
+  persistence::persistence_actor db;
+  claim_supervisor_actor supervisor;
+  caf::actor listener;
+  caf::actor maintenance;
+  std::unique_ptr<http::api_server> api;
+  uint16_t caf_port = 0;
+  bool running = false;
+};
+
+broker::broker(broker_settings s) : impl_(std::make_unique<impl>()) { impl_->settings = std::move(s); }
+
+broker::~broker() { stop(); }
+
+status<std::string> broker::start() {
+  auto& d = *impl_;
+  const auto& s = d.settings;
+  // libpq connects without a time limit by default; a broker must fail fast instead.
+  ::setenv("PGCONNECT_TIMEOUT", "5", 0);
+  if (auto m = migrate_when_reachable(s); !m) return m;
+  if (auto k = ensure_admin_key(s); !k) return k;
+
+  d.cfg.load<caf::io::middleman>();
+  d.cfg.set("logger.verbosity", caf::atom("quiet"));
+  d.sys = std::make_unique<caf::actor_system>(d.cfg);
+  auto& sys = *d.sys;
+
+  http::declare_metrics(*d.metrics);
+  persistence::pool_config pool{.url = s.database_url, .size = s.db_pool_size};
+  pool.queue.backoff_cap = s.backoff_cap;
+  d.db = persistence::spawn_db_pool(sys, pool, d.health);
+  d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, {}, {}});
+  d.listener = persistence::spawn_notification_listener(sys, {.url = s.database_url},
+                                                        caf::actor_cast<caf::actor>(d.supervisor), d.health);
+  auto maintenance = s.maintenance;
+  maintenance.observe_claims = [m = d.metrics](const duty_result& r) {
+    for (const auto& [kind, n] : r.counts) {
+      m->inc("brokkr_claim_expirations_total", {{"result", kind}}, static_cast<double>(n));
+      if (kind == "retry") m->inc("brokkr_retries_total", {}, static_cast<double>(n));
+    }
+  };
+  d.maintenance = spawn_maintenance(sys, maintenance, d.db, d.supervisor);
+
+  auto svc = std::make_shared<http::services>();
+  svc->db = d.db;
+  svc->supervisor = d.supervisor;
+  svc->health = d.health;
+  svc->metrics = d.metrics;
+  svc->keys = std::make_shared<auth::key_cache>(s.key_cache_ttl);
+  svc->openapi_yaml = openapi_text();
+  svc->request_timeout = s.request_timeout;
+  brokkr::http::server_config hc;
+  hc.host = s.http_host;
+  hc.port = s.http_port;
+  hc.io_threads = s.http_threads;
+  hc.body_limit = s.http_body_limit;
+  d.api = std::make_unique<http::api_server>(sys, hc, svc);
+  auto port = d.api->start();
+  if (!port) return unexpected("cannot listen on " + s.http_host + ":" + std::to_string(s.http_port) + ": " + port.error());
+  d.running = true;
+  log::info("broker", "HTTP API on http://", s.http_host, ":", *port);
+  return ok;
+}
+
+void broker::stop() {
+  auto& d = *impl_;
+  if (!d.running) return;
+  d.running = false;
+  log::info("broker", "shutting down");
+  d.api->stop(d.settings.shutdown_timeout);
+  for (const auto& a : {caf::actor_cast<caf::actor>(d.maintenance), caf::actor_cast<caf::actor>(d.supervisor),
+                        d.listener, caf::actor_cast<caf::actor>(d.db)})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  d.api.reset();
+  d.sys.reset();
+  log::info("broker", "stopped");
+}
+
+uint16_t broker::http_port() const { return impl_->api ? impl_->api->port() : 0; }
+uint16_t broker::caf_port() const { return impl_->caf_port; }
+
+}  // namespace brokkr::broker

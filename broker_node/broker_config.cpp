@@ -1,0 +1,105 @@
+#include "broker_node/broker_config.hpp"
+
+namespace brokkr::broker {
+
+using config::kind;
+
+config::parser broker_options() {
+  config::parser p("brokkr-broker", "The Brokkr broker: the ephemeral work queue, its HTTP API and CAF endpoint.");
+  p.add({.name = "database-url", .help = "PostgreSQL connection URL", .required = true, .secret = true});
+  p.add({.name = "http-listen", .help = "HTTP API address", .default_value = "127.0.0.1:8080", .type = kind::host_port});
+  p.add({.name = "caf-listen", .help = "CAF endpoint for agents and integrations (empty: disabled)",
+         .default_value = "127.0.0.1:4222", .type = kind::string});
+  p.add({.name = "admin-key-file", .help = "where the first start writes the admin key (mode 0600)",
+         .default_value = "brokkr-admin.key"});
+  p.add({.name = "admin-key-hash", .help = "an admin key given as <short id>:<sha256 hex> (see brokkr-broker keygen)",
+         .secret = true});
+  p.add({.name = "db-pool-size", .help = "PostgreSQL connections for requests", .default_value = "4",
+         .type = kind::integer, .min = 1, .max = 64});
+  p.add({.name = "http-threads", .help = "HTTP I/O threads", .default_value = "2", .type = kind::integer, .min = 1, .max = 64});
+  p.add({.name = "http-body-limit", .help = "largest accepted request body in bytes", .default_value = "4194304",
+         .type = kind::integer, .min = 1024, .max = 64 * 1024 * 1024});
+  p.add({.name = "request-timeout", .help = "an HTTP request unanswered by then gets 504", .default_value = "30s",
+         .type = kind::duration});
+  p.add({.name = "backoff-cap", .help = "longest wait between retries of an item", .default_value = "1h",
+         .type = kind::duration});
+  p.add({.name = "claim-sweep-interval", .help = "safety-net sweep for stale claims", .default_value = "10s",
+         .type = kind::duration});
+  p.add({.name = "ttl-sweep-interval", .help = "how often finished items past their TTL are soft-deleted",
+         .default_value = "30s", .type = kind::duration});
+  p.add({.name = "purge-interval", .help = "how often soft-deleted items are purged", .default_value = "5m",
+         .type = kind::duration});
+  p.add({.name = "purge-after", .help = "how long soft-deleted items are kept before purging", .default_value = "24h",
+         .type = kind::duration});
+  p.add({.name = "rehydrate-interval", .help = "how often work-item actors are compared with the database",
+         .default_value = "60s", .type = kind::duration});
+  p.add({.name = "key-cache-ttl", .help = "how long a verified API key is trusted without a lookup",
+         .default_value = "5s", .type = kind::duration});
+  p.add({.name = "shutdown-timeout", .help = "how long in-flight requests may finish on SIGTERM", .default_value = "10s",
+         .type = kind::duration});
+  p.add({.name = "db-wait", .help = "how long start-up waits for PostgreSQL", .default_value = "60s",
+         .type = kind::duration});
+  p.add({.name = "agent-grace-period", .help = "a disconnected agent's claims expire after this", .default_value = "10s",
+         .type = kind::duration});
+  p.add({.name = "tls-cert", .help = "PEM certificate for the CAF endpoint"});
+  p.add({.name = "tls-key", .help = "PEM private key for the CAF endpoint", .secret = true});
+  p.add({.name = "tls-ca", .help = "PEM CA bundle that CAF peers' certificates must chain to"});
+  p.add({.name = "allow-plaintext", .help = "allow an unencrypted CAF endpoint on a non-loopback address",
+         .default_value = "false", .type = kind::boolean});
+  p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
+  return p;
+}
+
+expected<broker_settings, config::error> settings_from(const config::values& v) {
+  broker_settings s;
+  s.database_url = v.str("database-url");
+  std::tie(s.http_host, s.http_port) = v.host_port("http-listen");
+  if (const auto& caf = v.str("caf-listen"); caf.empty()) {
+    s.caf_enabled = false;
+  } else {
+    const auto hp = config::parse_host_port(caf);
+    if (!hp) return unexpected(config::error{"--caf-listen", "invalid value for --caf-listen: must be HOST:PORT"});
+    std::tie(s.caf_host, s.caf_port) = *hp;
+  }
+  s.admin_key_file = v.str("admin-key-file");
+  s.admin_key_hash = v.str("admin-key-hash");
+  s.db_pool_size = static_cast<int>(v.integer("db-pool-size"));
+  s.http_threads = static_cast<int>(v.integer("http-threads"));
+  s.http_body_limit = static_cast<size_t>(v.integer("http-body-limit"));
+  s.request_timeout = v.duration("request-timeout");
+  s.backoff_cap = std::chrono::duration_cast<std::chrono::seconds>(v.duration("backoff-cap"));
+  s.key_cache_ttl = v.duration("key-cache-ttl");
+  s.shutdown_timeout = v.duration("shutdown-timeout");
+  s.db_wait = v.duration("db-wait");
+  s.agent_grace = v.duration("agent-grace-period");
+  s.tls_cert = v.str("tls-cert");
+  s.tls_key = v.str("tls-key");
+  s.tls_ca = v.str("tls-ca");
+  s.allow_plaintext = v.boolean("allow-plaintext");
+  s.maintenance.claims.interval = v.duration("claim-sweep-interval");
+  s.maintenance.ttl.interval = v.duration("ttl-sweep-interval");
+  s.maintenance.purge.interval = v.duration("purge-interval");
+  s.maintenance.purge.retention = std::chrono::duration_cast<std::chrono::seconds>(v.duration("purge-after"));
+  s.maintenance.rehydrate_interval = v.duration("rehydrate-interval");
+
+  auto check = [](const char* field, status<std::string> st) -> status<config::error> {
+    if (!st) return unexpected(config::error{field, std::string(field) + ": " + st.error()});
+    return ok;
+  };
+  if (auto c = check("--claim-sweep-interval", validate(s.maintenance.claims)); !c) return unexpected(c.error());
+  if (auto c = check("--ttl-sweep-interval", validate(s.maintenance.ttl)); !c) return unexpected(c.error());
+  if (auto c = check("--purge-interval", validate(s.maintenance.purge)); !c) return unexpected(c.error());
+  if (s.request_timeout < std::chrono::milliseconds(100))
+    return unexpected(config::error{"--request-timeout", "--request-timeout must be at least 100ms"});
+  if (s.backoff_cap < std::chrono::seconds(1))
+    return unexpected(config::error{"--backoff-cap", "--backoff-cap must be at least 1s"});
+  if ((s.tls_cert.empty() != s.tls_key.empty()) || (!s.tls_ca.empty() && s.tls_cert.empty()))
+    return unexpected(config::error{"--tls-cert", "--tls-cert, --tls-key (and --tls-ca) must be given together"});
+  const bool loopback = s.caf_host == "127.0.0.1" || s.caf_host == "localhost" || s.caf_host == "::1";
+  if (s.caf_enabled && !loopback && s.tls_cert.empty() && !s.allow_plaintext)
+    return unexpected(config::error{"--caf-listen", "--caf-listen on " + s.caf_host +
+                                                        " needs --tls-cert/--tls-key/--tls-ca, or --allow-plaintext"});
+  return s;
+}
+
+}  // namespace brokkr::broker

@@ -1,0 +1,39 @@
+#pragma once
+// brokkr-broker's configuration (DESIGN.md section 10): every flag is also BROKKR_<NAME> and a
+// key of the --config YAML file. Validated at start; an error names the option.
+#include <chrono>
+#include <string>
+
+#include "broker_node/maintenance/maintenance_supervisor.hpp"
+#include "common/config.hpp"
+
+namespace brokkr::broker {
+
+struct broker_settings {
+  std::string database_url;
+  std::string http_host = "127.0.0.1";
+  uint16_t http_port = 8080;
+  std::string caf_host = "127.0.0.1";
+  uint16_t caf_port = 4222;
+  bool caf_enabled = true;
+  std::string admin_key_file = "brokkr-admin.key";
+  std::string admin_key_hash;  // "<short>:<sha256 hex>", optional
+  int db_pool_size = 4;
+  int http_threads = 2;
+  size_t http_body_limit = 4 * 1024 * 1024;
+  std::chrono::milliseconds request_timeout{30000};
+  std::chrono::seconds backoff_cap{3600};
+  std::chrono::milliseconds key_cache_ttl{5000};
+  std::chrono::milliseconds shutdown_timeout{10000};
+  std::chrono::milliseconds db_wait{60000};   // how long start-up waits for PostgreSQL
+  std::chrono::milliseconds agent_grace{10000};
+  // CAF transport security (issue: CAF remote messaging).
+  std::string tls_cert, tls_key, tls_ca;
+  bool allow_plaintext = false;
+  maintenance_config maintenance;
+};
+
+config::parser broker_options();
+expected<broker_settings, config::error> settings_from(const config::values& v);
+
+}  // namespace brokkr::broker

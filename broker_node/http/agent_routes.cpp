@@ -1,0 +1,150 @@
+// /api/v1/agents: registration (the key is shown once), status, labels, annotations, keys.
+#include "broker_node/auth/api_key.hpp"
+#include "broker_node/http/json_codec.hpp"
+#include "broker_node/http/request_context.hpp"
+#include "broker_node/http/router.hpp"
+#include "common/time.hpp"
+
+namespace brokkr::broker::http {
+namespace {
+
+using nlohmann::json;
+using persistence::agent_change;
+using persistence::label_edit;
+using persistence::repositories;
+
+void reply_agent(request_context& c, const agent_record& a) { c.reply(200, to_json(a)); }
+
+void create_agent(request_context& c) {
+  auto p = parse_agent_create(c.req().body);
+  if (!p) return c.fail(p.error());
+  const auto key = auth::generate_key();
+  p->key_short = key.short_id;
+  p->key_hash = auth::hash_secret(key.secret);
+  c.query<agent_change>("agent_create", [params = *p](repositories& r) { return r.agents.create(params); },
+                        [&c, key](agent_change ch) { c.reply(201, {{"agent", to_json(ch.agent)}, {"key", key.text()}}); });
+}
+
+void list_agents(request_context& c) {
+  persistence::agent_list_params p;
+  if (auto s = c.req().query.get("status")) {
+    p.status = parse_agent_status(*s);
+    if (!p.status) return c.fail(400, "invalid_argument", "status must be ACTIVE or INACTIVE", {{"field", "status"}});
+  }
+  p.label = c.req().query.get("label").value_or("");
+  p.after = c.req().query.get("cursor").value_or("");
+  if (auto l = c.req().query.get("limit")) {
+    try {
+      p.limit = std::stoi(*l);
+    } catch (...) {
+      return c.fail(400, "invalid_argument", "limit must be an integer", {{"field", "limit"}});
+    }
+  }
+  c.query<persistence::agent_page>("agent_list", [p](repositories& r) { return r.agents.list(p); },
+                                   [&c](persistence::agent_page page) {
+                                     json items = json::array();
+                                     for (const auto& a : page.items) items.push_back(to_json(a));
+                                     c.reply(200, {{"items", items},
+                                                   {"next_cursor", page.next.empty() ? json(nullptr) : json(page.next)}});
+                                   });
+}
+
+void get_agent(request_context& c) {
+  const auto id = c.param("id");
+  if (!c.require_self_or_admin(id)) return;
+  c.query<agent_record>("agent_get", [id](repositories& r) { return r.agents.get(id); },
+                        [&c](agent_record a) { reply_agent(c, a); });
+}
+
+void patch_agent(request_context& c) {
+  auto status = parse_agent_patch(c.req().body);
+  if (!status) return c.fail(status.error());
+  c.query<agent_change>("agent_status", [id = c.param("id"), s = *status](repositories& r) { return r.agents.set_status(id, s); },
+                        [&c](agent_change ch) { reply_agent(c, ch.agent); });
+}
+
+void delete_agent(request_context& c) {
+  c.query<ok_t>("agent_delete", [id = c.param("id")](repositories& r) { return r.agents.remove(id); },
+                [&c](ok_t) {
+                  c.svc().keys->clear();
+                  c.reply_raw(204, "", "");
+                });
+}
+
+void agent_heartbeat(request_context& c) {
+  const auto id = c.param("id");
+  if (!c.require_self_or_admin(id)) return;
+  c.query<timestamp>("agent_heartbeat", [id](repositories& r) { return r.agents.heartbeat(id); },
+                     [&c](timestamp t) { c.reply(200, {{"last_heartbeat_at", format_rfc3339_millis(t)}}); });
+}
+
+void rotate_key(request_context& c) {
+  const auto id = c.param("id");
+  if (!c.require_self_or_admin(id)) return;
+  const auto key = auth::generate_key();
+  c.query<ok_t>("agent_rotate_key",
+                [id, short_id = key.short_id, hash = auth::hash_secret(key.secret)](repositories& r) {
+                  return r.agents.rotate_key(id, short_id, hash);
+                },
+                [&c, key](ok_t) {
+                  c.svc().keys->clear();
+                  c.reply(200, {{"key", key.text()}});
+                });
+}
+
+void edit_labels(request_context& c, label_edit edit) {
+  std::vector<std::string> labels;
+  if (edit == label_edit::remove) {
+    labels = {c.param("label")};
+  } else {
+    auto parsed = parse_labels(c.req().body);
+    if (!parsed) return c.fail(parsed.error());
+    labels = *parsed;
+  }
+  c.query<agent_change>("agent_labels",
+                        [id = c.param("id"), edit, labels](repositories& r) { return r.agents.edit_labels(id, edit, labels); },
+                        [&c](agent_change ch) { reply_agent(c, ch.agent); });
+}
+
+void edit_annotations(request_context& c, label_edit edit) {
+  std::map<std::string, std::string> annotations;
+  if (edit == label_edit::remove) {
+    annotations = {{c.param("key"), ""}};
+  } else {
+    auto parsed = parse_annotations(c.req().body);
+    if (!parsed) return c.fail(parsed.error());
+    annotations = *parsed;
+  }
+  c.query<agent_change>("agent_annotations",
+                        [id = c.param("id"), edit, annotations](repositories& r) {
+                          return r.agents.edit_annotations(id, edit, annotations);
+                        },
+                        [&c](agent_change ch) { reply_agent(c, ch.agent); });
+}
+
+}  // namespace
+
+std::vector<route> agent_routes() {
+  const std::string base = "/api/v1/agents";
+  return {
+      {"POST", base, access::admin, create_agent},
+      {"GET", base, access::admin, list_agents},
+      {"GET", base + "/{id}", access::agent_or_admin, get_agent},
+      {"PATCH", base + "/{id}", access::admin, patch_agent},
+      {"DELETE", base + "/{id}", access::admin, delete_agent},
+      {"POST", base + "/{id}/heartbeat", access::agent_or_admin, agent_heartbeat},
+      {"POST", base + "/{id}/rotate-key", access::agent_or_admin, rotate_key},
+      {"PUT", base + "/{id}/labels", access::admin, [](request_context& c) { edit_labels(c, label_edit::replace); }},
+      {"POST", base + "/{id}/labels", access::admin, [](request_context& c) { edit_labels(c, label_edit::add); }},
+      {"DELETE", base + "/{id}/labels/{label}", access::admin,
+       [](request_context& c) { edit_labels(c, label_edit::remove); }},
+      {"PUT", base + "/{id}/annotations", access::admin,
+       [](request_context& c) { edit_annotations(c, label_edit::replace); }},
+      {"POST", base + "/{id}/annotations", access::admin,
+       [](request_context& c) { edit_annotations(c, label_edit::add); }},
+      {"DELETE", base + "/{id}/annotations/{key}", access::admin,
+       [](request_context& c) { edit_annotations(c, label_edit::remove); }},
+  };
+}
+
+}  // namespace brokkr::broker::http

@@ -1,0 +1,249 @@
+#include "broker_node/http/json_codec.hpp"
+
+#include "broker_node/http/json_body.hpp"
+#include "common/time.hpp"
+
+namespace brokkr::broker::http {
+namespace {
+
+using nlohmann::json;
+
+json time_or_null(const std::optional<timestamp>& t) {
+  return t ? json(format_rfc3339_millis(*t)) : json(nullptr);
+}
+json text_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// Unwraps an expected<optional<T>>, assigning the value when present.
+#define BROKKR_READ(dst, expr)                          \
+  do {                                                  \
+    auto brokkr_r_ = (expr);                            \
+    if (!brokkr_r_) return unexpected(brokkr_r_.error()); \
+    if (*brokkr_r_) dst = std::move(**brokkr_r_);       \
+  } while (0)
+
+template <class T>
+expected<T, validation_error> required(std::optional<T> v, const char* field) {
+  if (!v) return unexpected(validation_error{field, std::string(field) + " is required"});
+  return std::move(*v);
+}
+
+}  // namespace
+
+json to_json(const work_item& w) {
+  json details = nullptr;
+  if (!w.result_details.empty()) details = json::parse(w.result_details, nullptr, false);
+  return {
+      {"id", w.id},
+      {"work_type", w.work_type},
+      {"status", to_string(w.status)},
+      {"crd_spec", w.crd_spec},
+      {"targets",
+       {{"agent_ids", w.targets.agent_ids},
+        {"labels", w.targets.labels},
+        {"annotations", w.targets.annotations},
+        {"match", to_string(w.targets.match)},
+        {"resolved_agent_ids", w.target_agents}}},
+      {"claimed_by", text_or_null(w.claimed_by)},
+      {"claimed_at", time_or_null(w.claimed_at)},
+      {"attempt", w.attempt},
+      {"retry_count", w.retry_count},
+      {"max_retries", w.max_retries},
+      {"next_retry_after", time_or_null(w.next_retry_after)},
+      {"completed_at", time_or_null(w.completed_at)},
+      {"lease_expires_at", time_or_null(w.lease_expires_at)},
+      {"claim_deadline", time_or_null(w.claim_deadline)},
+      {"cancel_requested", w.cancel_requested},
+      {"result_message", text_or_null(w.result_message)},
+      {"result_details", details.is_discarded() ? json(nullptr) : details},
+      {"failure_reason", text_or_null(w.failure_reason)},
+      {"ttl_seconds", w.ttl_seconds},
+      {"claim_timeout_seconds", w.claim_timeout_seconds},
+      {"backoff_base_seconds", w.backoff_base_seconds},
+      {"lease_seconds", w.lease_seconds},
+      {"priority", w.priority},
+      {"idempotency_key", text_or_null(w.idempotency_key)},
+      {"created_at", format_rfc3339_millis(w.created_at)},
+      {"updated_at", format_rfc3339_millis(w.updated_at)},
+  };
+}
+
+json to_json(const work_event& e) {
+  return {{"id", e.id},
+          {"work_id", e.work_id},
+          {"at", format_rfc3339_millis(e.at)},
+          {"from_status", text_or_null(e.from_status)},
+          {"to_status", e.to_status},
+          {"agent_id", text_or_null(e.agent_id)},
+          {"attempt", e.attempt},
+          {"retry_count", e.retry_count},
+          {"reason", text_or_null(e.reason)},
+          {"message", text_or_null(e.message)}};
+}
+
+json to_json(const agent_record& a) {
+  return {{"id", a.id},
+          {"name", a.name},
+          {"cluster_name", a.cluster_name},
+          {"status", to_string(a.status)},
+          {"labels", a.labels},
+          {"annotations", a.annotations},
+          {"last_heartbeat_at", time_or_null(a.last_heartbeat_at)},
+          {"created_at", format_rfc3339_millis(a.created_at)},
+          {"updated_at", format_rfc3339_millis(a.updated_at)}};
+}
+
+expected<work_request, validation_error> parse_work_request(std::string_view body) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"work_type", "crd_spec", "targets", "max_retries", "claim_timeout_seconds", "ttl_seconds",
+                        "backoff_base_seconds", "lease_seconds", "idempotency_key", "priority"});
+      !s)
+    return unexpected(s.error());
+  work_request req;
+  BROKKR_READ(req.work_type, r->text("work_type", 50));
+  // crd_spec is YAML or JSON text; a JSON object is accepted too and kept as its JSON text.
+  if (r->has("crd_spec") && r->raw().at("crd_spec").is_object()) req.crd_spec = r->raw().at("crd_spec").dump();
+  else BROKKR_READ(req.crd_spec, r->text("crd_spec", max_crd_spec_bytes + 1));
+  BROKKR_READ(req.max_retries, r->integer("max_retries"));
+  BROKKR_READ(req.claim_timeout_seconds, r->integer("claim_timeout_seconds"));
+  BROKKR_READ(req.ttl_seconds, r->integer("ttl_seconds"));
+  BROKKR_READ(req.backoff_base_seconds, r->integer("backoff_base_seconds"));
+  BROKKR_READ(req.lease_seconds, r->integer("lease_seconds"));
+  BROKKR_READ(req.priority, r->integer("priority"));
+  BROKKR_READ(req.idempotency_key, r->text("idempotency_key", max_idempotency_key_bytes + 1));
+  auto targets = r->object("targets");
+  if (!targets) return unexpected(targets.error());
+  if (!*targets) return unexpected(validation_error{"targets", "targets is required"});
+  const auto& t = **targets;
+  if (auto s = t.only({"agent_ids", "labels", "annotations", "match"}); !s) return unexpected(s.error());
+  BROKKR_READ(req.targets.agent_ids, t.strings("agent_ids"));
+  BROKKR_READ(req.targets.labels, t.strings("labels"));
+  BROKKR_READ(req.targets.annotations, t.string_map("annotations"));
+  std::string match = "all";
+  BROKKR_READ(match, t.text("match", 8));
+  const auto m = parse_target_match(match);
+  if (!m) return unexpected(validation_error{"targets.match", "targets.match must be \"all\" or \"any\""});
+  req.targets.match = *m;
+  if (auto v = validate(req); !v) return unexpected(v.error());
+  return req;
+}
+
+expected<claim_body, validation_error> parse_claim(std::string_view body) {
+  auto r = body_reader::parse(body, true);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"agent_id"}); !s) return unexpected(s.error());
+  claim_body out;
+  BROKKR_READ(out.agent_id, r->text("agent_id", 64));
+  return out;
+}
+
+expected<claim_next_body, validation_error> parse_claim_next(std::string_view body) {
+  auto r = body_reader::parse(body, true);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"agent_id", "work_types"}); !s) return unexpected(s.error());
+  claim_next_body out;
+  BROKKR_READ(out.agent_id, r->text("agent_id", 64));
+  BROKKR_READ(out.work_types, r->strings("work_types"));
+  return out;
+}
+
+expected<heartbeat_body, validation_error> parse_heartbeat(std::string_view body) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"agent_id", "attempt"}); !s) return unexpected(s.error());
+  heartbeat_body out;
+  BROKKR_READ(out.agent_id, r->text("agent_id", 64));
+  std::optional<int> attempt;
+  BROKKR_READ(attempt, r->integer("attempt"));
+  auto a = required(attempt, "attempt");
+  if (!a) return unexpected(a.error());
+  out.attempt = *a;
+  return out;
+}
+
+expected<persistence::completion_params, validation_error> parse_completion(std::string_view body) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"agent_id", "attempt", "outcome", "result_message", "failure_reason", "result_details"}); !s)
+    return unexpected(s.error());
+  persistence::completion_params p;
+  BROKKR_READ(p.agent_id, r->text("agent_id", 64));
+  std::optional<int> attempt;
+  BROKKR_READ(attempt, r->integer("attempt"));
+  auto a = required(attempt, "attempt");
+  if (!a) return unexpected(a.error());
+  p.attempt = *a;
+  std::optional<std::string> outcome;
+  BROKKR_READ(outcome, r->text("outcome", 32));
+  auto o = required(outcome, "outcome");
+  if (!o) return unexpected(o.error());
+  const auto parsed = parse_work_outcome(*o);
+  if (!parsed)
+    return unexpected(validation_error{
+        "outcome", "outcome must be COMPLETED, FAILED_RETRYABLE, FAILED_PERMANENT or CANCELED"});
+  p.outcome = *parsed;
+  BROKKR_READ(p.result_message, r->text("result_message", max_result_message_bytes));
+  BROKKR_READ(p.failure_reason, r->text("failure_reason", max_failure_reason_bytes));
+  BROKKR_READ(p.result_details, r->object_text("result_details"));
+  if (p.result_details.size() > max_result_details_bytes)
+    return unexpected(validation_error{"result_details", "result_details may be at most " +
+                                                             std::to_string(max_result_details_bytes) + " bytes"});
+  return p;
+}
+
+expected<persistence::agent_create_params, validation_error> parse_agent_create(std::string_view body) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"name", "cluster_name", "labels", "annotations", "status"}); !s) return unexpected(s.error());
+  persistence::agent_create_params p;
+  std::optional<std::string> name, cluster;
+  BROKKR_READ(name, r->text("name", persistence::max_agent_name_bytes));
+  BROKKR_READ(cluster, r->text("cluster_name", persistence::max_agent_name_bytes));
+  auto n = required(name, "name");
+  if (!n) return unexpected(n.error());
+  auto c = required(cluster, "cluster_name");
+  if (!c) return unexpected(c.error());
+  p.name = *n;
+  p.cluster_name = *c;
+  BROKKR_READ(p.labels, r->strings("labels"));
+  BROKKR_READ(p.annotations, r->string_map("annotations"));
+  std::string status = "ACTIVE";
+  BROKKR_READ(status, r->text("status", 16));
+  const auto st = parse_agent_status(status);
+  if (!st) return unexpected(validation_error{"status", "status must be ACTIVE or INACTIVE"});
+  p.status = *st;
+  return p;
+}
+
+expected<agent_status, validation_error> parse_agent_patch(std::string_view body) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"status"}); !s) return unexpected(s.error());
+  std::optional<std::string> status;
+  BROKKR_READ(status, r->text("status", 16));
+  auto s = required(status, "status");
+  if (!s) return unexpected(s.error());
+  const auto st = parse_agent_status(*s);
+  if (!st) return unexpected(validation_error{"status", "status must be ACTIVE or INACTIVE"});
+  return *st;
+}
+
+expected<std::vector<std::string>, validation_error> parse_labels(std::string_view body) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"labels"}); !s) return unexpected(s.error());
+  std::optional<std::vector<std::string>> labels;
+  BROKKR_READ(labels, r->strings("labels"));
+  return required(labels, "labels");
+}
+
+expected<std::map<std::string, std::string>, validation_error> parse_annotations(std::string_view body) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"annotations"}); !s) return unexpected(s.error());
+  std::optional<std::map<std::string, std::string>> annotations;
+  BROKKR_READ(annotations, r->string_map("annotations"));
+  return required(annotations, "annotations");
+}
+
+}  // namespace brokkr::broker::http

@@ -1,0 +1,46 @@
+#pragma once
+// The API's JSON: work items, events and agents out; work requests, reports and agent edits in.
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/agent_record.hpp"
+#include "actors/work_item.hpp"
+#include "actors/work_request.hpp"
+#include "persistence/agent_repository.hpp"
+#include "persistence/ephemeral_work_repository.hpp"
+
+namespace brokkr::broker::http {
+
+nlohmann::json to_json(const work_item& w);
+nlohmann::json to_json(const work_event& e);
+nlohmann::json to_json(const agent_record& a);
+
+expected<work_request, validation_error> parse_work_request(std::string_view body);
+
+// Agent-side calls. agent_id may be omitted (an agent key implies it).
+struct claim_body {
+  std::string agent_id;
+};
+struct claim_next_body {
+  std::string agent_id;
+  std::vector<std::string> work_types;
+};
+struct heartbeat_body {
+  std::string agent_id;
+  int attempt = 0;
+};
+expected<claim_body, validation_error> parse_claim(std::string_view body);
+expected<claim_next_body, validation_error> parse_claim_next(std::string_view body);
+expected<heartbeat_body, validation_error> parse_heartbeat(std::string_view body);
+expected<persistence::completion_params, validation_error> parse_completion(std::string_view body);
+
+expected<persistence::agent_create_params, validation_error> parse_agent_create(std::string_view body);
+expected<agent_status, validation_error> parse_agent_patch(std::string_view body);
+expected<std::vector<std::string>, validation_error> parse_labels(std::string_view body);
+expected<std::map<std::string, std::string>, validation_error> parse_annotations(std::string_view body);
+
+}  // namespace brokkr::broker::http

@@ -1,0 +1,51 @@
+// Operational endpoints: liveness, readiness (PostgreSQL reachable), Prometheus metrics, the spec.
+#include "broker_node/http/request_context.hpp"
+#include "broker_node/http/router.hpp"
+
+namespace brokkr::broker::http {
+namespace {
+
+using nlohmann::json;
+
+void healthz(request_context& c) { c.reply(200, {{"status", "ok"}, {"version", c.svc().version}}); }
+
+void readyz(request_context& c) {
+  const bool up = c.svc().health->up.load();
+  c.reply(up ? 200 : 503, {{"status", up ? "ready" : "not ready"}, {"database", up ? "up" : "down"}});
+}
+
+void metrics_endpoint(request_context& c) {
+  auto& m = *c.svc().metrics;
+  m.set("brokkr_database_up", {}, c.svc().health->up.load() ? 1 : 0);
+  // Items by status is read at scrape time; without the database the family is left as it was.
+  c.run(persistence::make_job<std::map<work_status, int64_t>>("count_by_status",
+                                                              [](persistence::repositories& r) { return r.work.count_by_status(); }),
+        [&c](persistence::db_reply& r) {
+          auto& m = *c.svc().metrics;
+          if (auto counts = persistence::take<std::map<work_status, int64_t>>(r)) {
+            std::vector<std::pair<metrics::labels, double>> series;
+            for (auto s : {work_status::pending, work_status::claimed, work_status::completed, work_status::failed_retryable,
+                           work_status::failed_permanent, work_status::canceled}) {
+              const auto it = counts->find(s);
+              series.push_back({{{"status", std::string(to_string(s))}}, it == counts->end() ? 0.0 : double(it->second)});
+            }
+            m.set_all("brokkr_work_items", series);
+          }
+          c.reply_raw(200, "text/plain; version=0.0.4; charset=utf-8", m.render());
+        });
+}
+
+void openapi(request_context& c) { c.reply_raw(200, "application/yaml", c.svc().openapi_yaml); }
+
+}  // namespace
+
+std::vector<route> ops_routes() {
+  return {
+      {"GET", "/healthz", access::open, healthz},
+      {"GET", "/readyz", access::open, readyz},
+      {"GET", "/metrics", access::open, metrics_endpoint},
+      {"GET", "/openapi.yaml", access::open, openapi},
+  };
+}
+
+}  // namespace brokkr::broker::http

@@ -1,0 +1,31 @@
+#pragma once
+// What request handlers may reach: the persistence pool, the claim supervisor, health, metrics,
+// the key cache. Shared, read-only after start.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "actors/claim_protocol.hpp"
+#include "broker_node/auth/identity.hpp"
+#include "common/metrics.hpp"
+#include "persistence/persistence_actor.hpp"
+
+namespace brokkr::broker::http {
+
+struct services {
+  persistence::persistence_actor db;
+  claim_supervisor_actor supervisor;
+  std::shared_ptr<persistence::db_health> health;
+  std::shared_ptr<metrics::registry> metrics;
+  std::shared_ptr<auth::key_cache> keys;
+  std::string openapi_yaml;                              // served at /openapi.yaml
+  std::chrono::milliseconds request_timeout{30000};      // a request unanswered by then gets 504
+  std::chrono::milliseconds follow_poll{5000};           // safety-net poll of followed event streams
+  std::chrono::milliseconds max_follow{3600 * 1000};     // a followed stream ends after this long
+  std::string version = "0.1.0";
+};
+
+// Declares every metric family the facade and the broker update.
+void declare_metrics(metrics::registry& m);
+
+}  // namespace brokkr::broker::http

@@ -1,0 +1,49 @@
+#include "broker_node/maintenance/duty.hpp"
+
+#include <caf/all.hpp>
+
+#include "common/log.hpp"
+
+namespace brokkr::broker {
+namespace {
+
+struct duty_state {
+  static inline const char* name = "maintenance_duty";
+  bool last_failed = false;
+};
+
+caf::behavior duty_actor(caf::stateful_actor<duty_state>* self, duty d, persistence::persistence_actor db) {
+  self->delayed_send(self, d.interval, caf::tick_atom::value);
+  return {
+      [=](caf::tick_atom) {
+        self->request(db, d.interval + std::chrono::seconds(30), persistence::run_atom::value,
+                      persistence::make_job<duty_result>(d.name, d.run_once))
+            .then(
+                [=](persistence::db_reply& r) {
+                  auto res = persistence::take<duty_result>(r);
+                  if (!res) {
+                    if (!self->state.last_failed) log::warn(d.name, "run failed: ", res.error().message);
+                    self->state.last_failed = true;
+                  } else {
+                    self->state.last_failed = false;
+                    if (res->count > 0) log::info(d.name, res->summary);
+                    if (d.observe) d.observe(*res);
+                  }
+                  self->delayed_send(self, d.interval, caf::tick_atom::value);
+                },
+                [=](caf::error& e) {
+                  if (!self->state.last_failed) log::warn(d.name, "run failed: ", self->system().render(e));
+                  self->state.last_failed = true;
+                  self->delayed_send(self, d.interval, caf::tick_atom::value);
+                });
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_duty(caf::actor_system& sys, duty d, persistence::persistence_actor db) {
+  return sys.spawn(duty_actor, std::move(d), std::move(db));
+}
+
+}  // namespace brokkr::broker

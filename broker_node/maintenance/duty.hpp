@@ -1,0 +1,35 @@
+#pragma once
+// A maintenance duty (STYLE.md 5.7, after River's internal/maintenance): one job, run every
+// `interval` on the persistence pool, reporting what it did. The duty actor logs only when it
+// acted on something, and keeps ticking through database outages.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "persistence/persistence_actor.hpp"
+
+namespace caf {
+class actor;
+class actor_system;
+}  // namespace caf
+
+namespace brokkr::broker {
+
+struct duty_result {
+  size_t count = 0;                       // rows acted on
+  std::string summary;                    // "3 stale claims expired (2 to retry, ...)"
+  std::map<std::string, size_t> counts;   // by kind, for metrics
+};
+
+struct duty {
+  std::string name;
+  std::chrono::milliseconds interval{10000};
+  std::function<persistence::db_result<duty_result>(persistence::repositories&)> run_once;
+  std::function<void(const duty_result&)> observe;  // optional: metrics
+};
+
+// Spawns the duty's actor; its first run is one interval after start.
+caf::actor spawn_duty(caf::actor_system& sys, duty d, persistence::persistence_actor db);
+
+}  // namespace brokkr::broker

@@ -1,0 +1,28 @@
+#include "broker_node/maintenance/ttl_soft_deleter.hpp"
+
+#include "broker_node/maintenance/batched.hpp"
+
+namespace brokkr::broker {
+
+status<std::string> validate(const ttl_soft_deleter_config& cfg) {
+  if (cfg.interval < std::chrono::milliseconds(100)) return unexpected(std::string("TTL sweep interval must be at least 100ms"));
+  if (cfg.batch < 1 || cfg.batch > 10000) return unexpected(std::string("TTL sweep batch must be 1..10000"));
+  return ok;
+}
+
+persistence::db_result<size_t> run_once(persistence::repositories& r, const ttl_soft_deleter_config& cfg) {
+  return run_batches(cfg.batch, cfg.max_batches, [&](int n) { return r.work.soft_delete_expired(n); });
+}
+
+duty make_ttl_soft_deleter(ttl_soft_deleter_config cfg) {
+  return duty{"ttl_soft_deleter", cfg.interval,
+              [cfg](persistence::repositories& r) -> persistence::db_result<duty_result> {
+                auto n = run_once(r, cfg);
+                if (!n) return unexpected(n.error());
+                return duty_result{*n, std::to_string(*n) + " finished items past their TTL soft-deleted",
+                                   {{"soft_deleted", *n}}};
+              },
+              {}};
+}
+
+}  // namespace brokkr::broker

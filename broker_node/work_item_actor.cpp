@@ -1,0 +1,213 @@
+// The work-item actor: a small reconciler for one item.
+//
+//            ┌────────── reload (notice, resync, timer) ──────────┐
+//            ▼                                                    │
+//   loading ──▶ claimable ── (claimed) ──▶ claimed ── tick: expire if stale, reload
+//      │          ▲  push "available"          │  push "cancel" once requested
+//      │          │                            │
+//      │      retry_wait ── tick: push "available" ──▶ claimable
+//      ▼
+//   terminal / gone: tell subscribers, quit
+//
+// Every state change comes from re-reading the row; the actor only schedules, pushes and notifies.
+#include "broker_node/work_item_actor.hpp"
+
+#include <caf/all.hpp>
+
+#include <set>
+
+#include "common/log.hpp"
+
+namespace brokkr::broker {
+
+using persistence::db_reply;
+using persistence::make_job;
+using persistence::run_atom;
+using persistence::take;
+using persistence::work_timing;
+
+struct work_item_state {
+  static inline const char* name = "work_item";
+  std::string id;
+  work_item_deps deps;
+  std::optional<work_timing> last;  // the row as last read
+  uint64_t timer_gen = 0;           // a tick with another generation is stale
+  bool loading = false;
+  bool dirty = false;               // a change arrived while a read was in flight
+  bool finished = false;
+  int64_t announced_event = -1;     // last event id subscribers and agents were told about
+  std::set<caf::actor> subscribers;
+};
+
+namespace {
+
+using self_ptr = work_item_actor::stateful_pointer<work_item_state>;
+using std::chrono::milliseconds;
+
+void reload(self_ptr self);
+
+milliseconds until(const timestamp& deadline, const timestamp& db_now) {
+  return std::chrono::duration_cast<milliseconds>(deadline - db_now);
+}
+
+void arm_timer(self_ptr self, milliseconds delay) {
+  auto& st = self->state;
+  const auto gen = ++st.timer_gen;
+  self->delayed_send(self, std::max(delay, milliseconds{0}) + st.deps.cfg.timer_slack, caf::tick_atom::value, gen);
+}
+
+void notify_subscribers(self_ptr self, const work_timing& t) {
+  work_notice n{t.id, t.status, t.attempt, t.last_event_id, t.cancel_requested};
+  for (const auto& s : self->state.subscribers) caf::anon_send(s, n);
+}
+
+void push_available(self_ptr self, const work_timing& t) {
+  if (self->state.deps.pushes && !t.target_agents.empty())
+    self->send(self->state.deps.pushes, available_atom::value, t.id, t.target_agents);
+}
+
+void finish(self_ptr self, bool gone) {
+  auto& st = self->state;
+  if (gone)
+    for (const auto& s : st.subscribers) caf::anon_send(s, gone_atom::value, st.id);
+  st.finished = true;
+  self->quit();
+}
+
+// The behaviour shared by every state; `on_tick` is what the state's own timer does.
+template <class OnTick>
+work_item_actor::behavior_type state_behavior(self_ptr self, OnTick on_tick) {
+  return {
+      [=](work_notice& n) {
+        if (!self->state.last || n.event_id > self->state.last->last_event_id) reload(self);
+      },
+      [=](resync_atom) { reload(self); },
+      [=](caf::subscribe_atom, caf::actor& subscriber) {
+        self->monitor(subscriber);
+        self->state.subscribers.insert(subscriber);
+        if (self->state.last) {
+          const auto& t = *self->state.last;
+          caf::anon_send(subscriber, work_notice{t.id, t.status, t.attempt, t.last_event_id, t.cancel_requested});
+        }
+      },
+      [=](caf::tick_atom, uint64_t gen) {
+        if (gen == self->state.timer_gen) on_tick();
+      },
+  };
+}
+
+work_item_actor::behavior_type claimable(self_ptr self) {
+  return state_behavior(self, [] {});
+}
+
+work_item_actor::behavior_type retry_wait(self_ptr self) {
+  return state_behavior(self, [self] {
+    push_available(self, *self->state.last);
+    self->become(claimable(self));
+  });
+}
+
+work_item_actor::behavior_type claimed(self_ptr self) {
+  return state_behavior(self, [self] {
+    // The deadline passed by our clock of PostgreSQL's; the guarded statement decides.
+    const auto id = self->state.id;
+    self->request(self->state.deps.db, self->state.deps.cfg.db_timeout, run_atom::value,
+                  make_job<persistence::expire_result>("expire_one", [id](persistence::repositories& r) {
+                    return r.work.expire_stale_claims(1, {id});
+                  }))
+        .then([self](db_reply&) { reload(self); },
+              [self](caf::error&) { self->delayed_send(self, self->state.deps.cfg.retry_read, resync_atom::value); });
+  });
+}
+
+void apply(self_ptr self, work_timing t) {
+  auto& st = self->state;
+  const bool news = t.last_event_id > st.announced_event;
+  const bool cancel_news = t.cancel_requested && (!st.last || !st.last->cancel_requested || st.last->attempt != t.attempt);
+  st.last = t;
+  if (news) notify_subscribers(self, t);
+  st.announced_event = t.last_event_id;
+  if (is_terminal(t.status)) return finish(self, false);
+  ++st.timer_gen;  // whatever was armed belongs to the previous state
+  switch (t.status) {
+    case work_status::pending:
+      if (news) push_available(self, t);
+      self->become(claimable(self));
+      return;
+    case work_status::failed_retryable: {
+      const auto delay = t.next_retry_after ? until(*t.next_retry_after, t.db_now) : milliseconds{0};
+      if (delay <= milliseconds{0}) {
+        if (news) push_available(self, t);
+        self->become(claimable(self));
+      } else {
+        arm_timer(self, delay);
+        self->become(retry_wait(self));
+      }
+      return;
+    }
+    case work_status::claimed: {
+      if (cancel_news && st.deps.pushes) self->send(st.deps.pushes, cancel_atom::value, t.id, t.claimed_by);
+      std::optional<timestamp> deadline = t.lease_expires_at;
+      if (t.claim_deadline && (!deadline || *t.claim_deadline < *deadline)) deadline = t.claim_deadline;
+      // A re-read right after an expiry that changed nothing waits at least a little.
+      arm_timer(self, deadline ? std::max(until(*deadline, t.db_now), milliseconds{0}) : milliseconds{1000});
+      self->become(claimed(self));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void reload(self_ptr self) {
+  auto& st = self->state;
+  if (st.loading) {
+    st.dirty = true;
+    return;
+  }
+  st.loading = true;
+  const auto id = st.id;
+  self->request(st.deps.db, st.deps.cfg.db_timeout, run_atom::value,
+                make_job<work_timing>("timing", [id](persistence::repositories& r) { return r.work.timing(id); }))
+      .then(
+          [self](db_reply& r) {
+            auto& st = self->state;
+            st.loading = false;
+            auto t = take<work_timing>(r);
+            if (!t) {
+              if (t.error().code == errc::not_found) return finish(self, true);
+              self->delayed_send(self, st.deps.cfg.retry_read, resync_atom::value);
+              return;
+            }
+            apply(self, std::move(*t));
+            if (st.dirty && !st.finished) {
+              st.dirty = false;
+              reload(self);
+            }
+          },
+          [self](caf::error&) {
+            self->state.loading = false;
+            self->delayed_send(self, self->state.deps.cfg.retry_read, resync_atom::value);
+          });
+}
+
+work_item_actor::behavior_type work_item_fn(work_item_actor::stateful_pointer<work_item_state> self, std::string id,
+                                            work_item_deps deps) {
+  self->state.id = std::move(id);
+  self->state.deps = std::move(deps);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& subs = self->state.subscribers;
+    for (auto it = subs.begin(); it != subs.end();)
+      it = (it->address() == dm.source) ? subs.erase(it) : std::next(it);
+  });
+  reload(self);
+  return claimable(self);
+}
+
+}  // namespace
+
+work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps) {
+  return sys.spawn(work_item_fn, std::move(id), std::move(deps));
+}
+
+}  // namespace brokkr::broker

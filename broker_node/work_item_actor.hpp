@@ -1,0 +1,31 @@
+#pragma once
+#include <chrono>
+
+#include "actors/agent_session_protocol.hpp"
+#include "actors/work_item_protocol.hpp"
+#include "persistence/persistence_actor.hpp"
+
+namespace caf {
+class actor_system;
+}
+
+namespace brokkr::broker {
+
+struct work_item_config {
+  // Fired this long after a deadline, so the expiry statement sees it as passed.
+  std::chrono::milliseconds timer_slack{50};
+  // After a failed read (database down) the actor tries again this often.
+  std::chrono::milliseconds retry_read{1000};
+  std::chrono::seconds db_timeout{10};
+};
+
+struct work_item_deps {
+  persistence::persistence_actor db;
+  push_sink_actor pushes;  // may be invalid: then nothing is pushed
+  work_item_config cfg;
+};
+
+// The caller monitors the actor (the claim supervisor does).
+work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps);
+
+}  // namespace brokkr::broker

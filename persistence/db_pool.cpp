@@ -1,0 +1,130 @@
+#include <caf/all.hpp>
+
+#include <deque>
+
+#include "common/log.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/persistence_actor.hpp"
+
+namespace brokkr::persistence {
+
+void db_health::mark_up() {
+  if (!up.exchange(true)) ++reconnects;
+}
+
+void db_health::mark_down() {
+  if (up.exchange(false)) {
+    ++outages;
+    log::warn("db", "PostgreSQL unreachable; failing fast and reconnecting with backoff");
+  }
+}
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// A worker owns one connection. Without one it reconnects at most once per backoff interval and
+// answers `unavailable` in between, so callers fail fast during an outage instead of queueing.
+struct worker_state {
+  static inline const char* name = "db_worker";
+  std::unique_ptr<db_connection> conn;
+  std::unique_ptr<repositories> repos;
+  clock::time_point next_attempt{};
+  std::chrono::milliseconds backoff{0};
+};
+
+db_reply unavailable(const std::string& why) { return db_reply{nullptr, db_error{errc::unavailable, why, {}}}; }
+
+persistence_actor::behavior_type db_worker(persistence_actor::stateful_pointer<worker_state> self,
+                                           pool_config cfg, std::shared_ptr<db_health> health) {
+  return {
+      [=](run_atom, db_job& job) -> db_reply {
+        auto& st = self->state;
+        if (!st.repos) {
+          if (clock::now() < st.next_attempt) return unavailable("database unavailable (reconnecting)");
+          auto c = db_connection::open(cfg.url);
+          if (!c) {
+            st.backoff = std::clamp(st.backoff * 2, cfg.reconnect_min, cfg.reconnect_max);
+            st.next_attempt = clock::now() + st.backoff;
+            health->mark_down();
+            return db_reply{nullptr, c.error()};
+          }
+          st.conn = std::move(*c);
+          st.repos = std::make_unique<repositories>(*st.conn, cfg.queue);
+          st.backoff = std::chrono::milliseconds{0};
+        }
+        auto reply = job.run(*st.repos);
+        if (reply.error && reply.error->code == errc::unavailable) {
+          st.repos.reset();
+          st.conn.reset();
+          health->mark_down();
+        } else {
+          health->mark_up();
+        }
+        return reply;
+      },
+  };
+}
+
+struct pending_job {
+  db_job job;
+  caf::typed_response_promise<db_reply> promise;
+};
+
+struct dispatcher_state {
+  static inline const char* name = "db_pool";
+  std::vector<persistence_actor> workers;
+  std::deque<persistence_actor> idle;
+  std::deque<pending_job> queue;
+};
+
+void pump(persistence_actor::stateful_pointer<dispatcher_state> self) {
+  auto& st = self->state;
+  while (!st.idle.empty() && !st.queue.empty()) {
+    auto worker = st.idle.front();
+    st.idle.pop_front();
+    auto p = std::move(st.queue.front());
+    st.queue.pop_front();
+    self->request(worker, caf::infinite, run_atom::value, std::move(p.job))
+        .then(
+            [self, worker, promise = p.promise](db_reply& r) mutable {
+              promise.deliver(std::move(r));
+              self->state.idle.push_back(worker);
+              pump(self);
+            },
+            [self, worker, promise = p.promise](caf::error& e) mutable {
+              promise.deliver(unavailable("database worker failed: " + self->system().render(e)));
+              self->state.idle.push_back(worker);
+              pump(self);
+            });
+  }
+}
+
+persistence_actor::behavior_type db_dispatcher(persistence_actor::stateful_pointer<dispatcher_state> self,
+                                               pool_config cfg, std::shared_ptr<db_health> health) {
+  for (int i = 0; i < std::max(cfg.size, 1); ++i) {
+    auto w = self->spawn<caf::detached + caf::linked>(db_worker, cfg, health);
+    self->state.workers.push_back(w);
+    self->state.idle.push_back(w);
+  }
+  return {
+      [=](run_atom, db_job& job) -> caf::typed_response_promise<db_reply> {
+        auto promise = self->make_response_promise<db_reply>();
+        if (self->state.queue.size() >= cfg.max_queued) {
+          promise.deliver(unavailable("database busy: " + std::to_string(cfg.max_queued) + " jobs queued"));
+          return promise;
+        }
+        self->state.queue.push_back({std::move(job), promise});
+        pump(self);
+        return promise;
+      },
+  };
+}
+
+}  // namespace
+
+persistence_actor spawn_db_pool(caf::actor_system& sys, pool_config cfg, std::shared_ptr<db_health> health) {
+  return sys.spawn(db_dispatcher, std::move(cfg), std::move(health));
+}
+
+}  // namespace brokkr::persistence

@@ -1,0 +1,94 @@
+#pragma once
+// The persistence actors' protocol. A job is a function over the repositories that runs on one
+// of the pool's detached workers (each owning a libpq connection), so blocking I/O never runs on
+// CAF's cooperative scheduler. The repository API is the protocol's vocabulary: a caller writes
+//   make_job<work_item>("get", [id](repositories& r) { return r.work.get(id); })
+// and gets a db_result<work_item> back, instead of mirroring every repository method as a message
+// type. Jobs are in-process only; they never cross the wire (docs/adr/0003).
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "persistence/admin_key_repository.hpp"
+#include "persistence/agent_repository.hpp"
+#include "persistence/db_error.hpp"
+#include "persistence/ephemeral_work_repository.hpp"
+
+namespace caf {
+class actor_system;
+}
+
+namespace brokkr::persistence {
+
+// One connection's repositories (owned by a worker, rebuilt on reconnect).
+struct repositories {
+  repositories(db_connection& c, work_queue_config cfg) : work(c, cfg), agents(c), admin_keys(c) {}
+  ephemeral_work_repository work;
+  agent_repository agents;
+  admin_key_repository admin_keys;
+};
+
+// A job's answer: the value (type known to the caller that built the job) or the error.
+struct db_reply {
+  std::shared_ptr<void> value;
+  std::optional<db_error> error;
+};
+
+struct db_job {
+  std::string name;  // for logs and metrics
+  std::function<db_reply(repositories&)> run;
+};
+
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using persistence_actor = caf::typed_actor<caf::replies_to<run_atom, db_job>::with<db_reply>>;
+
+template <class T, class Fn>
+db_job make_job(std::string name, Fn fn) {
+  return db_job{std::move(name), [fn = std::move(fn)](repositories& r) -> db_reply {
+                  db_result<T> res = fn(r);
+                  if (!res) return db_reply{nullptr, std::move(res.error())};
+                  return db_reply{std::make_shared<T>(std::move(*res)), std::nullopt};
+                }};
+}
+
+// Unpacks a reply of a job built with make_job<T>.
+template <class T>
+db_result<T> take(db_reply& r) {
+  if (r.error) return unexpected(std::move(*r.error));
+  return std::move(*std::static_pointer_cast<T>(r.value));
+}
+
+// Whether PostgreSQL answered the last time anyone asked: /readyz and fail-fast read it.
+// Written by the workers and the notification listener, read by anyone.
+struct db_health {
+  std::atomic<bool> up{false};
+  std::atomic<uint64_t> reconnects{0};
+  std::atomic<uint64_t> outages{0};
+  void mark_up();
+  void mark_down();
+};
+
+struct pool_config {
+  std::string url;
+  int size = 4;                                    // workers = connections
+  work_queue_config queue;
+  std::chrono::milliseconds reconnect_min{200};    // first retry after an outage
+  std::chrono::milliseconds reconnect_max{5000};   // backoff cap between connection attempts
+  size_t max_queued = 10000;                       // beyond this, jobs fail fast as unavailable
+};
+
+// Spawns the workers (detached) and the dispatcher that hands each job to an idle worker.
+persistence_actor spawn_db_pool(caf::actor_system& sys, pool_config cfg, std::shared_ptr<db_health> health);
+
+}  // namespace brokkr::persistence
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(brokkr::persistence::db_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(brokkr::persistence::db_reply)
