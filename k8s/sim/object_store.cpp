@@ -200,10 +200,13 @@ expected<json, api_status> object_store::commit_update(const served_resource& r,
   auto& meta = next["metadata"];
   if (!meta.is_object()) meta = json::object();
   const auto& old_meta = cur["metadata"];
-  for (const char* k : {"name", "namespace", "uid", "creationTimestamp", "deletionTimestamp"}) {
+  for (const char* k : {"name", "namespace", "uid", "creationTimestamp"}) {
     if (old_meta.contains(k)) meta[k] = old_meta[k];
     else meta.erase(k);
   }
+  // Only the store's own deletion path (internal) starts a deletion; once started it stays.
+  if (old_meta.contains("deletionTimestamp")) meta["deletionTimestamp"] = old_meta["deletionTimestamp"];
+  else if (!ctx.internal) meta.erase("deletionTimestamp");
   meta["resourceVersion"] = old_meta.value("resourceVersion", "");
   meta["generation"] = old_meta.value("generation", 1) + (spec_changed(cur, next) ? 1 : 0);
   if (!ctx.apply) {

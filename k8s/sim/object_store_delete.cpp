@@ -88,7 +88,9 @@ void object_store::erase_locked(const served_resource& r, const std::string& key
 }
 
 void object_store::collect_garbage_locked() {
-  while (gc_pass_locked()) {
+  // Each pass removes or marks one object, so the number of objects bounds the passes; the cap only
+  // guards against a rule that keeps undoing another.
+  for (int pass = 0; pass < 100000 && gc_pass_locked(); ++pass) {
   }
 }
 
