@@ -86,6 +86,7 @@ status<std::string> broker::start() {
   // libpq connects without a time limit by default; a broker must fail fast instead.
   ::setenv("PGCONNECT_TIMEOUT", "5", 0);
   if (auto m = migrate_when_reachable(s); !m) return m;
+  d.health->mark_up();  // it just answered
   if (auto k = ensure_admin_key(s); !k) return k;
 
   d.cfg.load<caf::io::middleman>();
@@ -139,7 +140,13 @@ void broker::stop() {
   for (const auto& a : {caf::actor_cast<caf::actor>(d.maintenance), caf::actor_cast<caf::actor>(d.supervisor),
                         d.listener, caf::actor_cast<caf::actor>(d.db)})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  // A detached actor's thread ends only once the last handle to it is gone, and ~actor_system
+  // waits for those threads: drop every handle before the system.
   d.api.reset();
+  d.db = nullptr;
+  d.supervisor = nullptr;
+  d.listener = nullptr;
+  d.maintenance = nullptr;
   d.sys.reset();
   log::info("broker", "stopped");
 }

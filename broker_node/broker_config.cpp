@@ -47,6 +47,7 @@ config::parser broker_options() {
   p.add({.name = "allow-plaintext", .help = "allow an unencrypted CAF endpoint on a non-loopback address",
          .default_value = "false", .type = kind::boolean});
   p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
+  p.add({.name = "ready-file", .help = "once serving, write {\"http_port\", \"caf_port\", \"pid\"} here (for scripts and tests)"});
   return p;
 }
 

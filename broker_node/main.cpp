@@ -1,7 +1,10 @@
 // brokkr-broker: see docs/configuration.md for every flag, and `brokkr-broker --help`.
 //   brokkr-broker [flags]     run the broker
 //   brokkr-broker keygen      print a new admin key and the <short>:<hash> line for --admin-key-hash
+#include <unistd.h>
+
 #include <csignal>
+#include <fstream>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -63,6 +66,13 @@ int main(int argc, char** argv) {
   if (auto started = b.start(); !started) {
     brokkr::log::error("broker", started.error());
     return 1;
+  }
+  if (const auto& ready = values->str("ready-file"); !ready.empty()) {
+    std::ofstream out(ready + ".tmp");
+    out << "{\"http_port\": " << b.http_port() << ", \"caf_port\": " << b.caf_port() << ", \"pid\": " << ::getpid()
+        << "}\n";
+    out.close();
+    std::rename((ready + ".tmp").c_str(), ready.c_str());
   }
   const int sig = wait_for_signal(set);
   brokkr::log::info("broker", "received ", sig == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -30,6 +30,18 @@ pg_start() {
   _pg_as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
     start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
+  # $dir/ctl stop|start: tests of outage recovery stop and restart this server with it.
+  local as_owner=""
+  [[ $(id -u) -eq 0 ]] && as_owner="runuser -u postgres --"
+  cat >"$dir/ctl" <<CTL
+#!/usr/bin/env bash
+case "\$1" in
+  stop) $as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
+  start) $as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null ;;
+  *) echo "usage: ctl stop|start" >&2; exit 2 ;;
+esac
+CTL
+  chmod 755 "$dir/ctl"
   export BROKKR_PG_DIR=$dir BROKKR_PG_PORT=$port
   export BROKKR_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 }

@@ -1,0 +1,179 @@
+// Every endpoint of the facade over a real socket, with its error paths and the auth matrix.
+#include "tests/e2e/broker/fixture.hpp"
+
+using namespace brokkr::test;
+using nlohmann::json;
+
+BOOST_FIXTURE_TEST_SUITE(api, broker_fixture)
+
+BOOST_AUTO_TEST_CASE(operational_endpoints) {
+  api_client anon(broker.url());
+  BOOST_TEST(anon.get("/healthz").status == 200);
+  auto ready = anon.get("/readyz");
+  BOOST_TEST(ready.status == 200);
+  BOOST_TEST(ready.body["database"] == "up");
+  auto spec = anon.get("/openapi.yaml");
+  BOOST_TEST(spec.status == 200);
+  BOOST_TEST(spec.raw.find("/api/v1/ephemeral-work/{id}/claim:") != std::string::npos);
+  submit(build_work({"gpu"}));
+  auto metrics = anon.get("/metrics");
+  BOOST_TEST(metrics.status == 200);
+  BOOST_TEST(metrics.raw.find("brokkr_work_items{status=\"PENDING\"} 1") != std::string::npos);
+  BOOST_TEST(metrics.raw.find("brokkr_http_requests_total{method=\"POST\",route=\"/api/v1/ephemeral-work\",status=\"201\"} 1") !=
+             std::string::npos);
+  BOOST_TEST(metrics.raw.find("brokkr_database_up 1") != std::string::npos);
+  BOOST_TEST(metrics.raw.find("brokkr_http_request_duration_seconds_bucket") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_routes_and_methods) {
+  auto r = admin->get("/api/v1/nothing-here");
+  BOOST_TEST(r.status == 404);
+  BOOST_TEST(r.body["error"]["code"] == "not_found");
+  auto m = admin->call("PUT", "/api/v1/ephemeral-work", "{}");
+  BOOST_TEST(m.status == 405);
+  BOOST_TEST(admin->get("/api/v1/ephemeral-work/not-a-uuid").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(auth_matrix) {
+  const auto a = make_agent("a", {"gpu"});
+  const auto b = make_agent("b", {"cpu"});
+  const auto id = submit(build_work({"gpu"}));
+  api_client none(broker.url());
+  api_client bad(broker.url(), "brokkr_BRnotakey_0000000000000000000000000000");
+  api_client garbage(broker.url(), "hello");
+  auto agent_a = as(a);
+  auto agent_b = as(b);
+
+  // No key, bad key, malformed key: 401.
+  BOOST_TEST(none.get("/api/v1/ephemeral-work").status == 401);
+  BOOST_TEST(bad.get("/api/v1/ephemeral-work").status == 401);
+  BOOST_TEST(garbage.get("/api/v1/ephemeral-work").status == 401);
+  BOOST_TEST(none.get("/api/v1/ephemeral-work").body["error"]["code"] == "unauthenticated");
+  // Agent key on admin routes: 403.
+  BOOST_TEST(agent_a.post("/api/v1/ephemeral-work", build_work({"gpu"})).status == 403);
+  BOOST_TEST(agent_a.del("/api/v1/ephemeral-work/" + id).status == 403);
+  BOOST_TEST(agent_a.get("/api/v1/agents").status == 403);
+  BOOST_TEST(agent_a.post("/api/v1/agents", {{"name", "x"}, {"cluster_name", "y"}}).status == 403);
+  BOOST_TEST(agent_a.patch("/api/v1/agents/" + a.id, {{"status", "INACTIVE"}}).status == 403);
+  BOOST_TEST(agent_a.put("/api/v1/agents/" + a.id + "/labels", {{"labels", {"x"}}}).status == 403);
+  // An agent sees only its own record and work targeted at it.
+  BOOST_TEST(agent_a.get("/api/v1/agents/" + a.id).status == 200);
+  BOOST_TEST(agent_a.get("/api/v1/agents/" + b.id).status == 403);
+  BOOST_TEST(agent_a.get("/api/v1/ephemeral-work/" + id).status == 200);
+  BOOST_TEST(agent_b.get("/api/v1/ephemeral-work/" + id).status == 403);
+  BOOST_TEST(agent_b.get("/api/v1/ephemeral-work/" + id + "/events").status == 403);
+  BOOST_TEST(agent_b.get("/api/v1/agents/" + a.id + "/ephemeral-work/pending").status == 403);
+  BOOST_TEST(agent_b.get("/api/v1/ephemeral-work?agent_id=" + a.id).status == 403);
+  BOOST_TEST(agent_b.get("/api/v1/ephemeral-work").body["items"].empty());
+  BOOST_TEST(agent_a.get("/api/v1/ephemeral-work").body["items"].size() == 1u);
+  // Agent b may not claim work not targeted at it, nor act as agent a.
+  BOOST_TEST(agent_b.post("/api/v1/ephemeral-work/" + id + "/claim").status == 403);
+  BOOST_TEST(agent_b.post("/api/v1/ephemeral-work/" + id + "/claim", {{"agent_id", a.id}}).status == 403);
+  // Agent a claims; b may neither heartbeat nor complete a's claim.
+  auto claimed = agent_a.post("/api/v1/ephemeral-work/" + id + "/claim");
+  BOOST_REQUIRE(claimed.status == 200);
+  BOOST_TEST(agent_b.post("/api/v1/ephemeral-work/" + id + "/complete", {{"attempt", 1}, {"outcome", "COMPLETED"}}).status == 403);
+  BOOST_TEST(agent_b.post("/api/v1/ephemeral-work/" + id + "/heartbeat", {{"agent_id", a.id}, {"attempt", 1}}).status == 403);
+  BOOST_TEST(status_of(id) == "CLAIMED");
+  // Admin may act for an agent when it names it.
+  BOOST_TEST(admin->post("/api/v1/ephemeral-work/" + id + "/heartbeat", {{"attempt", 1}}).status == 422);
+  BOOST_TEST(admin->post("/api/v1/ephemeral-work/" + id + "/heartbeat", {{"agent_id", a.id}, {"attempt", 1}}).status == 200);
+  // A deleted agent's key stops working.
+  BOOST_TEST(admin->del("/api/v1/agents/" + b.id).status == 204);
+  BOOST_TEST(eventually([&] { return agent_b.get("/api/v1/agents/" + b.id).status == 401; }, std::chrono::seconds(5)));
+}
+
+BOOST_AUTO_TEST_CASE(work_creation_errors_name_the_field) {
+  make_agent("a", {"gpu"});
+  struct bad {
+    json body;
+    int status;
+    std::string field;
+  };
+  const std::vector<bad> cases = {
+      {build_work({"gpu"}, {{"work_type", "nope"}}), 422, "work_type"},
+      {build_work({"gpu"}, {{"crd_spec", "key: [unclosed"}}), 422, "crd_spec"},
+      {build_work({"gpu"}, {{"max_retries", -1}}), 422, "max_retries"},
+      {build_work({"gpu"}, {{"max_retries", "three"}}), 422, "max_retries"},
+      {build_work({"gpu"}, {{"ttl_seconds", 1e12}}), 422, "ttl_seconds"},
+      {build_work({"gpu"}, {{"priority", 99999}}), 422, "priority"},
+      {build_work({"gpu"}, {{"max_retry", 2}}), 422, "max_retry"},
+      {{{"work_type", "shipwright-build"}, {"crd_spec", sample_build_spec()}}, 422, "targets"},
+      {build_work({}), 422, "targets"},
+      {build_work({"has space"}), 422, "targets.labels[0]"},
+      {{{"work_type", "shipwright-build"}, {"crd_spec", sample_build_spec()}, {"targets", {{"agent_ids", {"123e4567-e89b-12d3-a456-426614174000"}}}}},
+       422, "targets.agent_ids[0]"},
+  };
+  for (const auto& c : cases) {
+    auto r = admin->post("/api/v1/ephemeral-work", c.body);
+    BOOST_TEST(r.status == c.status, "for " << c.field << ": " << r.raw);
+    BOOST_TEST(r.body["error"]["details"]["field"] == c.field, "for " << c.field << ": " << r.raw);
+  }
+  auto malformed = admin->post_raw("/api/v1/ephemeral-work", "{not json");
+  BOOST_TEST(malformed.status == 422);
+  BOOST_TEST(malformed.body["error"]["details"]["field"] == "body");
+  auto huge = admin->post_raw("/api/v1/ephemeral-work", std::string(5 * 1024 * 1024, ' '));
+  BOOST_TEST(huge.status == 413);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(agent_endpoints) {
+  auto created = admin->post("/api/v1/agents", {{"name", "edge"}, {"cluster_name", "eu-1"}, {"labels", {"gpu"}},
+                                                {"annotations", {{"region", "eu"}}}});
+  BOOST_REQUIRE(created.status == 201);
+  const std::string id = created.body["agent"]["id"];
+  BOOST_TEST(std::string(created.body["key"]).rfind("brokkr_BR", 0) == 0);
+  BOOST_TEST(admin->post("/api/v1/agents", {{"name", "edge"}, {"cluster_name", "eu-1"}}).status == 409);
+  BOOST_TEST(admin->post("/api/v1/agents", {{"cluster_name", "eu-1"}}).body["error"]["details"]["field"] == "name");
+  BOOST_TEST(admin->post("/api/v1/agents", {{"name", "x"}, {"cluster_name", "y"}, {"status", "ASLEEP"}}).status == 422);
+  BOOST_TEST(admin->get("/api/v1/agents").body["items"].size() == 1u);
+  BOOST_TEST(admin->get("/api/v1/agents?label=gpu").body["items"].size() == 1u);
+  BOOST_TEST(admin->get("/api/v1/agents?status=INACTIVE").body["items"].empty());
+  BOOST_TEST(admin->get("/api/v1/agents/" + id).body["annotations"]["region"] == "eu");
+  BOOST_TEST(admin->patch("/api/v1/agents/" + id, {{"status", "INACTIVE"}}).body["status"] == "INACTIVE");
+  BOOST_TEST(admin->patch("/api/v1/agents/" + id, {{"status", "maybe"}}).status == 422);
+  BOOST_TEST(admin->put("/api/v1/agents/" + id + "/labels", {{"labels", {"a", "b"}}}).body["labels"] == json({"a", "b"}));
+  BOOST_TEST(admin->post("/api/v1/agents/" + id + "/labels", {{"labels", {"c"}}}).body["labels"] == json({"a", "b", "c"}));
+  BOOST_TEST(admin->del("/api/v1/agents/" + id + "/labels/a").body["labels"] == json({"b", "c"}));
+  BOOST_TEST(admin->post("/api/v1/agents/" + id + "/labels", {{"labels", {"bad label"}}}).status == 422);
+  BOOST_TEST(admin->put("/api/v1/agents/" + id + "/annotations", {{"annotations", {{"k", "v"}}}}).body["annotations"] ==
+             json({{"k", "v"}}));
+  BOOST_TEST(admin->post("/api/v1/agents/" + id + "/annotations", {{"annotations", {{"z", "1"}}}}).body["annotations"].size() == 2u);
+  BOOST_TEST(admin->del("/api/v1/agents/" + id + "/annotations/k").body["annotations"] == json({{"z", "1"}}));
+  auto agent = api_client(broker.url(), created.body["key"]);
+  BOOST_TEST(agent.post("/api/v1/agents/" + id + "/heartbeat").status == 200);
+  BOOST_TEST(admin->get("/api/v1/agents/" + id).body["last_heartbeat_at"].is_string());
+  auto rotated = agent.post("/api/v1/agents/" + id + "/rotate-key");
+  BOOST_REQUIRE(rotated.status == 200);
+  auto renewed = api_client(broker.url(), rotated.body["key"]);
+  BOOST_TEST(renewed.get("/api/v1/agents/" + id).status == 200);
+  BOOST_TEST(eventually([&] { return agent.get("/api/v1/agents/" + id).status == 401; }, std::chrono::seconds(5)));
+  BOOST_TEST(admin->del("/api/v1/agents/" + id).status == 204);
+  BOOST_TEST(admin->get("/api/v1/agents/" + id).status == 404);
+  BOOST_TEST(admin->del("/api/v1/agents/" + id).status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(agent_call_errors) {
+  const auto a = make_agent("a", {"gpu"});
+  const auto id = submit(build_work({"gpu"}));
+  auto agent = as(a);
+  BOOST_TEST(agent.post("/api/v1/ephemeral-work/" + id + "/heartbeat", json::object()).body["error"]["details"]["field"] == "attempt");
+  BOOST_TEST(agent.post("/api/v1/ephemeral-work/" + id + "/complete", {{"attempt", 1}}).body["error"]["details"]["field"] == "outcome");
+  BOOST_TEST(agent.post("/api/v1/ephemeral-work/" + id + "/complete", {{"attempt", 1}, {"outcome", "DONE"}}).status == 422);
+  BOOST_TEST(agent.post("/api/v1/ephemeral-work/" + id + "/complete", {{"attempt", 1}, {"outcome", "COMPLETED"}}).status == 409);
+  BOOST_TEST(agent.post("/api/v1/ephemeral-work/" + id + "/claim", {{"bogus", 1}}).status == 422);
+  auto c = agent.post("/api/v1/ephemeral-work/" + id + "/claim");
+  BOOST_REQUIRE(c.status == 200);
+  BOOST_TEST(c.body["attempt"] == 1);
+  BOOST_TEST(agent.post("/api/v1/ephemeral-work/" + id + "/claim").status == 409);
+  BOOST_TEST(agent.post("/api/v1/ephemeral-work/" + id + "/heartbeat", {{"attempt", 7}}).status == 409);
+  BOOST_TEST(agent.post("/api/v1/ephemeral-work/" + id + "/complete",
+                        {{"attempt", 1}, {"outcome", "COMPLETED"}, {"result_details", "not an object"}})
+                 .body["error"]["details"]["field"] == "result_details");
+  BOOST_TEST(agent.get("/api/v1/agents/" + a.id + "/ephemeral-work/claimed").body["items"].size() == 1u);
+  BOOST_TEST(agent.post("/api/v1/agents/" + a.id + "/ephemeral-work/claim-next").status == 204);
+  BOOST_TEST(agent.get("/api/v1/ephemeral-work?limit=0").status == 400);
+  BOOST_TEST(agent.get("/api/v1/ephemeral-work?status=DONE").status == 400);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,204 @@
+// The seed's use cases 1-3 and the lifecycle rules driven through HTTP alone.
+#include <csignal>
+#include <thread>
+
+#include "common/http_client.hpp"
+#include "tests/e2e/broker/fixture.hpp"
+
+using namespace brokkr::test;
+using nlohmann::json;
+
+namespace {
+
+json complete(api_client& agent, const std::string& id, int attempt, const std::string& outcome,
+              const std::string& reason = "", json details = nullptr) {
+  json body = {{"attempt", attempt}, {"outcome", outcome}, {"result_message", outcome + " via test"}};
+  if (!reason.empty()) body["failure_reason"] = reason;
+  if (!details.is_null()) body["result_details"] = details;
+  auto r = agent.post("/api/v1/ephemeral-work/" + id + "/complete", body);
+  BOOST_REQUIRE_MESSAGE(r.status == 200, "complete: " << r.status << " " << r.raw);
+  return r.body;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(lifecycle_http, broker_fixture)
+
+// Use case 1: submit, the agent sees it pending, claims, heartbeats, completes with a digest.
+BOOST_AUTO_TEST_CASE(use_case_1_build_completes) {
+  const auto a = make_agent("builder", {"linux"});
+  const auto id = submit(build_work({"linux"}));
+  auto agent = as(a);
+  auto pending = agent.get("/api/v1/agents/" + a.id + "/ephemeral-work/pending");
+  BOOST_REQUIRE(pending.status == 200);
+  BOOST_REQUIRE_EQUAL(pending.body["items"].size(), 1u);
+  BOOST_TEST(pending.body["items"][0]["id"] == id);
+  auto claimed = agent.post("/api/v1/ephemeral-work/" + id + "/claim");
+  BOOST_REQUIRE(claimed.status == 200);
+  BOOST_TEST(claimed.body["status"] == "CLAIMED");
+  BOOST_TEST(claimed.body["claimed_by"] == a.id);
+  auto hb = agent.post("/api/v1/ephemeral-work/" + id + "/heartbeat", {{"attempt", 1}});
+  BOOST_TEST(hb.status == 200);
+  BOOST_TEST(hb.body["cancel_requested"] == false);
+  auto done = complete(agent, id, 1, "COMPLETED", "", {{"digest", "sha256:abc"}, {"size", 42}});
+  BOOST_TEST(done["status"] == "COMPLETED");
+  BOOST_TEST(done["result_details"]["digest"] == "sha256:abc");
+  BOOST_TEST(get(id)["completed_at"].is_string());
+  auto events = admin->get("/api/v1/ephemeral-work/" + id + "/events");
+  BOOST_TEST(events.body["items"].size() == 3u);
+}
+
+// Use case 2: a retryable failure waits its backoff, then another agent claims and completes.
+BOOST_AUTO_TEST_CASE(use_case_2_retry_after_backoff_on_another_agent) {
+  const auto a = make_agent("a", {"pool"});
+  const auto b = make_agent("b", {"pool"});
+  const auto id = submit(build_work({"pool"}, {{"backoff_base_seconds", 1}}));
+  auto agent_a = as(a), agent_b = as(b);
+  BOOST_REQUIRE(agent_a.post("/api/v1/ephemeral-work/" + id + "/claim").status == 200);
+  auto failed = complete(agent_a, id, 1, "FAILED_RETRYABLE", "ImagePushFailed");
+  BOOST_TEST(failed["status"] == "FAILED_RETRYABLE");
+  BOOST_TEST(failed["retry_count"] == 1);
+  BOOST_TEST(failed["failure_reason"] == "ImagePushFailed");
+  BOOST_TEST(failed["next_retry_after"].is_string());
+  // Inside the backoff: not claimable.
+  auto early = agent_b.post("/api/v1/ephemeral-work/" + id + "/claim");
+  BOOST_TEST((early.status == 409 || early.status == 200));  // 200 only if the 1 s passed already
+  if (early.status == 409) {
+    BOOST_TEST(early.body["error"]["message"].get<std::string>().find("backoff") != std::string::npos);
+    BOOST_REQUIRE(eventually([&] { return agent_b.post("/api/v1/ephemeral-work/" + id + "/claim").status == 200; },
+                             std::chrono::seconds(10)));
+  }
+  auto item = get(id);
+  BOOST_TEST(item["claimed_by"] == b.id);
+  BOOST_TEST(item["attempt"] == 2);
+  auto done = complete(agent_b, id, 2, "COMPLETED");
+  BOOST_TEST(done["status"] == "COMPLETED");
+  BOOST_TEST(done["retry_count"] == 1);
+}
+
+// Use case 3: work targeted at label gpu is only ever offered to and claimed by gpu agents.
+BOOST_AUTO_TEST_CASE(use_case_3_targeted_by_label) {
+  const auto gpu = make_agent("gpu", {"gpu"});
+  const auto plain = make_agent("plain", {"linux"});
+  const auto id = submit(build_work({"gpu"}));
+  auto p = as(plain);
+  BOOST_TEST(p.get("/api/v1/agents/" + plain.id + "/ephemeral-work/pending").body["items"].empty());
+  BOOST_TEST(p.post("/api/v1/agents/" + plain.id + "/ephemeral-work/claim-next").status == 204);
+  BOOST_TEST(p.post("/api/v1/ephemeral-work/" + id + "/claim").status == 403);
+  auto g = as(gpu);
+  auto c = g.post("/api/v1/agents/" + gpu.id + "/ephemeral-work/claim-next");
+  BOOST_REQUIRE(c.status == 200);
+  BOOST_TEST(c.body["id"] == id);
+}
+
+BOOST_AUTO_TEST_CASE(each_outcome) {
+  const auto a = make_agent("a", {"x"});
+  auto agent = as(a);
+  for (const std::string outcome : {"COMPLETED", "FAILED_PERMANENT", "CANCELED"}) {
+    const auto id = submit(build_work({"x"}));
+    BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + id + "/claim").status == 200);
+    auto done = complete(agent, id, 1, outcome, outcome == "COMPLETED" ? "" : "GitRevisionNotFound");
+    BOOST_TEST(done["status"] == outcome);
+    BOOST_TEST(done["retry_count"] == 0);
+  }
+}
+
+// A claim whose lease runs out (no heartbeats) is taken back by the broker's own timer.
+BOOST_AUTO_TEST_CASE(stale_claim_is_expired_and_retried) {
+  const auto a = make_agent("a", {"x"});
+  const auto id = submit(build_work({"x"}, {{"lease_seconds", 3}, {"backoff_base_seconds", 1}}));
+  auto agent = as(a);
+  BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + id + "/claim").status == 200);
+  BOOST_REQUIRE(eventually([&] { return status_of(id) != "CLAIMED"; }, std::chrono::seconds(20)));
+  auto item = get(id);
+  BOOST_TEST(item["status"] == "FAILED_RETRYABLE");
+  BOOST_TEST(item["failure_reason"] == "ClaimExpired");
+  BOOST_TEST(item["retry_count"] == 1);
+  // The expired claimer's late report is refused; the item is unchanged.
+  auto late = agent.post("/api/v1/ephemeral-work/" + id + "/complete", {{"attempt", 1}, {"outcome", "COMPLETED"}});
+  BOOST_TEST(late.status == 409);
+  BOOST_TEST(status_of(id) == "FAILED_RETRYABLE");
+}
+
+BOOST_AUTO_TEST_CASE(cancel_pending_and_claimed) {
+  const auto a = make_agent("a", {"x"});
+  auto agent = as(a);
+  const auto pending = submit(build_work({"x"}));
+  auto r = admin->del("/api/v1/ephemeral-work/" + pending);
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(r.body["status"] == "CANCELED");
+
+  const auto running = submit(build_work({"x"}));
+  BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + running + "/claim").status == 200);
+  auto req = admin->del("/api/v1/ephemeral-work/" + running);
+  BOOST_TEST(req.status == 202);
+  BOOST_TEST(req.body["cancel_requested"] == true);
+  auto hb = agent.post("/api/v1/ephemeral-work/" + running + "/heartbeat", {{"attempt", 1}});
+  BOOST_TEST(hb.body["cancel_requested"] == true);
+  auto done = complete(agent, running, 1, "CANCELED");
+  BOOST_TEST(done["status"] == "CANCELED");
+  // Deleting finished work removes it.
+  BOOST_TEST(admin->del("/api/v1/ephemeral-work/" + running).status == 200);
+  BOOST_TEST(admin->get("/api/v1/ephemeral-work/" + running).status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(ttl_removes_finished_work) {
+  const auto a = make_agent("a", {"x"});
+  auto agent = as(a);
+  const auto id = submit(build_work({"x"}, {{"ttl_seconds", 1}}));
+  BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + id + "/claim").status == 200);
+  complete(agent, id, 1, "COMPLETED");
+  BOOST_TEST(eventually([&] { return admin->get("/api/v1/ephemeral-work/" + id).status == 404; }, std::chrono::seconds(15)));
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work WHERE deleted_at IS NOT NULL") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(idempotent_submission) {
+  make_agent("a", {"x"});
+  auto first = admin->post("/api/v1/ephemeral-work", build_work({"x"}, {{"idempotency_key", "release-1.2"}}));
+  BOOST_REQUIRE(first.status == 201);
+  auto again = admin->post("/api/v1/ephemeral-work", build_work({"x"}, {{"idempotency_key", "release-1.2"}}));
+  BOOST_TEST(again.status == 200);
+  BOOST_TEST(again.body["id"] == first.body["id"]);
+}
+
+// ?follow=1 streams each transition as it happens and ends when the item is terminal.
+BOOST_AUTO_TEST_CASE(followed_events_stream_until_terminal) {
+  const auto a = make_agent("a", {"x"});
+  const auto id = submit(build_work({"x"}));
+  std::vector<json> lines;
+  std::string buffer;
+  std::thread reader([&] {
+    brokkr::http::client c;
+    brokkr::http::client_request req;
+    req.url = broker.url() + "/api/v1/ephemeral-work/" + id + "/events?follow=1";
+    req.headers = {{"Authorization", "Bearer " + broker.admin_key()}};
+    req.timeout = std::chrono::seconds(60);
+    auto r = c.perform_stream(req, [](int, const brokkr::http::header_map&) { return true; },
+                              [&](std::string_view chunk) {
+                                buffer.append(chunk);
+                                for (auto nl = buffer.find('\n'); nl != std::string::npos; nl = buffer.find('\n')) {
+                                  lines.push_back(json::parse(buffer.substr(0, nl)));
+                                  buffer.erase(0, nl + 1);
+                                }
+                                return true;
+                              });
+    BOOST_TEST(r.has_value());
+  });
+  auto agent = as(a);
+  BOOST_REQUIRE(eventually([&] { return !lines.empty(); }, std::chrono::seconds(10)));
+  BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + id + "/claim").status == 200);
+  BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + id + "/complete", {{"attempt", 1}, {"outcome", "COMPLETED"}}).status == 200);
+  reader.join();  // the stream ends by itself at the terminal event
+  BOOST_REQUIRE_EQUAL(lines.size(), 3u);
+  BOOST_TEST(lines[0]["to_status"] == "PENDING");
+  BOOST_TEST(lines[1]["to_status"] == "CLAIMED");
+  BOOST_TEST(lines[2]["to_status"] == "COMPLETED");
+}
+
+BOOST_AUTO_TEST_CASE(graceful_shutdown_exits_zero) {
+  broker.stop(SIGTERM);
+  BOOST_TEST(broker.exit_code().value_or(-1) == 0);
+  BOOST_TEST(broker.log().find("stopped") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,38 @@
+#include "tests/support/api_client.hpp"
+
+namespace brokkr::test {
+
+api_client::api_client(std::string base_url, std::string k) : key(std::move(k)), base_(std::move(base_url)) {}
+
+api_response api_client::call(const std::string& method, const std::string& path, const std::string& body) {
+  http::client_request req;
+  req.method = method;
+  req.url = base_ + path;
+  req.body = body;
+  req.timeout = timeout;
+  if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  if (!key.empty()) req.headers.emplace_back("Authorization", "Bearer " + key);
+  api_response out;
+  auto r = client_.perform(req);
+  if (!r) {
+    out.transport_error = r.error().message;
+    return out;
+  }
+  out.status = r->status;
+  out.raw = r->body;
+  out.body = nlohmann::json::parse(r->body, nullptr, false);
+  return out;
+}
+
+api_response api_client::get(const std::string& path) { return call("GET", path, ""); }
+api_response api_client::post(const std::string& path, const nlohmann::json& body) { return call("POST", path, body.dump()); }
+api_response api_client::post_raw(const std::string& path, const std::string& body, const std::string&) {
+  return call("POST", path, body);
+}
+api_response api_client::put(const std::string& path, const nlohmann::json& body) { return call("PUT", path, body.dump()); }
+api_response api_client::patch(const std::string& path, const nlohmann::json& body) {
+  return call("PATCH", path, body.dump());
+}
+api_response api_client::del(const std::string& path) { return call("DELETE", path, ""); }
+
+}  // namespace brokkr::test

@@ -1,0 +1,37 @@
+#pragma once
+// A small JSON client for tests that talk to a broker over real HTTP. One per thread.
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "common/http_client.hpp"
+
+namespace brokkr::test {
+
+struct api_response {
+  int status = 0;  // 0: no HTTP answer (transport error)
+  nlohmann::json body;
+  std::string raw;
+  std::string transport_error;
+};
+
+class api_client {
+ public:
+  explicit api_client(std::string base_url, std::string key = {});
+  api_response get(const std::string& path);
+  api_response post(const std::string& path, const nlohmann::json& body = nlohmann::json::object());
+  api_response post_raw(const std::string& path, const std::string& body, const std::string& content_type = "application/json");
+  api_response put(const std::string& path, const nlohmann::json& body);
+  api_response patch(const std::string& path, const nlohmann::json& body);
+  api_response del(const std::string& path);
+  api_response call(const std::string& method, const std::string& path, const std::string& body);
+
+  std::string key;
+  std::chrono::milliseconds timeout{15000};
+
+ private:
+  std::string base_;
+  http::client client_;
+};
+
+}  // namespace brokkr::test

@@ -1,0 +1,125 @@
+#include "tests/support/process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace brokkr::test {
+
+std::string binary(const std::string& relative) {
+  const char* dir = std::getenv("BROKKR_BUILD_DIR");
+  const std::string base = dir ? dir : "build";
+  return base + "/" + relative;
+}
+
+std::string temp_dir(const std::string& prefix) {
+  std::string tmpl = "/tmp/" + prefix + ".XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  static std::mutex m;
+  static std::vector<std::string>* dirs = nullptr;
+  std::lock_guard<std::mutex> g(m);
+  if (!dirs) {
+    dirs = new std::vector<std::string>();
+    std::atexit([] {
+      for (const auto& d : *dirs) {
+        std::error_code ec;
+        std::filesystem::remove_all(d, ec);
+      }
+    });
+  }
+  dirs->push_back(tmpl);
+  return tmpl;
+}
+
+child_process::child_process(std::vector<std::string> argv, std::string log_path, std::vector<std::string> env)
+    : log_path_(std::move(log_path)) {
+  std::vector<std::string> envs;
+  for (char** e = environ; *e; ++e) envs.emplace_back(*e);
+  for (auto& e : env) envs.push_back(std::move(e));
+  std::vector<char*> cargv, cenv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  for (auto& e : envs) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open log " + log_path_);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::setpgid(0, 0);
+    // Undo signal masks inherited from test frameworks.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(cargv[0], cargv.data(), cenv.data());
+    std::fprintf(stderr, "exec %s failed: %s\n", cargv[0], std::strerror(errno));
+    ::_exit(127);
+  }
+  ::close(fd);
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+}
+
+child_process::~child_process() {
+  if (running()) {
+    ::kill(pid_, SIGKILL);
+    wait(std::chrono::seconds(10));
+  }
+}
+
+bool child_process::running() {
+  if (status_) return false;
+  int st = 0;
+  const int r = ::waitpid(pid_, &st, WNOHANG);
+  if (r == pid_) {
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return false;
+  }
+  return r == 0;
+}
+
+void child_process::signal(int sig) {
+  if (running()) ::kill(pid_, sig);
+}
+
+std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
+  eventually([this] { return !running(); }, timeout);
+  return status_;
+}
+
+std::string child_process::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string wait_for_file(const std::string& path, std::chrono::milliseconds timeout) {
+  std::string content;
+  eventually(
+      [&] {
+        std::ifstream in(path);
+        if (!in) return false;
+        std::stringstream ss;
+        ss << in.rdbuf();
+        content = ss.str();
+        return !content.empty();
+      },
+      timeout);
+  return content;
+}
+
+}  // namespace brokkr::test

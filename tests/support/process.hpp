@@ -1,0 +1,58 @@
+#pragma once
+// Real processes for end-to-end tests: brokkr-broker, brokkr-agent, brokkr-sim-cluster.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace brokkr::test {
+
+// Path of a built executable, e.g. binary("broker_node/brokkr-broker").
+std::string binary(const std::string& relative);
+// A fresh directory under /tmp, removed by the test process at exit.
+std::string temp_dir(const std::string& prefix);
+
+class child_process {
+ public:
+  // Starts argv[0] with argv; stdout and stderr go to `log_path`; `env` entries (NAME=value) are
+  // added to the inherited environment.
+  child_process(std::vector<std::string> argv, std::string log_path, std::vector<std::string> env = {});
+  ~child_process();  // SIGKILL if still running
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+
+  int pid() const { return pid_; }
+  bool running();
+  void signal(int sig);
+  // The exit code (or 128 + signal), or nullopt if still running after `timeout`.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  std::string log() const;
+  const std::string& log_path() const { return log_path_; }
+
+ private:
+  int pid_ = -1;
+  std::optional<int> status_;
+  std::string log_path_;
+};
+
+// Polls `done` every 20 ms until it is true or `timeout` passes; returns whether it became true.
+template <class Pred>
+bool eventually(Pred done, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// Reads a JSON ready file ({"http_port", ...}) once it exists; empty string on timeout.
+std::string wait_for_file(const std::string& path, std::chrono::milliseconds timeout);
+
+}  // namespace brokkr::test
+
+#include <thread>
+
+template <class Pred>
+bool brokkr::test::eventually(Pred done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
