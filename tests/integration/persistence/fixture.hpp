@@ -10,10 +10,6 @@
 #include "tests/support/factories.hpp"
 #include "tests/support/test_db.hpp"
 
-namespace brokkr::persistence {
-inline std::ostream& operator<<(std::ostream& os, db_errc c) { return os << to_string(c); }
-}  // namespace brokkr::persistence
-
 struct db_fixture {
   brokkr::test::test_database db;
   std::unique_ptr<brokkr::persistence::db_connection> conn = db.connect();

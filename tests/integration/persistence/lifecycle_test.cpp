@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(late_completion_with_an_old_attempt_is_refused_and_changes_
   // The right attempt from the wrong agent is refused as well.
   auto wrong = report(*second, work_outcome::completed);
   wrong.agent_id = a.id;
-  BOOST_TEST(work.complete(w.id, wrong).error().code == db_errc::conflict);
+  BOOST_TEST(work.complete(w.id, wrong).error().code == db_errc::forbidden);
   BOOST_TEST(!work.heartbeat(w.id, a.id, first->attempt));
   BOOST_TEST(db.scalar("SELECT row_to_json(w)::text FROM ephemeral_work w WHERE id = '" + w.id + "'") == before);
   BOOST_TEST(events_of(w.id) == events_before);
