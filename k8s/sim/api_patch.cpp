@@ -50,13 +50,16 @@ void api_server::patch_object(const http::request& req, const route& rt, const r
     if (req.query.get("fieldManager").value_or("").empty())
       return r->send(status_response(invalid(*rt.res, rt.name, {{"FieldValueRequired",
           "Required value: is required for apply patch", "fieldManager"}})));
-    auto applied = admit(req, rt, std::move(*body), warnings);
+    auto applied = admit(req, rt, std::move(*body), warnings, true);
     if (!applied) return r->send(status_response(applied.error()));
     const bool force = req.query.get("force").value_or("") == "true";
     ctx.apply = true;
     auto change = [&](const json& live) -> expected<json, api_status> {
       created = live.is_null();
-      return server_side_apply(live, *applied, ctx.field_manager, force, qualified(*rt.res) + " \"" + rt.name + "\"");
+      auto merged = server_side_apply(live, *applied, ctx.field_manager, force, qualified(*rt.res) + " \"" + rt.name + "\"");
+      if (!merged) return merged;
+      std::vector<std::string> none;  // unknown fields were reported for the applied configuration
+      return admit(req, rt, std::move(*merged), none);
     };
     result = target == write_target::status ? parts_.store.modify(*rt.res, rt.ns, rt.name, target, change, ctx)
                                             : parts_.store.upsert(*rt.res, rt.ns, rt.name, change, ctx);

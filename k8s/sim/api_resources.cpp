@@ -51,7 +51,7 @@ write_context api_server::write_ctx(const http::request& req) const {
 }
 
 expected<json, api_status> api_server::admit(const http::request& req, const route& rt, json obj,
-                                             std::vector<std::string>& warnings) const {
+                                             std::vector<std::string>& warnings, bool partial) const {
   const auto& res = *rt.res;
   if (!obj.is_object()) return unexpected(bad_request("the request body must be an object"));
   const std::string av = obj.value("apiVersion", res.res.api_version());
@@ -87,6 +87,7 @@ expected<json, api_status> api_server::admit(const http::request& req, const rou
   if (mode == "Warn")
     for (const auto& f : result.unknown_fields) warnings.push_back("unknown field \"" + f + "\"");
   auto causes = result.errors;
+  if (partial) std::erase_if(causes, [](const status_cause& c) { return c.reason == "FieldValueRequired"; });
   if (admission_) {
     auto extra = admission_(res, obj);
     causes.insert(causes.end(), extra.begin(), extra.end());

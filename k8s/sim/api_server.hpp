@@ -76,8 +76,9 @@ class api_server {
   void pod_log(const http::request& req, const route& rt, const reply& r);
 
   // Decodes, checks and validates a request body as an object of rt's type; the error is the answer.
+  // `partial`: an apply configuration, which may leave out required fields (the merged result may not).
   expected<json, api_status> admit(const http::request& req, const route& rt, json obj,
-                                   std::vector<std::string>& warnings) const;
+                                   std::vector<std::string>& warnings, bool partial = false) const;
   write_context write_ctx(const http::request& req) const;
   static expected<selector_query, api_status> parse_selectors(const http::request& req, const served_resource& res,
                                                               const std::string& ns);

@@ -138,7 +138,8 @@ expected<json, api_status> object_store::create_locked(const served_resource& r,
                                             "characters, '-' or '.', and must start and end with an alphanumeric "
                                             "character"));
   if (find_locked(r, ns, name)) return unexpected(already_exists(r, name));
-  for (const char* k : {"resourceVersion", "uid", "deletionTimestamp", "managedFields", "selfLink"}) meta.erase(k);
+  for (const char* k : {"resourceVersion", "uid", "deletionTimestamp", "selfLink"}) meta.erase(k);
+  if (!ctx.apply) meta.erase("managedFields");  // server-side apply computed its own
   if (r.has_status && !ctx.internal) obj.erase("status");
   meta["name"] = name;
   meta["uid"] = new_uid();

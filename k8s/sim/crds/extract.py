@@ -15,8 +15,16 @@ import yaml
 
 
 def strip(node):
+    """Drops the schemas' "description" annotations; a field that is itself called description (a key of
+    "properties") stays."""
     if isinstance(node, dict):
-        return {k: strip(v) for k, v in node.items() if k != "description"}
+        out = {}
+        for k, v in node.items():
+            if k == "properties":
+                out[k] = {name: strip(sub) for name, sub in v.items()}
+            elif k != "description":
+                out[k] = strip(v)
+        return out
     if isinstance(node, list):
         return [strip(x) for x in node]
     return node
