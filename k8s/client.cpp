@@ -49,6 +49,16 @@ expected<json, api_status> decode(const http::client_response& res) {
   return j;
 }
 
+query watch_query(const watch_options& opts) {
+  query q{{"watch", "1"}};
+  if (!opts.resource_version.empty()) q.emplace_back("resourceVersion", opts.resource_version);
+  if (!opts.label_selector.empty()) q.emplace_back("labelSelector", opts.label_selector);
+  if (!opts.field_selector.empty()) q.emplace_back("fieldSelector", opts.field_selector);
+  if (opts.allow_bookmarks) q.emplace_back("allowWatchBookmarks", "true");
+  if (opts.timeout.count() > 0) q.emplace_back("timeoutSeconds", std::to_string(opts.timeout.count()));
+  return q;
+}
+
 // Reads NDJSON watch lines out of arbitrary chunk boundaries.
 struct line_splitter {
   std::string pending;
@@ -255,12 +265,7 @@ expected<std::string, api_status> client::logs(std::string_view ns, std::string_
 expected<watch_end, api_status> client::watch(const resource& res, std::string_view ns, const watch_options& opts,
                                               const std::function<bool(watch_event&&)>& on_event,
                                               const std::atomic<bool>& stop) {
-  query q{{"watch", "1"}};
-  if (!opts.resource_version.empty()) q.emplace_back("resourceVersion", opts.resource_version);
-  if (!opts.label_selector.empty()) q.emplace_back("labelSelector", opts.label_selector);
-  if (!opts.field_selector.empty()) q.emplace_back("fieldSelector", opts.field_selector);
-  if (opts.allow_bookmarks) q.emplace_back("allowWatchBookmarks", "true");
-  if (opts.timeout.count() > 0) q.emplace_back("timeoutSeconds", std::to_string(opts.timeout.count()));
+  const query q = watch_query(opts);
   auto fields = impl_->headers({}, "application/json");
   if (!fields) return unexpected(fields.error());
   // A stream that outlives its own server timeout by a minute is a hung connection.

@@ -50,6 +50,16 @@ expected<ok_t, manifest_error> check_duration(const json& obj, const char* key, 
   return ok;
 }
 
+// timeout and the retention TTLs, which Build and BuildRun specs share.
+expected<ok_t, manifest_error> check_durations(const json& spec, const std::string& prefix) {
+  if (auto r = check_duration(spec, "timeout", prefix + ".timeout"); !r) return r;
+  const json* retention = member(spec, "retention");
+  if (!retention) return ok;
+  for (const char* ttl : {"ttlAfterFailed", "ttlAfterSucceeded"})
+    if (auto r = check_duration(*retention, ttl, prefix + ".retention." + ttl); !r) return r;
+  return ok;
+}
+
 expected<ok_t, manifest_error> check_build_spec(const json& build) {
   const json* meta = member(build, "metadata");
   const json* name = meta ? member(*meta, "name") : nullptr;
@@ -67,13 +77,7 @@ expected<ok_t, manifest_error> check_build_spec(const json& build) {
   if (!output || !is_text(member(*output, "image"))) return fail("build.spec.output.image", "is required");
   if (const json* source = member(*spec, "source"); source && !is_text(member(*source, "type")))
     return fail("build.spec.source.type", "is required when build.spec.source is given");
-  if (auto r = check_duration(*spec, "timeout", "build.spec.timeout"); !r) return r;
-  if (const json* retention = member(*spec, "retention")) {
-    if (auto r = check_duration(*retention, "ttlAfterFailed", "build.spec.retention.ttlAfterFailed"); !r) return r;
-    if (auto r = check_duration(*retention, "ttlAfterSucceeded", "build.spec.retention.ttlAfterSucceeded"); !r)
-      return r;
-  }
-  return ok;
+  return check_durations(*spec, "build.spec");
 }
 
 expected<ok_t, manifest_error> check_buildrun_spec(const json& run, const std::string& build_name) {
@@ -93,13 +97,7 @@ expected<ok_t, manifest_error> check_buildrun_spec(const json& run, const std::s
   }
   if (const json* output = member(*spec, "output"); output && !is_text(member(*output, "image")))
     return fail("buildrun.spec.output.image", "is required when buildrun.spec.output is given");
-  if (auto r = check_duration(*spec, "timeout", "buildrun.spec.timeout"); !r) return r;
-  if (const json* retention = member(*spec, "retention")) {
-    if (auto r = check_duration(*retention, "ttlAfterFailed", "buildrun.spec.retention.ttlAfterFailed"); !r) return r;
-    if (auto r = check_duration(*retention, "ttlAfterSucceeded", "buildrun.spec.retention.ttlAfterSucceeded"); !r)
-      return r;
-  }
-  return ok;
+  return check_durations(*spec, "buildrun.spec");
 }
 
 bool alnum(char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); }

@@ -50,6 +50,27 @@ write_context api_server::write_ctx(const http::request& req) const {
   return ctx;
 }
 
+// Prunes unknown fields (400 under fieldValidation=Strict, a warning under Warn) and returns the
+// schema's complaints as 422 causes.
+expected<std::vector<status_cause>, api_status> api_server::check_schema(const http::request& req,
+                                                                         const served_resource& res, json& obj,
+                                                                         std::vector<std::string>& warnings) {
+  const std::string mode = req.query.get("fieldValidation").value_or("Warn");
+  if (mode != "Strict" && mode != "Warn" && mode != "Ignore")
+    return unexpected(bad_request("fieldValidation: unsupported value \"" + mode + "\": must be Strict, Warn or Ignore"));
+  const json permissive = {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}};
+  auto result = validate_object(obj, res.schema.is_null() ? permissive : res.schema);
+  if (!result.unknown_fields.empty() && mode == "Strict") {
+    std::string message = "strict decoding error: ";
+    for (size_t i = 0; i < result.unknown_fields.size(); ++i)
+      message += (i ? ", " : "") + std::string("unknown field \"") + result.unknown_fields[i] + "\"";
+    return unexpected(bad_request(std::move(message)));
+  }
+  if (mode == "Warn")
+    for (const auto& f : result.unknown_fields) warnings.push_back("unknown field \"" + f + "\"");
+  return std::move(result.errors);
+}
+
 expected<json, api_status> api_server::admit(const http::request& req, const route& rt, json obj,
                                              std::vector<std::string>& warnings, bool partial) const {
   const auto& res = *rt.res;
@@ -72,21 +93,9 @@ expected<json, api_status> api_server::admit(const http::request& req, const rou
     return unexpected(bad_request("the name of the object (" + body_name + ") does not match the name on the URL (" +
                                   rt.name + ")"));
   if (!rt.name.empty()) obj["metadata"]["name"] = rt.name;
-  const std::string mode = req.query.get("fieldValidation").value_or("Warn");
-  if (mode != "Strict" && mode != "Warn" && mode != "Ignore")
-    return unexpected(bad_request("fieldValidation: unsupported value \"" + mode + "\": must be Strict, Warn or Ignore"));
-  const auto result = validate_object(obj, res.schema.is_null() ? json{{"type", "object"},
-                                                                       {"x-kubernetes-preserve-unknown-fields", true}}
-                                                                : res.schema);
-  if (!result.unknown_fields.empty() && mode == "Strict") {
-    std::string message = "strict decoding error: ";
-    for (size_t i = 0; i < result.unknown_fields.size(); ++i)
-      message += (i ? ", " : "") + std::string("unknown field \"") + result.unknown_fields[i] + "\"";
-    return unexpected(bad_request(std::move(message)));
-  }
-  if (mode == "Warn")
-    for (const auto& f : result.unknown_fields) warnings.push_back("unknown field \"" + f + "\"");
-  auto causes = result.errors;
+  auto checked = check_schema(req, res, obj, warnings);
+  if (!checked) return unexpected(std::move(checked.error()));
+  auto causes = std::move(*checked);
   if (partial) std::erase_if(causes, [](const status_cause& c) { return c.reason == "FieldValueRequired"; });
   if (admission_) {
     auto extra = admission_(res, obj);

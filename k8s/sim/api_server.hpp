@@ -2,6 +2,7 @@
 // The simulated API server's HTTP front: bearer-token auth, fault injection, discovery and OpenAPI,
 // the REST verbs on every served resource, watch streams, pod logs, and the /sim/v1 admin endpoints.
 // It is the handler given to common/http_server; it never blocks.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -71,14 +72,22 @@ class api_server {
   void create_object(const http::request& req, const route& rt, const reply& r);
   void update_object(const http::request& req, const route& rt, const reply& r);
   void patch_object(const http::request& req, const route& rt, const reply& r);
+  expected<json, api_status> apply_patch(const http::request& req, const route& rt, json body, const write_context& ctx,
+                                         std::vector<std::string>& warnings, bool& created);
   void delete_object(const http::request& req, const route& rt, const reply& r);
   void watch_objects(const http::request& req, const route& rt, const reply& r);
   void pod_log(const http::request& req, const route& rt, const reply& r);
+  void track(const std::shared_ptr<http::stream>& stream);
+  void schedule_bookmarks(const std::shared_ptr<http::stream>& stream, uint64_t watch_id,
+                          const std::shared_ptr<std::atomic<uint64_t>>& task);
 
   // Decodes, checks and validates a request body as an object of rt's type; the error is the answer.
   // `partial`: an apply configuration, which may leave out required fields (the merged result may not).
   expected<json, api_status> admit(const http::request& req, const route& rt, json obj,
                                    std::vector<std::string>& warnings, bool partial = false) const;
+  static expected<std::vector<status_cause>, api_status> check_schema(const http::request& req,
+                                                                      const served_resource& res, json& obj,
+                                                                      std::vector<std::string>& warnings);
   write_context write_ctx(const http::request& req) const;
   static expected<selector_query, api_status> parse_selectors(const http::request& req, const served_resource& res,
                                                               const std::string& ns);

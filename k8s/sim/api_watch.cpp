@@ -34,11 +34,7 @@ void api_server::watch_objects(const http::request& req, const route& rt, const 
   const bool bookmarks = req.query.get("allowWatchBookmarks").value_or("") == "true";
   const bool table = wants_table(req.headers.get("Accept").value_or(""));
   auto stream = r->begin_stream(200, {}, "application/json");
-  {
-    std::lock_guard lock(streams_mu_);
-    std::erase_if(streams_, [](const std::weak_ptr<http::stream>& w) { return w.expired(); });
-    streams_.push_back(stream);
-  }
+  track(stream);
   const served_resource* res = rt.res;
   auto sink = [stream, res, table](event_type t, const json& obj) {
     if (table && t != event_type::bookmark)
@@ -58,16 +54,7 @@ void api_server::watch_objects(const http::request& req, const route& rt, const 
   const auto timeout = timeout_s ? std::chrono::seconds(*timeout_s) : opts_.default_watch_timeout;
   const uint64_t timeout_task = sched.after(timeout, [stream] { stream->finish(); });
   auto bookmark_task = std::make_shared<std::atomic<uint64_t>>(0);
-  if (bookmarks) {
-    auto tick = std::make_shared<std::function<void()>>();
-    const auto interval = opts_.bookmark_interval;
-    *tick = [&store, &sched, stream, id = *id, bookmark_task, interval, weak = std::weak_ptr(tick)] {
-      if (stream->closed()) return;
-      store.bookmark(id);
-      if (auto t = weak.lock()) *bookmark_task = sched.after(interval, [t] { (*t)(); });
-    };
-    *bookmark_task = sched.after(interval, [tick] { (*tick)(); });
-  }
+  if (bookmarks) schedule_bookmarks(stream, *id, bookmark_task);
   // Called on whichever thread noticed the end, possibly inside a store callback: hand the
   // unsubscription to the controller thread rather than take the store lock here.
   stream->on_close([&store, &sched, id = *id, timeout_task, bookmark_task] {
@@ -77,6 +64,27 @@ void api_server::watch_objects(const http::request& req, const route& rt, const 
       sched.cancel(bookmark_task->load());
     });
   });
+}
+
+void api_server::track(const std::shared_ptr<http::stream>& stream) {
+  std::lock_guard lock(streams_mu_);
+  std::erase_if(streams_, [](const std::weak_ptr<http::stream>& w) { return w.expired(); });
+  streams_.push_back(stream);
+}
+
+// A BOOKMARK every interval while the stream is open; `task` always holds the pending timer's id.
+void api_server::schedule_bookmarks(const std::shared_ptr<http::stream>& stream, uint64_t watch_id,
+                                    const std::shared_ptr<std::atomic<uint64_t>>& task) {
+  auto& store = parts_.store;
+  auto& sched = parts_.sched;
+  auto tick = std::make_shared<std::function<void()>>();
+  const auto interval = opts_.bookmark_interval;
+  *tick = [&store, &sched, stream, watch_id, task, interval, weak = std::weak_ptr(tick)] {
+    if (stream->closed()) return;
+    store.bookmark(watch_id);
+    if (auto t = weak.lock()) *task = sched.after(interval, [t] { (*t)(); });
+  };
+  *task = sched.after(interval, [tick] { (*tick)(); });
 }
 
 void api_server::pod_log(const http::request& req, const route& rt, const reply& r) {

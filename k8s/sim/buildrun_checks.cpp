@@ -72,8 +72,8 @@ shipwright_controller::check_result shipwright_controller::fail_early(const json
   return check_result::failed;
 }
 
-shipwright_controller::check_result shipwright_controller::check_run(const json& run, run_state& st,
-                                                                     run_context& ctx) {
+// Steps 1-2: the name, the build reference, and the Build (or the embedded spec) with its registration.
+shipwright_controller::check_result shipwright_controller::find_build(const json& run, run_context& ctx) {
   const std::string ns = namespace_of(run);
   const std::string name = name_of(run);
   const json spec = run.value("spec", json::object());
@@ -91,18 +91,26 @@ shipwright_controller::check_result shipwright_controller::check_run(const json&
                  {"metadata", {{"name", name}, {"namespace", ns}, {"annotations", at_path(run, "metadata.annotations")
                                                                                      ? run["metadata"]["annotations"] : json::object()}}}};
     if (auto f = validate_build(ctx.build, view())) return fail_early(run, "BuildRegistrationFailed", f->message);
-  } else {
-    const std::string build_name = ref->is_string() ? ref->get<std::string>() : std::string();
-    auto build = store_.get(builds_, ns, build_name);
-    if (!build) return fail_early(run, "BuildNotFound", "build.shipwright.io \"" + build_name + "\" not found");
-    const std::string registered = string_at(*build, "status.registered");
-    if (registered.empty()) return check_result::wait;  // the Build controller has not looked at it yet
-    if (registered == "False")
-      return fail_early(run, "BuildRegistrationFailed", "the Build is not registered correctly, build: " + build_name +
-                                                            ", registered status: False, reason: " +
-                                                            string_at(*build, "status.reason"));
-    ctx.build = std::move(*build);
+    return check_result::proceed;
   }
+  const std::string build_name = ref->is_string() ? ref->get<std::string>() : std::string();
+  auto build = store_.get(builds_, ns, build_name);
+  if (!build) return fail_early(run, "BuildNotFound", "build.shipwright.io \"" + build_name + "\" not found");
+  const std::string registered = string_at(*build, "status.registered");
+  if (registered.empty()) return check_result::wait;  // the Build controller has not looked at it yet
+  if (registered == "False")
+    return fail_early(run, "BuildRegistrationFailed", "the Build is not registered correctly, build: " + build_name +
+                                                          ", registered status: False, reason: " +
+                                                          string_at(*build, "status.reason"));
+  ctx.build = std::move(*build);
+  return check_result::proceed;
+}
+
+shipwright_controller::check_result shipwright_controller::check_run(const json& run, run_state& st,
+                                                                     run_context& ctx) {
+  if (const auto found = find_build(run, ctx); found != check_result::proceed) return found;
+  const std::string ns = namespace_of(run);
+  const json spec = run.value("spec", json::object());
   if (string_at(spec, "state") == "BuildRunCanceled") return fail_early(run, "BuildRunCanceled", "the BuildRun is marked canceled.");
   ctx.spec = effective_spec(ctx.build.value("spec", json::object()), spec);
   ctx.service_account = string_at(spec, "serviceAccount");

@@ -123,6 +123,8 @@ class object_store {
   expected<json, api_status> commit_update(const served_resource& r, json& cur, json next, const write_context& ctx);
   void erase_locked(const served_resource& r, const std::string& key);
   void collect_garbage_locked();
+  void collect_locked(const served_resource& r, const std::string& key, json& obj);
+  void orphan_dependents_locked(const std::string& uid);
   bool gc_pass_locked();
   void publish(store_event ev);
   static bool deliver(const watcher& w, const store_event& ev);

@@ -44,20 +44,8 @@ expected<delete_result, api_status> object_store::remove(const served_resource& 
     return unexpected(conflict(r, name, "Precondition failed: ResourceVersion in precondition: " +
                                             req.precondition_rv + ", ResourceVersion in object meta: " + rv));
   if (req.dry_run) return delete_result{true, *cur};
-  const std::string uid = uid_of(*cur);
   if (req.propagation == "Orphan") {
-    for (auto& [res, objects] : objects_) {
-      for (auto& [key, obj] : objects) {
-        json refs = json::array();
-        for (const auto& ref : owner_refs(obj))
-          if (ref.value("uid", "") != uid) refs.push_back(ref);
-        if (refs.size() == owner_refs(obj).size()) continue;
-        json next = obj;
-        next["metadata"]["ownerReferences"] = refs;
-        if (refs.empty()) next["metadata"].erase("ownerReferences");
-        (void)commit_update(*res, obj, std::move(next), {.internal = true});
-      }
-    }
+    orphan_dependents_locked(uid_of(*cur));
     cur = find_locked(r, ns, name);
   }
   json next = *cur;
@@ -76,6 +64,22 @@ expected<delete_result, api_status> object_store::remove(const served_resource& 
   return delete_result{true, std::move(final_state)};
 }
 
+// Orphan propagation: dependents lose their reference to the owner instead of going with it.
+void object_store::orphan_dependents_locked(const std::string& uid) {
+  for (auto& [res, objects] : objects_) {
+    for (auto& [key, obj] : objects) {
+      json refs = json::array();
+      for (const auto& ref : owner_refs(obj))
+        if (ref.value("uid", "") != uid) refs.push_back(ref);
+      if (refs.size() == owner_refs(obj).size()) continue;
+      json next = obj;
+      next["metadata"]["ownerReferences"] = refs;
+      if (refs.empty()) next["metadata"].erase("ownerReferences");
+      (void)commit_update(*res, obj, std::move(next), {.internal = true});
+    }
+  }
+}
+
 void object_store::erase_locked(const served_resource& r, const std::string& key) {
   auto& objects = objects_[&r];
   const auto it = objects.find(key);
@@ -85,6 +89,14 @@ void object_store::erase_locked(const served_resource& r, const std::string& key
   json previous = final_state;
   final_state["metadata"]["resourceVersion"] = std::to_string(++rv_);
   publish({event_type::deleted, &r, std::move(final_state), std::move(previous), rv_});
+}
+
+// Deletes a dependent whose owners are gone: at once, or by starting its deletion when finalizers hold it.
+void object_store::collect_locked(const served_resource& r, const std::string& key, json& obj) {
+  if (obj["metadata"].value("finalizers", json::array()).empty()) return erase_locked(r, key);
+  json next = obj;
+  next["metadata"]["deletionTimestamp"] = format_rfc3339(std::chrono::system_clock::now());
+  (void)commit_update(r, obj, std::move(next), {.internal = true});
 }
 
 void object_store::collect_garbage_locked() {
@@ -119,13 +131,7 @@ bool object_store::gc_pass_locked() {
         owner_in_foreground = owner_in_foreground || has_finalizer(*owner->second, foreground_finalizer);
       }
       if ((orphaned_by_namespace || owners_gone || owner_in_foreground) && !being_deleted(obj)) {
-        if (obj["metadata"].value("finalizers", json::array()).empty()) {
-          erase_locked(*res, key);
-        } else {
-          json next = obj;
-          next["metadata"]["deletionTimestamp"] = format_rfc3339(std::chrono::system_clock::now());
-          (void)commit_update(*res, obj, std::move(next), {.internal = true});
-        }
+        collect_locked(*res, key, obj);
         return true;
       }
       if (being_deleted(obj) && has_finalizer(obj, foreground_finalizer) && !blocked[uid_of(obj)]) {

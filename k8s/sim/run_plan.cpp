@@ -55,6 +55,20 @@ std::vector<shipwright::vulnerability> reported(const json& scan, const std::vec
   return out;
 }
 
+// One container per step: the source step for Git/OCI sources, the strategy's steps, image processing.
+void lay_out_containers(run_plan& p, const json& strategy) {
+  if (p.source_type == "Git" || p.source_type == "OCI") p.containers.emplace_back(source_container);
+  if (const json* steps = at_path(strategy, "spec.steps"); steps && steps->is_array())
+    for (const auto& s : *steps) p.containers.push_back("step-" + s.value("name", "build"));
+  p.build_container = "step-build";  // the strategy's first step
+  for (const auto& c : p.containers) {
+    if (c == source_container) continue;
+    p.build_container = c;
+    break;
+  }
+  if (p.image_processing) p.containers.emplace_back(image_container);
+}
+
 void decide_failure(run_plan& p, const scenario& knobs) {
   const std::string r = knobs.reason.empty() ? "Failed" : knobs.reason;
   const std::string knob_container = knobs.failed_step.empty() ? "" : "step-" + knobs.failed_step;
@@ -96,27 +110,18 @@ run_plan make_plan(const plan_inputs& in) {
   p.revision = string_at(in.spec, "source.git.revision");
   p.build_generation = in.build_generation;
   p.duration = in.knobs.duration;
-  if (p.source_type == "Git" || p.source_type == "OCI") p.containers.emplace_back(source_container);
-  if (const json* steps = at_path(in.strategy, "spec.steps"); steps && steps->is_array())
-    for (const auto& s : *steps) p.containers.push_back("step-" + s.value("name", "build"));
-  p.build_container = "step-build";
-  for (const auto& c : p.containers)
-    if (c != source_container) {
-      p.build_container = c;
-      break;
-    }
   const json scan = in.spec.contains("output") ? in.spec["output"].value("vulnerabilityScan", json::object())
                                                : json::object();
   const bool scanning = scan.value("enabled", false);
   // Shipwright adds the image-processing step for a Shipwright-managed push (the strategy writes the
   // image to shp-output-directory) and for vulnerability scanning.
-  p.image_processing = in.strategy.dump().find("shp-output-directory") != std::string::npos || scanning;
-  if (p.image_processing) p.containers.emplace_back(image_container);
+  const bool managed_push = in.strategy.dump().find("shp-output-directory") != std::string::npos;
+  p.image_processing = managed_push || scanning;
+  lay_out_containers(p, in.strategy);
   if (scanning) p.vulnerabilities = reported(scan, in.knobs.vulnerabilities);
   p.condition_reason = "Succeeded";
   if (in.fails) decide_failure(p, in.knobs);
   // failOnFinding fails the run only where the image-processing step pushes (section 6).
-  const bool managed_push = in.strategy.dump().find("shp-output-directory") != std::string::npos;
   if (!p.fail && scanning && scan.value("failOnFinding", false) && managed_push && !p.vulnerabilities.empty()) {
     p.fail = true;
     p.condition_reason = "VulnerabilitiesFound";

@@ -69,6 +69,7 @@ class shipwright_controller {
 
   // buildrun_checks.cpp
   check_result check_run(const json& run, run_state& st, run_context& ctx);
+  check_result find_build(const json& run, run_context& ctx);
   check_result fail_early(const json& run, const std::string& reason, const std::string& message);
 
   // buildrun_execution.cpp
