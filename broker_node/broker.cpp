@@ -2,15 +2,19 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 
 #include <cstdlib>
 #include <thread>
 
+#include "actors/type_ids.hpp"
 #include "broker_node/auth/authenticate.hpp"
 #include "broker_node/claim_supervisor.hpp"
 #include "broker_node/embedded_docs.hpp"
 #include "broker_node/http/api_server.hpp"
 #include "broker_node/maintenance/maintenance_supervisor.hpp"
+#include "broker_node/sessions/gateway.hpp"
+#include "broker_node/sessions/session_registry.hpp"
 #include "common/log.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/migrator.hpp"
@@ -71,6 +75,8 @@ struct broker::impl {
   claim_supervisor_actor supervisor;
   caf::actor listener;
   caf::actor maintenance;
+  session_registry_actor registry;
+  gateway_actor gateway;
   std::unique_ptr<http::api_server> api;
   uint16_t caf_port = 0;
   bool running = false;
@@ -89,7 +95,18 @@ status<std::string> broker::start() {
   d.health->mark_up();  // it just answered
   if (auto k = ensure_admin_key(s); !k) return k;
 
+  register_types(d.cfg);
   d.cfg.load<caf::io::middleman>();
+  const bool tls = !s.tls_cert.empty();
+  if (tls) {
+    d.cfg.load<caf::openssl::manager>();
+    d.cfg.openssl_certificate = s.tls_cert;
+    d.cfg.openssl_key = s.tls_key;
+    d.cfg.openssl_cafile = s.tls_ca;
+  }
+  // Heartbeats are off by default in CAF 0.17: without them a frozen agent is never noticed.
+  d.cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
+  d.cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
   d.cfg.set("logger.verbosity", caf::atom("quiet"));
   d.sys = std::make_unique<caf::actor_system>(d.cfg);
   auto& sys = *d.sys;
@@ -98,7 +115,8 @@ status<std::string> broker::start() {
   persistence::pool_config pool{.url = s.database_url, .size = s.db_pool_size};
   pool.queue.backoff_cap = s.backoff_cap;
   d.db = persistence::spawn_db_pool(sys, pool, d.health);
-  d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, {}, {}});
+  d.registry = spawn_session_registry(sys, {.grace = s.agent_grace}, d.db);
+  d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, d.registry, {}});
   d.listener = persistence::spawn_notification_listener(sys, {.url = s.database_url},
                                                         caf::actor_cast<caf::actor>(d.supervisor), d.health);
   auto maintenance = s.maintenance;
@@ -110,7 +128,20 @@ status<std::string> broker::start() {
   };
   d.maintenance = spawn_maintenance(sys, maintenance, d.db, d.supervisor);
 
+  if (s.caf_enabled) {
+    d.gateway = spawn_gateway(sys, {d.db, d.supervisor, d.registry});
+    const char* in = s.caf_host.c_str();
+    auto port = tls ? caf::openssl::publish(d.gateway, s.caf_port, in, true)
+                    : sys.middleman().publish(d.gateway, s.caf_port, in, true);
+    if (!port)
+      return unexpected("cannot publish the CAF endpoint on " + s.caf_host + ":" + std::to_string(s.caf_port) + ": " +
+                        sys.render(port.error()));
+    d.caf_port = *port;
+    log::info("broker", "CAF endpoint on ", s.caf_host, ":", *port, tls ? " (TLS)" : " (plaintext)");
+  }
+
   auto svc = std::make_shared<http::services>();
+  svc->sessions = d.registry;
   svc->db = d.db;
   svc->supervisor = d.supervisor;
   svc->health = d.health;
@@ -137,8 +168,12 @@ void broker::stop() {
   d.running = false;
   log::info("broker", "shutting down");
   d.api->stop(d.settings.shutdown_timeout);
+  if (d.gateway) {
+    if (d.caf_port) d.sys->middleman().unpublish(d.gateway, d.caf_port);
+  }
   for (const auto& a : {caf::actor_cast<caf::actor>(d.maintenance), caf::actor_cast<caf::actor>(d.supervisor),
-                        d.listener, caf::actor_cast<caf::actor>(d.db)})
+                        caf::actor_cast<caf::actor>(d.gateway), caf::actor_cast<caf::actor>(d.registry), d.listener,
+                        caf::actor_cast<caf::actor>(d.db)})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   // A detached actor's thread ends only once the last handle to it is gone, and ~actor_system
   // waits for those threads: drop every handle before the system.
@@ -147,6 +182,8 @@ void broker::stop() {
   d.supervisor = nullptr;
   d.listener = nullptr;
   d.maintenance = nullptr;
+  d.gateway = nullptr;
+  d.registry = nullptr;
   d.sys.reset();
   log::info("broker", "stopped");
 }

@@ -58,6 +58,7 @@ void arm_timer(self_ptr self, milliseconds delay) {
 
 void notify_subscribers(self_ptr self, const work_timing& t) {
   work_notice n{t.id, t.status, t.attempt, t.last_event_id, t.cancel_requested};
+  log::debug("work_item", t.id, " changed to ", to_string(t.status), "; telling ", self->state.subscribers.size(), " subscribers");
   for (const auto& s : self->state.subscribers) caf::anon_send(s, n);
 }
 

@@ -31,7 +31,12 @@ void metrics_endpoint(request_context& c) {
             }
             m.set_all("brokkr_work_items", series);
           }
-          c.reply_raw(200, "text/plain; version=0.0.4; charset=utf-8", m.render());
+          c.actor_stats([&c](uint64_t items, uint64_t sessions) {
+            auto& m = *c.svc().metrics;
+            m.set("brokkr_work_item_actors", {}, static_cast<double>(items));
+            m.set("brokkr_agent_sessions", {}, static_cast<double>(sessions));
+            c.reply_raw(200, "text/plain; version=0.0.4; charset=utf-8", m.render());
+          });
         });
 }
 

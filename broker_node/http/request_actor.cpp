@@ -4,6 +4,7 @@
 
 #include "actors/claim_protocol.hpp"
 #include "broker_node/auth/authenticate.hpp"
+#include "broker_node/event_relay.hpp"
 #include "broker_node/http/api_server.hpp"
 #include "broker_node/http/errors.hpp"
 #include "broker_node/http/json_codec.hpp"
@@ -16,7 +17,7 @@ namespace {
 using nlohmann::json;
 using brokkr::http::responder;
 
-class actor_context final : public request_context, public std::enable_shared_from_this<actor_context> {
+class actor_context final : public request_context {
  public:
   actor_context(caf::event_based_actor* self, brokkr::http::request req, std::shared_ptr<responder> resp,
                 std::shared_ptr<const services> svc)
@@ -61,17 +62,25 @@ class actor_context final : public request_context, public std::enable_shared_fr
 
   void follow_events(const std::string& work_id, int64_t after, bool sse) override;
 
-  void start();
-  void on_timeout() {
-    if (!streaming_) fail(504, "timeout", "the request was not answered in time");
+  void actor_stats(std::function<void(uint64_t, uint64_t)> done) override {
+    self_->request(svc_->supervisor, std::chrono::seconds(5), stats_atom::value)
+        .then(
+            [this, done](uint64_t items) {
+              if (!svc_->sessions) return done(items, 0);
+              self_->request(svc_->sessions, std::chrono::seconds(5), stats_atom::value)
+                  .then([done, items](uint64_t sessions) { done(items, sessions); },
+                        [done, items](caf::error&) { done(items, 0); });
+            },
+            [done](caf::error&) { done(0, 0); });
   }
+
+  void start();
+  void on_timeout() { fail(504, "timeout", "the request was not answered in time"); }
 
  private:
   void authenticate(const route& r);
   void dispatch(const route& r);
   void record(int status);
-  void load_events();
-  void end_stream();
 
   caf::event_based_actor* self_;
   brokkr::http::request req_;
@@ -82,14 +91,6 @@ class actor_context final : public request_context, public std::enable_shared_fr
   std::string route_label_ = "unmatched";
   std::chrono::steady_clock::time_point started_;
   bool answered_ = false;
-  // Followed event streams.
-  bool streaming_ = false;
-  std::shared_ptr<brokkr::http::stream> stream_;
-  std::string follow_id_;
-  int64_t last_event_ = 0;
-  bool sse_ = false;
-  bool loading_ = false;
-  bool reload_ = false;
 };
 
 void actor_context::record(int status) {
@@ -141,72 +142,23 @@ void actor_context::dispatch(const route& r) {
   r.handle(*this);
 }
 
-bool is_terminal_status(const std::string& s) {
-  const auto st = parse_work_status(s);
-  return st && is_terminal(*st);
-}
-
 void actor_context::follow_events(const std::string& work_id, int64_t after, bool sse) {
-  streaming_ = true;
   answered_ = true;
   record(200);
-  sse_ = sse;
-  follow_id_ = work_id;
-  last_event_ = after;
-  stream_ = resp_->begin_stream(200, {{"Cache-Control", "no-cache"}},
-                                sse ? "text/event-stream" : "application/x-ndjson");
-  auto me = caf::actor_cast<caf::actor>(self_);
-  stream_->on_close([me] { caf::anon_send(me, caf::close_atom::value); });
-  self_->send(svc_->supervisor, caf::subscribe_atom::value, work_id, me);
-  self_->delayed_send(self_, svc_->max_follow, caf::close_atom::value);
-  self_->delayed_send(self_, svc_->follow_poll, caf::tick_atom::value);
-  auto keep = shared_from_this();
-  self_->become(
-      [keep](work_notice&) { keep->load_events(); },
-      [keep](gone_atom, std::string&) { keep->end_stream(); },
-      [keep](caf::tick_atom) {
-        keep->load_events();
-        keep->self_->delayed_send(keep->self_, keep->svc_->follow_poll, caf::tick_atom::value);
-      },
-      [keep](caf::close_atom) { keep->end_stream(); },
-      [](caf::timeout_atom) {});
-  load_events();
-}
-
-void actor_context::load_events() {
-  if (loading_) {
-    reload_ = true;
-    return;
-  }
-  loading_ = true;
-  auto job = persistence::make_job<std::vector<work_event>>(
-      "events", [id = follow_id_, after = last_event_](persistence::repositories& r) { return r.work.events(id, after, 1000); });
-  self_->request(svc_->db, svc_->request_timeout, persistence::run_atom::value, std::move(job))
-      .then(
-          [this](persistence::db_reply& reply) {
-            loading_ = false;
-            auto events = persistence::take<std::vector<work_event>>(reply);
-            if (!events) return;  // the poll tries again
-            bool terminal = false;
-            for (const auto& e : *events) {
-              const auto line = to_json(e).dump();
-              const bool written = sse_ ? stream_->write("event: transition\nid: " + std::to_string(e.id) + "\ndata: " + line + "\n\n")
-                                        : stream_->write(line + "\n");
-              if (!written) return end_stream();
-              last_event_ = e.id;
-              terminal = terminal || is_terminal_status(e.to_status);
-            }
-            if (terminal) return end_stream();
-            if (events->size() == 1000 || reload_) {
-              reload_ = false;
-              load_events();
-            }
-          },
-          [this](caf::error&) { loading_ = false; });
-}
-
-void actor_context::end_stream() {
-  if (stream_ && !stream_->closed()) stream_->finish();
+  auto stream = resp_->begin_stream(200, {{"Cache-Control", "no-cache"}}, sse ? "text/event-stream" : "application/x-ndjson");
+  event_sink sink;
+  sink.deliver = [stream, sse](const work_event& e) {
+    const auto line = to_json(e).dump();
+    return sse ? stream->write("event: transition\nid: " + std::to_string(e.id) + "\ndata: " + line + "\n\n")
+               : stream->write(line + "\n");
+  };
+  sink.finished = [stream](bool) {
+    if (!stream->closed()) stream->finish();
+  };
+  event_relay_config cfg{work_id, after, svc_->follow_poll, svc_->max_follow, svc_->request_timeout};
+  auto relay = spawn_event_relay(self_->system(), cfg, std::move(sink), svc_->db, svc_->supervisor);
+  // The client hanging up ends the relay; the relay ending ends the stream.
+  stream->on_close([relay] { caf::anon_send_exit(relay, caf::exit_reason::user_shutdown); });
   self_->quit();
 }
 

@@ -46,6 +46,9 @@ class request_context {
     });
   }
 
+  // Live work-item actors and connected agents (for /metrics).
+  virtual void actor_stats(std::function<void(uint64_t items, uint64_t sessions)> done) = 0;
+
   // Streams the item's events after `after` as NDJSON (or SSE) until it is terminal.
   virtual void follow_events(const std::string& work_id, int64_t after, bool sse) = 0;
 

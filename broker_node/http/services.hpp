@@ -7,6 +7,7 @@
 
 #include "actors/claim_protocol.hpp"
 #include "broker_node/auth/identity.hpp"
+#include "broker_node/sessions/session_registry.hpp"
 #include "common/metrics.hpp"
 #include "persistence/persistence_actor.hpp"
 
@@ -15,6 +16,7 @@ namespace brokkr::broker::http {
 struct services {
   persistence::persistence_actor db;
   claim_supervisor_actor supervisor;
+  session_registry_actor sessions;
   std::shared_ptr<persistence::db_health> health;
   std::shared_ptr<metrics::registry> metrics;
   std::shared_ptr<auth::key_cache> keys;

@@ -1,0 +1,58 @@
+#include "actors/client.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
+
+#include "actors/caf_errors.hpp"
+#include "actors/type_ids.hpp"
+
+namespace brokkr {
+
+void configure_client(caf::actor_system_config& cfg, const std::string& tls_cert, const std::string& tls_key,
+                      const std::string& tls_ca) {
+  register_types(cfg);
+  cfg.load<caf::io::middleman>();
+  if (!tls_ca.empty() || !tls_cert.empty()) {
+    cfg.load<caf::openssl::manager>();
+    cfg.openssl_certificate = tls_cert;
+    cfg.openssl_key = tls_key;
+    cfg.openssl_cafile = tls_ca;
+  }
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
+  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+}
+
+expected<gateway_actor, std::string> connect_gateway(caf::actor_system& sys, const connect_options& opt) {
+  auto gw = opt.tls ? caf::openssl::remote_actor<gateway_actor>(sys, opt.host, opt.port)
+                    : sys.middleman().remote_actor<gateway_actor>(opt.host, opt.port);
+  if (!gw)
+    return unexpected("cannot reach the broker's CAF endpoint at " + opt.host + ":" + std::to_string(opt.port) + ": " +
+                      sys.render(gw.error()));
+  return *gw;
+}
+
+expected<agent_login_result, std::string> login_agent(caf::actor_system& sys, const gateway_actor& gw,
+                                                      const std::string& key, const agent_link_actor& link,
+                                                      std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{sys};
+  expected<agent_login_result, std::string> out = unexpected(std::string("no answer"));
+  self->request(gw, timeout, agent_login_atom::value, key, link)
+      .receive([&](agent_session_actor& session, std::string& id) { out = agent_login_result{session, id}; },
+               [&](caf::error& e) { out = unexpected(sys.render(e)); });
+  return out;
+}
+
+expected<integration_session_actor, std::string> login_integration(caf::actor_system& sys, const gateway_actor& gw,
+                                                                   const std::string& key,
+                                                                   std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{sys};
+  expected<integration_session_actor, std::string> out = unexpected(std::string("no answer"));
+  self->request(gw, timeout, integ_login_atom::value, key)
+      .receive([&](integration_session_actor& session) { out = session; },
+               [&](caf::error& e) { out = unexpected(sys.render(e)); });
+  return out;
+}
+
+}  // namespace brokkr

@@ -1,0 +1,31 @@
+#pragma once
+// Integrations (admin keys) over CAF: submit, read, cancel, and subscribe to an item's transitions.
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <string>
+
+#include "actors/atoms.hpp"
+#include "actors/wire.hpp"
+
+namespace brokkr {
+
+using submit_atom = caf::atom_constant<caf::atom("submit")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using events_atom = caf::atom_constant<caf::atom("events")>;
+
+// Receives every transition of a subscribed item, in order, the terminal one last; (gone_atom, id)
+// if the item is deleted or does not exist.
+using work_subscriber_actor = caf::typed_actor<caf::reacts_to<work_event>, caf::reacts_to<gone_atom, std::string>>;
+
+using integration_session_actor = caf::typed_actor<
+    // -> the item and whether it was created (false: the idempotency key's existing item)
+    caf::replies_to<submit_atom, work_request>::with<work_item, bool>,
+    caf::replies_to<caf::get_atom, std::string>::with<work_item>,
+    caf::replies_to<list_atom, work_list_query>::with<work_page_msg>,
+    caf::replies_to<events_atom, std::string, int64_t>::with<std::vector<work_event>>,
+    caf::replies_to<cancel_atom, std::string>::with<work_item>,
+    // Transitions after event id `after` (0: all of them) go to the subscriber.
+    caf::replies_to<caf::subscribe_atom, std::string, int64_t, work_subscriber_actor>::with<bool>>;
+
+}  // namespace brokkr
