@@ -62,26 +62,6 @@ struct slist_guard {
 
 }  // namespace
 
-std::string_view to_string(transport_errc code) {
-  switch (code) {
-    case transport_errc::invalid_request: return "invalid_request";
-    case transport_errc::resolve_failed: return "resolve_failed";
-    case transport_errc::connect_failed: return "connect_failed";
-    case transport_errc::tls_verify_failed: return "tls_verify_failed";
-    case transport_errc::tls_failed: return "tls_failed";
-    case transport_errc::timeout: return "timeout";
-    case transport_errc::connection_lost: return "connection_lost";
-    case transport_errc::aborted: return "aborted";
-    case transport_errc::other: return "other";
-  }
-  return "other";
-}
-
-bool is_transient(transport_errc code) {
-  return code == transport_errc::resolve_failed || code == transport_errc::connect_failed ||
-         code == transport_errc::timeout || code == transport_errc::connection_lost;
-}
-
 struct client::impl {
   explicit impl(tls_options t) : tls(std::move(t)) {
     global_init();

@@ -1,4 +1,6 @@
 // brokkr-sim-cluster: a simulated Kubernetes API server with a Shipwright controller (docs/sim-cluster.md).
+#include <pthread.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -32,8 +34,6 @@ brokkr::config::parser make_parser() {
   return p;
 }
 
-volatile std::sig_atomic_t stop_signal = 0;
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,18 +64,24 @@ int main(int argc, char** argv) {
   cfg.watch_history = static_cast<size_t>(values->integer("watch-history"));
   cfg.bookmark_interval = values->duration("bookmark-interval");
   cfg.io_threads = static_cast<int>(values->integer("io-threads"));
+  // Block the stop signals before any thread starts (threads inherit the mask) and wait for them with
+  // sigwait: a SIGTERM that arrives while we are still starting is kept, not lost.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   brokkr::k8s::sim::sim_cluster sim(cfg);
   auto port = sim.start();
   if (!port) {
     std::cerr << "brokkr-sim-cluster: " << port.error() << "\n";
     return 1;
   }
-  std::signal(SIGINT, [](int) { stop_signal = 1; });
-  std::signal(SIGTERM, [](int) { stop_signal = 1; });
   std::cout << "brokkr-sim-cluster: serving " << sim.server_url()
             << (cfg.kubeconfig_out.empty() ? "" : " (kubeconfig: " + cfg.kubeconfig_out + ")") << std::endl;
-  while (!stop_signal) pause();
-  brokkr::log::info("sim", "stopping");
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  brokkr::log::info("sim", "stopping on signal ", received);
   sim.stop();
   return 0;
 }
