@@ -12,5 +12,6 @@ using available_atom = caf::atom_constant<caf::atom("available")>; // work becam
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;       // stop this work
 using gone_atom = caf::atom_constant<caf::atom("gone")>;           // the item no longer exists
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using run_atom = caf::atom_constant<caf::atom("run")>;             // run this job (job pools)
 
 }  // namespace brokkr

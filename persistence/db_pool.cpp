@@ -1,6 +1,4 @@
-#include <caf/all.hpp>
-
-#include <deque>
+#include "actors/job_pool.hpp"
 
 #include "common/log.hpp"
 #include "persistence/connection.hpp"
@@ -72,65 +70,16 @@ persistence_actor::behavior_type db_worker(persistence_actor::stateful_pointer<w
   };
 }
 
-struct pending_job {
-  db_job job;
-  caf::typed_response_promise<db_reply> promise;
-};
-
-struct dispatcher_state {
-  static inline const char* name = "db_pool";
-  std::vector<persistence_actor> workers;
-  std::deque<persistence_actor> idle;
-  std::deque<pending_job> queue;
-};
-
-void pump(persistence_actor::stateful_pointer<dispatcher_state> self) {
-  auto& st = self->state;
-  while (!st.idle.empty() && !st.queue.empty()) {
-    auto worker = st.idle.front();
-    st.idle.pop_front();
-    auto p = std::move(st.queue.front());
-    st.queue.pop_front();
-    self->request(worker, caf::infinite, run_atom::value, std::move(p.job))
-        .then(
-            [self, worker, promise = p.promise](db_reply& r) mutable {
-              promise.deliver(std::move(r));
-              self->state.idle.push_back(worker);
-              pump(self);
-            },
-            [self, worker, promise = p.promise](caf::error& e) mutable {
-              promise.deliver(unavailable("database worker failed: " + self->system().render(e)));
-              self->state.idle.push_back(worker);
-              pump(self);
-            });
-  }
-}
-
-persistence_actor::behavior_type db_dispatcher(persistence_actor::stateful_pointer<dispatcher_state> self,
-                                               pool_config cfg, std::shared_ptr<db_health> health) {
-  for (int i = 0; i < std::max(cfg.size, 1); ++i) {
-    auto w = self->spawn<caf::detached + caf::linked>(db_worker, cfg, health);
-    self->state.workers.push_back(w);
-    self->state.idle.push_back(w);
-  }
-  return {
-      [=](run_atom, db_job& job) -> caf::typed_response_promise<db_reply> {
-        auto promise = self->make_response_promise<db_reply>();
-        if (self->state.queue.size() >= cfg.max_queued) {
-          promise.deliver(unavailable("database busy: " + std::to_string(cfg.max_queued) + " jobs queued"));
-          return promise;
-        }
-        self->state.queue.push_back({std::move(job), promise});
-        pump(self);
-        return promise;
-      },
-  };
-}
-
 }  // namespace
 
 persistence_actor spawn_db_pool(caf::actor_system& sys, pool_config cfg, std::shared_ptr<db_health> health) {
-  return sys.spawn(db_dispatcher, std::move(cfg), std::move(health));
+  job_pool_config<db_job, db_reply> pc;
+  pc.size = cfg.size;
+  pc.max_queued = cfg.max_queued;
+  pc.name = "database pool";
+  pc.failure = [](std::string why) { return unavailable(why); };
+  pc.make_worker = [cfg, health](caf::actor_system& s) { return s.spawn<caf::detached>(db_worker, cfg, health); };
+  return spawn_job_pool(sys, std::move(pc));
 }
 
 }  // namespace brokkr::persistence

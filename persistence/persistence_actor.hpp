@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "actors/atoms.hpp"
 #include "persistence/admin_key_repository.hpp"
 #include "persistence/agent_repository.hpp"
 #include "persistence/db_error.hpp"
@@ -47,7 +48,7 @@ struct db_job {
   std::function<db_reply(repositories&)> run;
 };
 
-using run_atom = caf::atom_constant<caf::atom("run")>;
+using run_atom = brokkr::run_atom;
 using persistence_actor = caf::typed_actor<caf::replies_to<run_atom, db_job>::with<db_reply>>;
 
 template <class T, class Fn>
