@@ -1,0 +1,17 @@
+#pragma once
+// Where a command's result goes: the table text for -o table, the API object for json and yaml.
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "cli/command_spec.hpp"
+
+namespace brokkr::cli {
+
+void print_result(command_context& c, const nlohmann::json& doc, const std::string& table_text);
+
+// "/api/v1/ephemeral-work/<id>" and "/api/v1/agents/<id>", the id percent-encoded: it is user input.
+std::string work_path(const std::string& id, const std::string& suffix = "");
+std::string agent_path(const std::string& id, const std::string& suffix = "");
+
+}  // namespace brokkr::cli

@@ -1,0 +1,100 @@
+// The command catalog: every `brokkr <group> <verb>`, its arguments, flags and handler. The
+// parser, --help and docs/cli.md all follow this list.
+#include "cli/agent_commands.hpp"
+#include "cli/command_spec.hpp"
+#include "cli/work_commands.hpp"
+
+namespace brokkr::cli {
+namespace {
+
+using config::kind;
+using config::option;
+
+option flag(std::string name, std::string help, kind type = kind::string) {
+  return {.name = std::move(name), .help = std::move(help), .type = type};
+}
+
+std::vector<command_spec> work_commands() {
+  return {
+      {"work", "submit", "-f FILE --type TYPE", "Submit a work item (the spec file's text is its crd_spec)", 0, 0,
+       {flag("file", "spec file (Shipwright Build manifest, YAML or JSON); - reads standard input"),
+        flag("type", "work type, e.g. shipwright-build"),
+        flag("label", "target agents having this label (all labels, or any with --match any)", kind::list),
+        flag("annotation", "target agents having this annotation, KEY=VALUE", kind::list),
+        flag("agent", "target this agent id", kind::list), flag("match", "label matching: all (default) or any"),
+        flag("max-retries", "retries after a retryable failure (broker default 3)", kind::integer),
+        flag("ttl", "keep the finished item this long, e.g. 3600 or 1h (broker default 1h)", kind::duration),
+        flag("claim-timeout", "longest time one attempt may hold its claim (broker default 1h)", kind::duration),
+        flag("backoff-base", "first retry delay; doubles per retry (broker default 30s)", kind::duration),
+        flag("idempotency-key", "a second submit with this key returns the existing live item"),
+        flag("priority", "higher is claimed first, -1000..1000 (default 0)", kind::integer),
+        flag("wait", "show each transition, then the final item; exit code tells the outcome", kind::boolean)},
+       {{"work_type", "--type"},
+        {"crd_spec", "-f"},
+        {"targets.agent_ids", "--agent"},
+        {"targets.labels", "--label"},
+        {"targets.annotations", "--annotation"},
+        {"targets.match", "--match"},
+        {"targets", "--label, --annotation or --agent"},
+        {"max_retries", "--max-retries"},
+        {"ttl_seconds", "--ttl"},
+        {"claim_timeout_seconds", "--claim-timeout"},
+        {"backoff_base_seconds", "--backoff-base"},
+        {"lease_seconds", "--claim-timeout"},
+        {"idempotency_key", "--idempotency-key"},
+        {"priority", "--priority"}},
+       work_submit},
+      {"work", "get", "ID", "Show a work item", 1, 1, {}, {}, work_get},
+      {"work", "list", "", "List work items, newest first", 0, 0,
+       {flag("status", "only these statuses, comma-separated (PENDING, CLAIMED, COMPLETED, ...)"),
+        flag("type", "only this work type"), flag("agent", "only work claimed by or targeted at this agent id"),
+        flag("limit", "items per page, 1..500 (broker default 50)", kind::integer),
+        flag("all", "read every page, not only the first", kind::boolean)},
+       {{"status", "--status"}, {"work_type", "--type"}, {"agent_id", "--agent"}, {"limit", "--limit"}},
+       work_list},
+      {"work", "events", "ID", "Show a work item's transitions", 1, 1,
+       {flag("follow", "keep streaming transitions until the item is finished", kind::boolean)}, {}, work_events},
+      {"work", "cancel", "ID", "Cancel a work item (a claimed one is stopped by its agent)", 1, 1, {}, {},
+       work_cancel},
+  };
+}
+
+std::vector<command_spec> agent_commands() {
+  const std::vector<std::pair<std::string, std::string>> create_fields = {
+      {"name", "NAME"}, {"cluster_name", "--cluster"}, {"labels", "--label"}, {"annotations", "--annotation"}};
+  return {
+      {"agents", "create", "NAME", "Register an agent and print its API key (shown once)", 1, 1,
+       {flag("cluster", "name of the cluster the agent runs in"), flag("label", "agent label", kind::list),
+        flag("annotation", "agent annotation, KEY=VALUE", kind::list),
+        flag("inactive", "create it INACTIVE (offered no work until activated)", kind::boolean)},
+       create_fields, agents_create},
+      {"agents", "list", "", "List agents (every page)", 0, 0,
+       {flag("label", "only agents having this label"), flag("status", "only ACTIVE or INACTIVE agents")},
+       {{"status", "--status"}, {"label", "--label"}}, agents_list},
+      {"agents", "get", "ID", "Show an agent", 1, 1, {}, {}, agents_get},
+      {"agents", "label", "ID LABEL...", "Add labels to an agent", 2, any_number, {}, {{"labels", "LABEL"}},
+       agents_label},
+      {"agents", "unlabel", "ID LABEL...", "Remove labels from an agent", 2, any_number, {}, {}, agents_unlabel},
+      {"agents", "annotate", "ID [KEY=VALUE...]", "Set or remove (--remove KEY) an agent's annotations", 1,
+       any_number, {flag("remove", "remove this annotation", kind::list)}, {{"annotations", "KEY=VALUE"}},
+       agents_annotate},
+      {"agents", "activate", "ID", "Let an agent claim work again", 1, 1, {}, {}, agents_activate},
+      {"agents", "deactivate", "ID", "Stop offering work to an agent", 1, 1, {}, {}, agents_deactivate},
+      {"agents", "delete", "ID", "Delete an agent; its key stops working", 1, 1, {}, {}, agents_delete},
+      {"agents", "rotate-key", "ID", "Give an agent a new key (shown once); the old one stops working", 1, 1, {},
+       {}, agents_rotate_key},
+  };
+}
+
+}  // namespace
+
+const std::vector<command_spec>& command_catalog() {
+  static const std::vector<command_spec> all = [] {
+    auto out = work_commands();
+    for (auto& c : agent_commands()) out.push_back(std::move(c));
+    return out;
+  }();
+  return all;
+}
+
+}  // namespace brokkr::cli
