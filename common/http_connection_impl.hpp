@@ -134,7 +134,8 @@ void connection<Stream>::open_stream(int status, header_list headers, std::strin
     c.stream_state_ = st;
     c.queue_write(serialize_head({.status = status, .headers = &headers, .content_type = ct, .chunked = true,
                                   .keep_alive = c.keep_alive_}));
-    if (c.stopping()) c.finish_stream_now();
+    // Stopping: end the stream, but after the chunks the handler has already queued behind us.
+    if (c.stopping()) c.stream_finish();
   });
 }
 
