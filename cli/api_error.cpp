@@ -46,6 +46,9 @@ cli_error error_from_response(int http_status, std::string_view body) {
 }
 
 cli_error error_from_transport(const http::transport_error& e, std::string_view server) {
+  // curl refused the URL or an option: nothing was sent, so it is the caller's input at fault.
+  if (e.code == http::transport_errc::invalid_request)
+    return usage_error("cannot use broker URL " + std::string(server) + ": " + e.message);
   return {exit_code::unreachable,
           "cannot reach the broker at " + std::string(server) + ": " + std::string(http::to_string(e.code)) +
               (e.message.empty() ? "" : " (" + e.message + ")"),

@@ -16,6 +16,7 @@ int exit_code_for_status(int http_status);
 // wrote it; any other text (a proxy's HTML page) is summarised, not trusted.
 cli_error error_from_response(int http_status, std::string_view body);
 
+// No HTTP answer: unreachable, except a URL curl refuses, which is a usage error.
 cli_error error_from_transport(const http::transport_error& e, std::string_view server);
 
 }  // namespace brokkr::cli

@@ -69,6 +69,8 @@ result<global_settings> settings_from(const config::values& v) {
   s.server = v.str("server");
   if (s.server.empty())
     return unexpected(usage_error("no broker URL: give --server URL (or BROKKR_SERVER, or server in the config file)"));
+  if (s.server.rfind("http://", 0) != 0 && s.server.rfind("https://", 0) != 0)
+    return unexpected(usage_error("invalid value '" + s.server + "' for --server: must start with http:// or https://"));
   auto key = find_key(v);
   if (!key) return unexpected(key.error());
   s.key = std::move(*key);
