@@ -18,6 +18,7 @@
 #include <string>
 
 #include "actors/atoms.hpp"
+#include "actors/job.hpp"
 #include "persistence/admin_key_repository.hpp"
 #include "persistence/agent_repository.hpp"
 #include "persistence/db_error.hpp"
@@ -37,34 +38,21 @@ struct repositories {
   admin_key_repository admin_keys;
 };
 
-// A job's answer: the value (type known to the caller that built the job) or the error.
-struct db_reply {
-  std::shared_ptr<void> value;
-  std::optional<db_error> error;
-};
-
-struct db_job {
-  std::string name;  // for logs and metrics
-  std::function<db_reply(repositories&)> run;
-};
+using db_reply = brokkr::job_reply<db_error>;
+using db_job = brokkr::job<repositories, db_error>;
 
 using run_atom = brokkr::run_atom;
 using persistence_actor = caf::typed_actor<caf::replies_to<run_atom, db_job>::with<db_reply>>;
 
 template <class T, class Fn>
 db_job make_job(std::string name, Fn fn) {
-  return db_job{std::move(name), [fn = std::move(fn)](repositories& r) -> db_reply {
-                  db_result<T> res = fn(r);
-                  if (!res) return db_reply{nullptr, std::move(res.error())};
-                  return db_reply{std::make_shared<T>(std::move(*res)), std::nullopt};
-                }};
+  return make_typed_job<T, repositories, db_error>(std::move(name), std::move(fn));
 }
 
 // Unpacks a reply of a job built with make_job<T>.
 template <class T>
 db_result<T> take(db_reply& r) {
-  if (r.error) return unexpected(std::move(*r.error));
-  return std::move(*std::static_pointer_cast<T>(r.value));
+  return take_reply<T>(r);
 }
 
 // Whether PostgreSQL answered the last time anyone asked: /readyz and fail-fast read it.

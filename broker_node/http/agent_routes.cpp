@@ -122,11 +122,18 @@ void edit_annotations(request_context& c, label_edit edit) {
                         [&c](agent_change ch) { reply_agent(c, ch.agent); });
 }
 
+// Who the key belongs to: lets an agent that only has its key learn its own id.
+void whoami(request_context& c) {
+  c.reply(200, {{"role", c.who().is_admin() ? "admin" : "agent"},
+                {"agent_id", c.who().is_admin() ? json(nullptr) : json(c.who().agent_id)}});
+}
+
 }  // namespace
 
 std::vector<route> agent_routes() {
   const std::string base = "/api/v1/agents";
   return {
+      {"GET", "/api/v1/whoami", access::agent_or_admin, whoami},
       {"POST", base, access::admin, create_agent},
       {"GET", base, access::admin, list_agents},
       {"GET", base + "/{id}", access::agent_or_admin, get_agent},

@@ -1,0 +1,105 @@
+#include "agent_node/agent_config.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "actors/work_types.hpp"
+
+namespace brokkr::agent {
+
+using config::kind;
+
+namespace {
+
+const std::string ew = "agent.ephemeral_work.";
+const std::string sw = "agent.ephemeral_work.shipwright.";
+
+}  // namespace
+
+config::parser agent_options() {
+  config::parser p("brokkr-agent", "The Brokkr agent: claims work targeted at this cluster and runs it here.");
+  p.add({.name = "broker-url", .help = "the broker's HTTP API", .default_value = "http://127.0.0.1:8080"});
+  p.add({.name = "broker-caf", .help = "the broker's CAF endpoint", .default_value = "127.0.0.1:4222", .type = kind::host_port});
+  p.add({.name = "key-file", .help = "file holding this agent's API key", .required = true});
+  p.add({.name = "kubeconfig", .help = "kubeconfig file (empty: the in-cluster service account)"});
+  p.add({.name = "context", .help = "kubeconfig context (empty: the current one)"});
+  p.add({.name = "namespace", .help = "namespace for objects whose manifest names none (default: the kubeconfig's)"});
+  p.add({.name = "transport", .help = "caf (pushes) or http (polling the seed's endpoints)", .default_value = "caf"});
+  p.add({.name = "max-concurrent-work", .help = "work items run at once", .default_value = "4", .type = kind::integer,
+         .min = 1, .max = 1000});
+  p.add({.name = "health-listen", .help = "address of /healthz, /readyz and /metrics", .default_value = "127.0.0.1:9090",
+         .type = kind::host_port});
+  p.add({.name = "enabled", .help = "claim ephemeral work at all", .default_value = "true", .type = kind::boolean,
+         .yaml_path = ew + "enabled"});
+  p.add({.name = "poll-interval-seconds", .help = "how often to look for work without a push (the safety net)",
+         .default_value = "30", .type = kind::integer, .min = 1, .max = 3600, .yaml_path = ew + "poll_interval_seconds"});
+  p.add({.name = "work-types", .help = "work types this agent runs", .default_value = "shipwright-build,kubernetes-apply",
+         .type = kind::list, .yaml_path = ew + "work_types"});
+  p.add({.name = "service-account", .help = "ServiceAccount of BuildRuns (unless the work's BuildRun names one)",
+         .default_value = "builder-sa", .yaml_path = sw + "service_account"});
+  p.add({.name = "default-timeout", .help = "BuildRun timeout unless the Build or BuildRun sets one",
+         .default_value = "15m", .type = kind::duration, .yaml_path = sw + "default_timeout"});
+  p.add({.name = "build-retention-succeeded", .help = "how long Shipwright keeps a succeeded BuildRun",
+         .default_value = "1h", .type = kind::duration, .yaml_path = sw + "build_retention_succeeded"});
+  p.add({.name = "build-retention-failed", .help = "how long Shipwright keeps a failed BuildRun",
+         .default_value = "24h", .type = kind::duration, .yaml_path = sw + "build_retention_failed"});
+  p.add({.name = "field-manager", .help = "server-side apply field manager", .default_value = "brokkr-agent"});
+  p.add({.name = "failure-log-lines", .help = "lines of the failed step's log reported", .default_value = "50",
+         .type = kind::integer, .min = 0, .max = 10000});
+  p.add({.name = "failure-log-bytes", .help = "bytes of the failed step's log reported", .default_value = "16384",
+         .type = kind::integer, .min = 0, .max = 200000});
+  p.add({.name = "success-log-lines", .help = "lines of the build step's log reported on success", .default_value = "10",
+         .type = kind::integer, .min = 0, .max = 10000});
+  p.add({.name = "tls-cert", .help = "PEM client certificate for a TLS CAF endpoint"});
+  p.add({.name = "tls-key", .help = "PEM private key for a TLS CAF endpoint", .secret = true});
+  p.add({.name = "tls-ca", .help = "PEM CA bundle the broker's certificate must chain to"});
+  p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
+  return p;
+}
+
+expected<agent_settings, config::error> settings_from(const config::values& v) {
+  agent_settings s;
+  s.broker_url = v.str("broker-url");
+  while (!s.broker_url.empty() && s.broker_url.back() == '/') s.broker_url.pop_back();
+  if (s.broker_url.rfind("http://", 0) != 0 && s.broker_url.rfind("https://", 0) != 0)
+    return unexpected(config::error{"--broker-url", "--broker-url must start with http:// or https://"});
+  std::tie(s.broker_caf_host, s.broker_caf_port) = v.host_port("broker-caf");
+  {
+    std::ifstream in(v.str("key-file"));
+    if (!in) return unexpected(config::error{"--key-file", "cannot read --key-file " + v.str("key-file")});
+    std::getline(in, s.key);
+    while (!s.key.empty() && (s.key.back() == '\r' || s.key.back() == ' ')) s.key.pop_back();
+    if (s.key.rfind("brokkr_BR", 0) != 0)
+      return unexpected(config::error{"--key-file", "--key-file " + v.str("key-file") + " does not hold a brokkr_BR... key"});
+  }
+  s.kubeconfig = v.str("kubeconfig");
+  s.context = v.str("context");
+  s.namespace_name = v.str("namespace");
+  const auto& t = v.str("transport");
+  if (t == "caf") s.via = transport::caf;
+  else if (t == "http") s.via = transport::http;
+  else return unexpected(config::error{"--transport", "--transport must be caf or http"});
+  s.max_concurrent_work = static_cast<int>(v.integer("max-concurrent-work"));
+  std::tie(s.health_host, s.health_port) = v.host_port("health-listen");
+  s.enabled = v.boolean("enabled");
+  s.poll_interval = std::chrono::seconds(v.integer("poll-interval-seconds"));
+  s.work_types = v.list("work-types");
+  for (const auto& w : s.work_types)
+    if (!is_known_work_type(w)) return unexpected(config::error{"--work-types", "unknown work type '" + w + "' in --work-types"});
+  s.shipwright.service_account = v.str("service-account");
+  s.shipwright.default_timeout = v.duration("default-timeout");
+  s.shipwright.retention_succeeded = v.duration("build-retention-succeeded");
+  s.shipwright.retention_failed = v.duration("build-retention-failed");
+  s.field_manager = v.str("field-manager");
+  s.failure_log_lines = static_cast<int>(v.integer("failure-log-lines"));
+  s.failure_log_bytes = static_cast<int>(v.integer("failure-log-bytes"));
+  s.success_log_lines = static_cast<int>(v.integer("success-log-lines"));
+  s.tls_cert = v.str("tls-cert");
+  s.tls_key = v.str("tls-key");
+  s.tls_ca = v.str("tls-ca");
+  if (s.tls_cert.empty() != s.tls_key.empty())
+    return unexpected(config::error{"--tls-cert", "--tls-cert and --tls-key must be given together"});
+  return s;
+}
+
+}  // namespace brokkr::agent

@@ -1,0 +1,258 @@
+// Messages the dispatcher handles:
+//   from the link:      (available_atom, id) (cancel_atom, id) (resync_atom)
+//   from handlers:      (done_atom, id, attempt, completion_msg)
+//   own timers:         (caf::tick_atom) poll; (heartbeat_atom, id, attempt); (complete_atom, id) report retry
+//   from /readyz etc.:  (stats_atom) -> running count
+#include "agent_node/dispatcher.hpp"
+
+#include <caf/all.hpp>
+
+#include <map>
+
+#include "actors/caf_errors.hpp"
+#include "common/log.hpp"
+
+namespace brokkr::agent {
+namespace {
+
+struct running_item {
+  handler_actor handler;
+  int attempt = 0;
+  std::string work_type;
+  std::chrono::milliseconds heartbeat_every{10000};
+  bool canceling = false;
+  bool lost = false;  // the claim is gone: the handler stops and its report is dropped
+};
+
+struct pending_report {
+  completion_msg msg;
+  std::chrono::milliseconds backoff{0};
+};
+
+struct dispatcher_state {
+  static inline const char* name = "dispatcher";
+  dispatcher_config cfg;
+  broker_link_actor link;
+  handler_context ctx;
+  std::shared_ptr<metrics::registry> metrics;
+  std::map<std::string, running_item> running;
+  std::map<std::string, pending_report> reports;
+  bool claiming = false;
+  bool claim_again = false;
+};
+
+using self_ptr = caf::stateful_actor<dispatcher_state>*;
+
+void fill(self_ptr self);
+
+void update_gauge(self_ptr self) {
+  self->state.metrics->set("brokkr_agent_running_work", {}, static_cast<double>(self->state.running.size()));
+}
+
+void start_handler(self_ptr self, const work_item& w) {
+  auto& st = self->state;
+  const auto& factories = handler_factories();
+  auto f = factories.find(w.work_type);
+  if (f == factories.end()) {
+    // Claimed work of a type this agent cannot run (its --work-types changed): hand it back as retryable.
+    st.reports[w.id] = {completion_msg{w.attempt, work_outcome::failed_retryable, "UnsupportedWorkType",
+                                       "this agent does not run work type " + w.work_type, ""}};
+    self->send(self, complete_atom::value, w.id);
+    return;
+  }
+  auto ctx = st.ctx;
+  ctx.dispatcher = caf::actor_cast<caf::actor>(self);
+  auto h = f->second(self->system(), ctx, w);
+  self->monitor(h);
+  const auto every = std::chrono::milliseconds(std::max(1000, w.lease_seconds * 1000 / 3));
+  st.running[w.id] = running_item{h, w.attempt, w.work_type, every};
+  self->delayed_send(self, every, heartbeat_atom::value, w.id, static_cast<int32_t>(w.attempt));
+  update_gauge(self);
+  log::info("dispatcher", "running ", w.work_type, " ", w.id, " (attempt ", w.attempt, ")");
+}
+
+// Claims until the slots are full or nothing is claimable.
+void fill(self_ptr self) {
+  auto& st = self->state;
+  if (!st.cfg.enabled) return;
+  if (st.claiming) {
+    st.claim_again = true;
+    return;
+  }
+  if (static_cast<int>(st.running.size()) >= st.cfg.max_concurrent) return;
+  st.claiming = true;
+  self->request(st.link, std::chrono::seconds(30), claimnext_atom::value, st.cfg.work_types)
+      .then(
+          [self](std::vector<work_item>& items) {
+            auto& st = self->state;
+            st.claiming = false;
+            if (!items.empty()) {
+              st.metrics->inc("brokkr_agent_claims_total");
+              start_handler(self, items.front());
+              return fill(self);
+            }
+            if (st.claim_again) {
+              st.claim_again = false;
+              fill(self);
+            }
+          },
+          [self](caf::error&) {
+            self->state.claiming = false;
+            self->state.claim_again = false;  // the poll tries again
+          });
+}
+
+void cancel_running(self_ptr self, const std::string& id, bool lost) {
+  auto it = self->state.running.find(id);
+  if (it == self->state.running.end()) return;
+  it->second.lost = it->second.lost || lost;
+  if (it->second.canceling) return;
+  it->second.canceling = true;
+  self->send(it->second.handler, cancel_atom::value);
+}
+
+void heartbeat(self_ptr self, const std::string& id, int32_t attempt) {
+  auto it = self->state.running.find(id);
+  if (it == self->state.running.end() || it->second.attempt != attempt) return;
+  self->request(self->state.link, std::chrono::seconds(15), heartbeat_atom::value, id, attempt)
+      .then(
+          [self, id](bool cancel_requested) {
+            if (cancel_requested) cancel_running(self, id, false);
+          },
+          [self, id](caf::error& e) {
+            const auto code = code_of(e);
+            if (code == errc::conflict || code == errc::not_found || code == errc::forbidden) {
+              log::warn("dispatcher", "lost the claim of ", id, " (", message_of(e), "); stopping its handler");
+              cancel_running(self, id, true);
+            }
+          });
+  self->delayed_send(self, it->second.heartbeat_every, heartbeat_atom::value, id, attempt);
+}
+
+void report(self_ptr self, const std::string& id) {
+  auto it = self->state.reports.find(id);
+  if (it == self->state.reports.end()) return;
+  self->request(self->state.link, std::chrono::seconds(30), complete_atom::value, id, it->second.msg)
+      .then(
+          [self, id](work_item& w) {
+            self->state.reports.erase(id);
+            self->state.metrics->inc("brokkr_agent_reports_total", {{"status", std::string(to_string(w.status))}});
+            log::info("dispatcher", "reported ", id, ": ", to_string(w.status));
+          },
+          [self, id](caf::error& e) {
+            auto& st = self->state;
+            const auto code = code_of(e);
+            if (code == errc::conflict || code == errc::not_found || code == errc::forbidden) {
+              // A stale attempt: the broker took the claim back; nothing to report any more.
+              log::info("dispatcher", "report for ", id, " refused (", message_of(e), "); dropping it");
+              st.reports.erase(id);
+              return;
+            }
+            auto& r = st.reports[id];
+            r.backoff = std::clamp(r.backoff * 2, st.cfg.report_retry_min, st.cfg.report_retry_max);
+            st.metrics->inc("brokkr_agent_report_retries_total");
+            self->delayed_send(self, r.backoff, complete_atom::value, id);
+          });
+}
+
+// After (re)connecting: run what the broker says we hold; stop what we run but no longer hold.
+void resync(self_ptr self) {
+  self->request(self->state.link, std::chrono::seconds(30), held_atom::value)
+      .then(
+          [self](std::vector<work_item>& held) {
+            auto& st = self->state;
+            std::map<std::string, const work_item*> by_id;
+            for (const auto& w : held) by_id[w.id] = &w;
+            for (auto& [id, r] : st.running) {
+              auto it = by_id.find(id);
+              if (it == by_id.end() || it->second->attempt != r.attempt) cancel_running(self, id, true);
+            }
+            for (const auto& w : held)
+              if (!st.running.count(w.id) && !st.reports.count(w.id)) {
+                log::info("dispatcher", "re-attaching to ", w.work_type, " ", w.id, " (attempt ", w.attempt, ")");
+                start_handler(self, w);
+              }
+            fill(self);
+          },
+          [self](caf::error&) { fill(self); });
+}
+
+caf::behavior dispatcher(self_ptr self, dispatcher_config cfg, broker_link_actor link, handler_context ctx,
+                         std::shared_ptr<metrics::registry> metrics) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.link = std::move(link);
+  st.ctx = std::move(ctx);
+  st.metrics = std::move(metrics);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    for (auto it = st.running.begin(); it != st.running.end(); ++it) {
+      if (it->second.handler.address() != dm.source) continue;
+      // A handler that died without reporting: the run is in an unknown state, so retry it.
+      log::error("dispatcher", "handler for ", it->first, " died: ", self->system().render(dm.reason));
+      if (!it->second.lost)
+        st.reports[it->first] = {completion_msg{it->second.attempt, work_outcome::failed_retryable, "AgentHandlerFailed",
+                                                "the agent's handler failed: " + self->system().render(dm.reason), ""}};
+      self->send(self, complete_atom::value, it->first);
+      st.running.erase(it);
+      update_gauge(self);
+      fill(self);
+      return;
+    }
+  });
+  // On shutdown the handlers stop with us; their BuildRuns keep running and a restarted agent
+  // re-attaches to them.
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    for (auto& [id, r] : self->state.running) self->send_exit(r.handler, em.reason);
+    self->quit(em.reason);
+  });
+  self->send(st.link, caf::subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  self->delayed_send(self, st.cfg.poll_interval, caf::tick_atom::value);
+  return {
+      [self](available_atom, std::string&) { fill(self); },
+      [self](cancel_atom, std::string& id) { cancel_running(self, id, false); },
+      [self](resync_atom) { resync(self); },
+      [self](caf::tick_atom) {
+        fill(self);
+        self->delayed_send(self, self->state.cfg.poll_interval, caf::tick_atom::value);
+      },
+      [self](heartbeat_atom, std::string& id, int32_t attempt) { heartbeat(self, id, attempt); },
+      [self](done_atom, std::string& id, int32_t attempt, completion_msg& msg) {
+        auto& st = self->state;
+        auto it = st.running.find(id);
+        if (it == st.running.end() || it->second.attempt != attempt) return;
+        const bool lost = it->second.lost;
+        self->demonitor(it->second.handler.address());
+        st.running.erase(it);
+        update_gauge(self);
+        st.metrics->inc("brokkr_agent_outcomes_total", {{"outcome", std::string(to_string(msg.outcome))}});
+        if (!lost) {
+          st.reports[id] = {std::move(msg)};
+          report(self, id);
+        }
+        fill(self);
+      },
+      [self](complete_atom, std::string& id) { report(self, id); },
+      [self](stats_atom) -> uint64_t { return self->state.running.size(); },
+  };
+}
+
+}  // namespace
+
+void declare_agent_metrics(metrics::registry& m) {
+  using metrics::kind;
+  m.declare("brokkr_agent_claims_total", kind::counter, "Work items this agent claimed.");
+  m.declare("brokkr_agent_outcomes_total", kind::counter, "Runs finished by this agent, by outcome.");
+  m.declare("brokkr_agent_reports_total", kind::counter, "Outcome reports the broker accepted, by resulting status.");
+  m.declare("brokkr_agent_report_retries_total", kind::counter, "Outcome reports retried because the broker did not answer.");
+  m.declare("brokkr_agent_running_work", kind::gauge, "Work items running on this agent now.");
+  m.declare("brokkr_agent_broker_connected", kind::gauge, "1 while the broker is reachable.");
+  m.declare("brokkr_agent_kubernetes_reachable", kind::gauge, "1 while the Kubernetes API answers.");
+}
+
+caf::actor spawn_dispatcher(caf::actor_system& sys, dispatcher_config cfg, broker_link_actor link, handler_context ctx,
+                            std::shared_ptr<metrics::registry> metrics) {
+  return sys.spawn(dispatcher, std::move(cfg), std::move(link), std::move(ctx), std::move(metrics));
+}
+
+}  // namespace brokkr::agent

@@ -1,0 +1,48 @@
+#include "agent_node/health.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+namespace brokkr::agent {
+
+caf::actor spawn_prober(caf::actor_system& sys, broker_link_actor link, k8s_pool_actor k8s, std::string ns,
+                        std::shared_ptr<readiness> ready, std::chrono::milliseconds every) {
+  return sys.spawn([=](caf::event_based_actor* self) -> caf::behavior {
+    self->send(self, caf::tick_atom::value);
+    return {
+        [=](caf::tick_atom) {
+          self->request(link, every, stats_atom::value)
+              .then([ready](bool connected) { ready->broker = connected; }, [ready](caf::error&) { ready->broker = false; });
+          // Any answer from the API server (even 403) shows it is reachable; the pool records it.
+          self->request(k8s, every * 5, run_atom::value,
+                        make_k8s_job<nlohmann::json>("probe", [ns](k8s::client& c) { return c.get(k8s::resources::namespaces, "", ns); }))
+              .then([](k8s_reply&) {}, [](caf::error&) {});
+          self->delayed_send(self, every, caf::tick_atom::value);
+        },
+    };
+  });
+}
+
+std::unique_ptr<http::server> make_health_server(std::string host, uint16_t port, std::shared_ptr<readiness> ready,
+                                                 std::shared_ptr<metrics::registry> metrics) {
+  http::server_config cfg;
+  cfg.host = std::move(host);
+  cfg.port = port;
+  return std::make_unique<http::server>(cfg, [ready, metrics](http::request req, std::shared_ptr<http::responder> resp) {
+    const bool broker = ready->broker, kube = ready->kubernetes->reachable;
+    if (req.path == "/healthz") return resp->send({200, {}, "application/json", "{\"status\":\"ok\"}\n"});
+    if (req.path == "/readyz") {
+      const nlohmann::json body = {{"broker", broker ? "reachable" : "unreachable"},
+                                   {"kubernetes", kube ? "reachable" : "unreachable"}};
+      return resp->send({broker && kube ? 200 : 503, {}, "application/json", body.dump() + "\n"});
+    }
+    if (req.path == "/metrics") {
+      metrics->set("brokkr_agent_broker_connected", {}, broker ? 1 : 0);
+      metrics->set("brokkr_agent_kubernetes_reachable", {}, kube ? 1 : 0);
+      return resp->send({200, {}, "text/plain; version=0.0.4; charset=utf-8", metrics->render()});
+    }
+    resp->send(http::default_error(404, "not_found", "no route for " + req.path));
+  });
+}
+
+}  // namespace brokkr::agent

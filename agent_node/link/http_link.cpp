@@ -1,0 +1,143 @@
+#include "agent_node/link/http_link.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/caf_errors.hpp"
+#include "agent_node/link/work_json.hpp"
+#include "common/http_client.hpp"
+#include "common/log.hpp"
+
+namespace brokkr::agent {
+namespace {
+
+using nlohmann::json;
+
+struct link_state {
+  static inline const char* name = "http_link";
+  http_link_config cfg;
+  std::unique_ptr<http::client> client;
+  std::string agent_id;  // learned from GET /api/v1/whoami
+  caf::actor listener;
+  bool connected = false;
+};
+
+using self_ptr = broker_link_actor::stateful_pointer<link_state>;
+
+// HTTP status -> error code: the one table the agent decides by.
+errc code_for_status(int status) {
+  switch (status) {
+    case 400:
+    case 422: return errc::invalid_argument;
+    case 401: return errc::unauthenticated;
+    case 403: return errc::forbidden;
+    case 404: return errc::not_found;
+    case 409: return errc::conflict;
+    case 504: return errc::timeout;
+    default: return status >= 500 ? errc::unavailable : errc::internal;
+  }
+}
+
+expected<json, caf::error> call(self_ptr self, const std::string& method, const std::string& path, const json* body = nullptr) {
+  auto& st = self->state;
+  http::client_request req;
+  req.method = method;
+  req.url = st.cfg.base_url + path;
+  req.timeout = st.cfg.request_timeout;
+  req.headers = {{"Authorization", "Bearer " + st.cfg.key}, {"Accept", "application/json"}};
+  if (body) {
+    req.body = body->dump();
+    req.headers.emplace_back("Content-Type", "application/json");
+  }
+  auto r = st.client->perform(req);
+  const bool was = st.connected;
+  st.connected = r.has_value() && r->status < 500;
+  if (!r) return unexpected(make_error(errc::unavailable, "broker unreachable: " + r.error().message));
+  if (st.connected && !was && st.listener) caf::anon_send(st.listener, resync_atom::value);
+  if (r->status == 204) return json(nullptr);
+  auto j = json::parse(r->body, nullptr, false);
+  if (r->status >= 300) {
+    std::string message = "HTTP " + std::to_string(r->status);
+    if (j.is_object() && j.contains("error")) message = j["error"].value("message", message);
+    return unexpected(make_error(code_for_status(r->status), message));
+  }
+  if (j.is_discarded()) return unexpected(make_error(errc::internal, "the broker answered something that is not JSON"));
+  return j;
+}
+
+// The agent id is implied by the key; the URLs of agent-scoped calls need it.
+expected<std::string, caf::error> my_id(self_ptr self) {
+  if (!self->state.agent_id.empty()) return self->state.agent_id;
+  auto who = call(self, "GET", "/api/v1/whoami");
+  if (!who) return unexpected(who.error());
+  if (!(*who)["agent_id"].is_string()) return unexpected(make_error(errc::forbidden, "the key is not an agent key"));
+  self->state.agent_id = (*who)["agent_id"];
+  log::info("link", "talking to the broker at ", self->state.cfg.base_url, " over HTTP as agent ", self->state.agent_id);
+  return self->state.agent_id;
+}
+
+caf::result<std::vector<work_item>> items_of(const expected<json, caf::error>& j) {
+  if (!j) return j.error();
+  std::vector<work_item> out;
+  for (const auto& item : (*j)["items"]) {
+    auto w = work_from_json(item);
+    if (!w) return make_error(errc::internal, w.error());
+    out.push_back(std::move(*w));
+  }
+  return out;
+}
+
+caf::result<work_item> item_of(const expected<json, caf::error>& j) {
+  if (!j) return j.error();
+  auto w = work_from_json(*j);
+  if (!w) return make_error(errc::internal, w.error());
+  return std::move(*w);
+}
+
+broker_link_actor::behavior_type http_link(self_ptr self, http_link_config cfg) {
+  self->state.cfg = std::move(cfg);
+  self->state.client = std::make_unique<http::client>();
+  return {
+      [self](claimnext_atom, std::vector<std::string>& types) -> caf::result<std::vector<work_item>> {
+        auto id = my_id(self);
+        if (!id) return id.error();
+        const json body = {{"work_types", types}};
+        auto r = call(self, "POST", "/api/v1/agents/" + *id + "/ephemeral-work/claim-next", &body);
+        if (!r) return r.error();
+        if (r->is_null()) return std::vector<work_item>{};
+        auto w = work_from_json(*r);
+        if (!w) return make_error(errc::internal, w.error());
+        return std::vector<work_item>{std::move(*w)};
+      },
+      [self](heartbeat_atom, std::string& id, int32_t attempt) -> caf::result<bool> {
+        const json body = {{"attempt", attempt}};
+        auto r = call(self, "POST", "/api/v1/ephemeral-work/" + id + "/heartbeat", &body);
+        if (!r) return r.error();
+        return (*r).value("cancel_requested", false);
+      },
+      [self](complete_atom, std::string& id, completion_msg& c) -> caf::result<work_item> {
+        json body = {{"attempt", c.attempt}, {"outcome", std::string(to_string(c.outcome))}};
+        if (!c.failure_reason.empty()) body["failure_reason"] = c.failure_reason;
+        if (!c.result_message.empty()) body["result_message"] = c.result_message;
+        if (!c.result_details.empty()) body["result_details"] = json::parse(c.result_details, nullptr, false);
+        return item_of(call(self, "POST", "/api/v1/ephemeral-work/" + id + "/complete", &body));
+      },
+      [self](held_atom) -> caf::result<std::vector<work_item>> {
+        auto id = my_id(self);
+        if (!id) return id.error();
+        return items_of(call(self, "GET", "/api/v1/agents/" + *id + "/ephemeral-work/claimed"));
+      },
+      [self](caf::subscribe_atom, caf::actor& listener) {
+        self->state.listener = listener;
+        if (my_id(self)) caf::anon_send(listener, resync_atom::value);
+      },
+      [self](stats_atom) -> bool { return self->state.connected; },
+  };
+}
+
+}  // namespace
+
+broker_link_actor spawn_http_link(caf::actor_system& sys, http_link_config cfg) {
+  return sys.spawn<caf::detached>(http_link, std::move(cfg));
+}
+
+}  // namespace brokkr::agent
