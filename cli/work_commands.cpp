@@ -56,13 +56,15 @@ result<int> wait_for(command_context& c, const std::string& id) {
   return exit_code_for_final_status(field_text(*item, "status"));
 }
 
-std::string cancel_text(int http_status, const json& item) {
+// The answer does not say whether DELETE canceled the item or removed a finished one from view, so
+// the status read just before tells (a race with the item finishing only changes this wording).
+std::string cancel_text(int http_status, const std::string& status_before, const json& item) {
   const auto id = field_text(item, "id");
-  const auto status = field_text(item, "status");
   if (http_status == 202)
     return "cancel requested for work " + id + ": its agent stops the work and reports CANCELED\n";
-  if (status == "CANCELED") return "work " + id + " canceled\n";
-  return "work " + id + " had already finished (" + status + "); it is now removed from view\n";
+  if (is_terminal_status(status_before))
+    return "work " + id + " had already finished (" + status_before + "); it is now removed from view\n";
+  return "work " + id + " " + field_text(item, "status") + "\n";
 }
 
 }  // namespace
@@ -133,9 +135,11 @@ result<int> work_events(command_context& c) {
 }
 
 result<int> work_cancel(command_context& c) {
+  auto before = c.api.get(work_path(c.args[0]));
+  if (!before) return unexpected(before.error());
   auto reply = c.api.call("DELETE", work_path(c.args[0]));
   if (!reply) return unexpected(reply.error());
-  print_result(c, reply->body, cancel_text(reply->status, reply->body));
+  print_result(c, reply->body, cancel_text(reply->status, field_text(*before, "status"), reply->body));
   return exit_code::success;
 }
 
