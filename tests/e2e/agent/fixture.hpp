@@ -46,6 +46,7 @@ struct agent_process {
   std::vector<std::string> flags;
   std::unique_ptr<child_process> proc;
   int starts = 0;
+  uint16_t health_port = 0;
 
   void start() {
     const auto ready = dir + "/" + name + "-ready-" + std::to_string(++starts);
@@ -53,7 +54,9 @@ struct agent_process {
                                      "--health-listen", "127.0.0.1:0", "--poll-interval-seconds", "1", "--ready-file", ready};
     argv.insert(argv.end(), flags.begin(), flags.end());
     proc = std::make_unique<child_process>(argv, dir + "/" + name + ".log");
-    BOOST_REQUIRE_MESSAGE(!wait_for_file(ready, std::chrono::seconds(30)).empty(), proc->log());
+    const auto text = wait_for_file(ready, std::chrono::seconds(30));
+    BOOST_REQUIRE_MESSAGE(!text.empty(), proc->log());
+    health_port = nlohmann::json::parse(text)["health_port"];
   }
   void kill9() {
     proc->signal(SIGKILL);

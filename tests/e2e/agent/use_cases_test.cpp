@@ -28,6 +28,17 @@ BOOST_AUTO_TEST_CASE(use_case_1_git_build_completes) {
   auto build = sim("east").client->get(brokkr::k8s::resources::builds, "ci", "app");
   BOOST_REQUIRE(build.has_value());
   BOOST_TEST((*build)["metadata"]["labels"]["brokkr.io/work-id"] == id);
+  // The agent's health port.
+  api_client health("http://127.0.0.1:" + std::to_string(a->health_port));
+  BOOST_TEST(health.get("/healthz").status == 200);
+  BOOST_TEST(eventually([&] { return health.get("/readyz").status == 200; }, std::chrono::seconds(10)));
+  const auto metrics = health.get("/metrics").raw;
+  BOOST_TEST(metrics.find("brokkr_agent_claims_total 1") != std::string::npos);
+  BOOST_TEST(metrics.find("brokkr_agent_outcomes_total{outcome=\"COMPLETED\"} 1") != std::string::npos);
+  BOOST_TEST(metrics.find("brokkr_agent_broker_connected 1") != std::string::npos);
+  // Broker gone: the agent is not ready.
+  broker.stop();
+  BOOST_TEST(eventually([&] { return health.get("/readyz").status == 503; }, std::chrono::seconds(15)));
 }
 
 // A failed build's item carries the failed step's log tail, ending in its error line.

@@ -1,0 +1,62 @@
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+
+#include "agent_node/agent_config.hpp"
+
+using namespace brokkr;
+using namespace brokkr::agent;
+
+namespace {
+
+expected<agent_settings, config::error> settings(std::vector<std::string> args, const std::string& yaml = {}) {
+  const std::string key = "/tmp/brokkr_agent_test.key";
+  std::ofstream(key) << "brokkr_BRabc_0123456789abcdef0123\n";
+  std::vector<std::string> all = {"brokkr-agent", "--key-file", key};
+  if (!yaml.empty()) {
+    std::ofstream("/tmp/brokkr_agent_test.yaml") << yaml;
+    all.insert(all.end(), {"--config", "/tmp/brokkr_agent_test.yaml"});
+  }
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (auto& a : all) argv.push_back(a.c_str());
+  auto p = agent_options();
+  auto v = p.parse(static_cast<int>(argv.size()), argv.data(), [](const std::string&) { return std::optional<std::string>{}; });
+  if (!v) return unexpected(v.error());
+  return settings_from(*v);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(defaults_follow_the_seed) {
+  auto s = settings({});
+  BOOST_REQUIRE(s.has_value());
+  BOOST_TEST(s->enabled);
+  BOOST_TEST(s->poll_interval.count() == 30000);
+  BOOST_TEST(s->shipwright.service_account == "builder-sa");
+  BOOST_TEST(s->shipwright.default_timeout.count() == 15 * 60 * 1000);
+  BOOST_TEST(s->shipwright.retention_succeeded.count() == 3600 * 1000);
+  BOOST_TEST(s->shipwright.retention_failed.count() == 24 * 3600 * 1000);
+  BOOST_TEST(s->key == "brokkr_BRabc_0123456789abcdef0123");
+  BOOST_TEST((s->via == transport::caf));
+}
+
+BOOST_AUTO_TEST_CASE(the_seeds_yaml_keys_are_read) {
+  auto s = settings({}, "agent:\n  ephemeral_work:\n    enabled: false\n    poll_interval_seconds: 7\n"
+                        "    shipwright:\n      service_account: sa2\n      default_timeout: 20m\n"
+                        "      build_retention_succeeded: 2h\n      build_retention_failed: 48h\n");
+  BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? std::string() : s.error().message));
+  BOOST_TEST(!s->enabled);
+  BOOST_TEST(s->poll_interval.count() == 7000);
+  BOOST_TEST(s->shipwright.service_account == "sa2");
+  BOOST_TEST(s->shipwright.default_timeout.count() == 20 * 60 * 1000);
+  BOOST_TEST(s->shipwright.retention_failed.count() == 48 * 3600 * 1000);
+}
+
+BOOST_AUTO_TEST_CASE(bad_values_name_the_flag) {
+  BOOST_TEST(settings({"--transport", "pigeon"}).error().field == "--transport");
+  BOOST_TEST(settings({"--broker-url", "ftp://x"}).error().field == "--broker-url");
+  BOOST_TEST(settings({"--work-types", "mine-bitcoin"}).error().field == "--work-types");
+  BOOST_TEST(settings({"--max-concurrent-work", "0"}).error().field == "--max-concurrent-work");
+  BOOST_TEST(settings({"--key-file", "/nonexistent"}).error().field == "--key-file");
+}
