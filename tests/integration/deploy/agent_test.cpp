@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(kubernetes_apply_is_opt_in_with_its_own_role) {
     const auto bound = bound_role(o, "brokkr-agent-kubernetes-apply", d);
     BOOST_TEST_REQUIRE(bound.has_value());
     const auto g = grants(*bound);
-    const std::map<std::string, verb_set> expected = {{"batch/jobs", agent_verbs}};
+    const std::map<std::string, verb_set> expected = {{"batch/jobs", agent_verbs}, {"/configmaps", agent_verbs}};
     BOOST_TEST((g == expected));
   });
 }
