@@ -16,7 +16,7 @@ _pg_port_free() {
 
 pg_start() {
   local dir=${1:-}
-  if [[ -z $dir ]]; then dir=$(mktemp -d /tmp/brokkr-pg.XXXXXX); fi
+  if [[ -z $dir ]]; then dir=$(mktemp -d /tmp/brokkr-pg.XXXXXX); else mkdir -p "$dir"; fi
   chmod 755 "$dir"
   if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$dir"; fi
   local port

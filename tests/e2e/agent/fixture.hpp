@@ -32,6 +32,12 @@ struct sim_cluster_process {
     BOOST_REQUIRE(sa.has_value());
   }
 
+  // SIGTERM, not the SIGKILL of child_process's destructor: a clean exit (and coverage data).
+  ~sim_cluster_process() {
+    proc->signal(SIGTERM);
+    proc->wait(std::chrono::seconds(10));
+  }
+
   std::vector<nlohmann::json> buildruns_of(const std::string& work_id) {
     k8s::list_options o;
     o.label_selector = "brokkr.io/work-id=" + work_id;
@@ -61,6 +67,11 @@ struct agent_process {
   void kill9() {
     proc->signal(SIGKILL);
     proc->wait(std::chrono::seconds(10));
+  }
+  ~agent_process() {
+    if (!proc) return;
+    proc->signal(SIGTERM);
+    proc->wait(std::chrono::seconds(25));
   }
   std::string log() const { return proc ? proc->log() : ""; }
 };

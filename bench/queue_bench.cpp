@@ -1,0 +1,161 @@
+// Queue throughput and claim cost, printed as figures (docs/benchmarks.md). Not a test: it asserts
+// nothing and is not run by CI. Needs the throwaway PostgreSQL of scripts/bench
+// (BROKKR_TEST_DATABASE_URL) and, for the HTTP figure, a built brokkr-broker.
+//
+//   bench_queue [--seconds N] [--clients N]
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <pqxx/pqxx>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "persistence/agent_repository.hpp"
+#include "persistence/ephemeral_work_repository.hpp"
+#include "tests/support/api_client.hpp"
+#include "tests/support/broker_process.hpp"
+#include "tests/support/factories.hpp"
+#include "tests/support/test_db.hpp"
+
+using namespace brokkr;
+using clk = std::chrono::steady_clock;
+
+namespace {
+
+int seconds = 5;
+int clients = 4;
+
+// Runs `one` (a full lifecycle, returns false on error) on `clients` threads for `seconds`.
+template <class MakeWorker>
+double rate(const char* label, MakeWorker make_worker) {
+  std::atomic<long> done{0}, errors{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> ts;
+  for (int i = 0; i < clients; ++i)
+    ts.emplace_back([&, i] {
+      auto one = make_worker(i);
+      while (!stop) (one() ? done : errors)++;
+    });
+  const auto start = clk::now();
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stop = true;
+  for (auto& t : ts) t.join();
+  const double secs = std::chrono::duration<double>(clk::now() - start).count();
+  std::printf("%-58s %8.0f lifecycles/s  (%ld in %.1f s, %d clients, %ld errors)\n", label, done / secs, done.load(),
+              secs, clients, errors.load());
+  return done / secs;
+}
+
+// The seed's two tables as they stand and three plain statements: the floor DESIGN.md names.
+void plain_sql(const test::test_database& db) {
+  db.exec("CREATE TABLE plain_work (id UUID PRIMARY KEY DEFAULT gen_random_uuid(), created_at timestamptz NOT NULL DEFAULT now(),"
+          " work_type varchar(50) NOT NULL, crd_spec text NOT NULL, status varchar(50) NOT NULL DEFAULT 'PENDING',"
+          " claimed_by uuid, claimed_at timestamptz, completed_at timestamptz, retry_count int NOT NULL DEFAULT 0);"
+          "CREATE TABLE plain_targets (work_id uuid NOT NULL REFERENCES plain_work(id) ON DELETE CASCADE, agent_id uuid NOT NULL,"
+          " UNIQUE(work_id, agent_id)); CREATE INDEX ON plain_targets(agent_id); CREATE INDEX ON plain_work(status)");
+  const std::string agent = "00000000-0000-0000-0000-000000000001";
+  rate("plain SQL (seed tables: insert+target, SKIP LOCKED claim, complete)", [&](int) {
+    auto c = std::make_shared<pqxx::connection>(db.url());
+    return [c, agent] {
+      pqxx::work tx{*c};
+      auto id = tx.exec1("INSERT INTO plain_work (work_type, crd_spec) VALUES ('b', 'spec') RETURNING id")[0].as<std::string>();
+      tx.exec("INSERT INTO plain_targets VALUES ('" + id + "', '" + agent + "')");
+      tx.commit();
+      pqxx::work t2{*c};
+      auto r = t2.exec("UPDATE plain_work w SET status='CLAIMED', claimed_by='" + agent + "', claimed_at=now() FROM ("
+                       "SELECT w.id FROM plain_targets t JOIN plain_work w ON w.id=t.work_id WHERE t.agent_id='" + agent +
+                       "' AND w.status='PENDING' ORDER BY w.created_at LIMIT 1 FOR UPDATE OF w SKIP LOCKED) c WHERE w.id=c.id RETURNING w.id");
+      t2.commit();
+      if (r.empty()) return true;
+      pqxx::work t3{*c};
+      t3.exec("UPDATE plain_work SET status='COMPLETED', completed_at=now() WHERE id='" + r[0][0].as<std::string>() + "' AND status='CLAIMED'");
+      t3.commit();
+      return true;
+    };
+  });
+}
+
+void repositories(const test::test_database& db, const std::string& agent_id) {
+  rate("repositories (create, claim_next, complete; events, NOTIFY)", [&](int) {
+    auto conn = std::shared_ptr<persistence::db_connection>(db.connect());
+    auto repo = std::make_shared<persistence::ephemeral_work_repository>(*conn);
+    return [conn, repo, agent_id] {
+      if (!repo->create(test::make_request({.agent_ids = {agent_id}}))) return false;
+      auto c = repo->claim_next(agent_id);
+      if (!c || !c->has_value()) return c.has_value();
+      persistence::completion_params p{.agent_id = agent_id, .attempt = (*c)->attempt, .outcome = work_outcome::completed};
+      return repo->complete((*c)->id, p).has_value();
+    };
+  });
+}
+
+void over_http(const test::test_database& db) {
+  test::broker_process broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key", {"--db-pool-size", "4"});
+  broker.start();
+  test::api_client admin(broker.url(), broker.admin_key());
+  auto a = admin.post("/api/v1/agents", {{"name", "bench"}, {"cluster_name", "bench"}, {"labels", {"bench"}}});
+  const std::string agent_id = a.body["agent"]["id"], key = a.body["key"];
+  const nlohmann::json work = {{"work_type", "shipwright-build"}, {"crd_spec", test::sample_build_spec()},
+                               {"targets", {{"agent_ids", {agent_id}}}}};
+  rate("HTTP through brokkr-broker (POST, claim-next, complete)", [&](int) {
+    auto admin_c = std::make_shared<test::api_client>(broker.url(), broker.admin_key());
+    auto agent_c = std::make_shared<test::api_client>(broker.url(), key);
+    return [=] {
+      if (admin_c->post("/api/v1/ephemeral-work", work).status != 201) return false;
+      auto c = agent_c->post("/api/v1/agents/" + agent_id + "/ephemeral-work/claim-next");
+      if (c.status == 204) return true;
+      if (c.status != 200) return false;
+      return agent_c->post("/api/v1/ephemeral-work/" + std::string(c.body["id"]) + "/complete",
+                           {{"attempt", c.body["attempt"]}, {"outcome", "COMPLETED"}})
+                 .status == 200;
+    };
+  });
+}
+
+// DESIGN.md section 3: a claim must not get slower as finished work piles up.
+void claim_cost_with_history(const test::test_database& db) {
+  auto conn = db.connect();
+  persistence::agent_repository agents{*conn};
+  persistence::ephemeral_work_repository work{*conn};
+  const auto agent = test::make_agent(agents, {.name = "history"});
+  auto measure = [&](int n) {
+    double total = 0;
+    for (int i = 0; i < n; ++i) {
+      const auto w = test::make_work(work, {.agent_ids = {agent.id}});
+      const auto t0 = clk::now();
+      auto c = work.claim_next(agent.id);
+      total += std::chrono::duration<double, std::micro>(clk::now() - t0).count();
+      work.complete(w.id, {.agent_id = agent.id, .attempt = 1, .outcome = work_outcome::completed}).value();
+    }
+    return total / n;
+  };
+  const double fresh = measure(200);
+  for (int i = 0; i < 3000; ++i) {
+    const auto w = test::make_work(work, {.agent_ids = {agent.id}});
+    (void)work.claim_next(agent.id);
+    (void)work.complete(w.id, {.agent_id = agent.id, .attempt = 1, .outcome = work_outcome::completed});
+  }
+  const double with_history = measure(200);
+  std::printf("claim_next latency: %.0f us with no history, %.0f us after 3,000 more finished items\n", fresh, with_history);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--seconds") seconds = std::stoi(argv[i + 1]);
+    if (a == "--clients") clients = std::stoi(argv[i + 1]);
+  }
+  test::test_database db;
+  plain_sql(db);
+  auto conn = db.connect();
+  persistence::agent_repository agents{*conn};
+  const auto agent = test::make_agent(agents, {.name = "bench-repo"});
+  repositories(db, agent.id);
+  over_http(db);
+  test::test_database db2;
+  claim_cost_with_history(db2);
+  return 0;
+}

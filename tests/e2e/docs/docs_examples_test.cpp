@@ -1,0 +1,81 @@
+// The examples of docs/api.md are run, in order, against a live broker: the guide cannot drift
+// from the API it describes.
+#define BOOST_TEST_MODULE e2e_docs
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/e2e/broker/fixture.hpp"
+
+using namespace brokkr::test;
+
+namespace {
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Every ```sh block of a markdown file, concatenated.
+std::string sh_blocks(const std::string& markdown, int& count) {
+  std::istringstream in(markdown);
+  std::string line, out;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (!inside && line == "```sh") {
+      inside = true;
+      ++count;
+      continue;
+    }
+    if (inside && line == "```") {
+      inside = false;
+      continue;
+    }
+    if (inside) out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(api_guide_examples_run, broker_fixture) {
+  const char* src = std::getenv("BROKKR_SOURCE_DIR");
+  BOOST_REQUIRE(src);
+  int blocks = 0;
+  const auto script = sh_blocks(read(std::string(src) + "/docs/api.md"), blocks);
+  BOOST_TEST_MESSAGE("docs/api.md: " << blocks << " example blocks");
+  BOOST_REQUIRE(blocks >= 8);
+  const auto path = dir + "/api_examples.sh";
+  std::ofstream(path) << "set -euo pipefail\n" << script;
+  child_process run({"/bin/bash", path}, dir + "/api_examples.log",
+                    {"BROKKR_SERVER=" + broker.url(), "ADMIN_KEY=" + broker.admin_key()});
+  const auto code = run.wait(std::chrono::seconds(120));
+  const auto out = run.log();
+  BOOST_TEST(code.value_or(-1) == 0, out);
+  BOOST_TEST(out.find("\"status\": \"COMPLETED\"") != std::string::npos, out);
+  BOOST_TEST(out.find("CANCELED") != std::string::npos);
+  BOOST_TEST(out.find("\"field\":\"crd_spec.kind\"") != std::string::npos, out);
+  BOOST_TEST(out.find("204") != std::string::npos);
+}
+
+// docs/build-specs.md promises that each example manifest passes the broker's validation.
+BOOST_FIXTURE_TEST_CASE(example_manifests_are_accepted, broker_fixture) {
+  const char* src = std::getenv("BROKKR_SOURCE_DIR");
+  BOOST_REQUIRE(src);
+  make_agent("a", {"gpu"});
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(src) + "/docs/examples")) {
+    const auto file = entry.path().filename().string();
+    const std::string type = file.rfind("apply-", 0) == 0 ? "kubernetes-apply" : "shipwright-build";
+    auto r = admin->post("/api/v1/ephemeral-work",
+                         {{"work_type", type}, {"crd_spec", read(entry.path().string())}, {"targets", {{"labels", {"gpu"}}}}});
+    BOOST_TEST(r.status == 201, file << ": " << r.raw);
+    ++n;
+  }
+  BOOST_TEST(n >= 5);
+}
