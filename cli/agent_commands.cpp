@@ -1,11 +1,8 @@
 #include "cli/agent_commands.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "cli/agent_view.hpp"
 #include "cli/api_client.hpp"
-#include "cli/command_output.hpp"
+#include "cli/command_support.hpp"
 #include "cli/json_fields.hpp"
 #include "cli/key_values.hpp"
 #include "cli/list_pages.hpp"
@@ -63,11 +60,7 @@ result<int> agents_create(command_context& c) {
 result<int> agents_list(command_context& c) {
   query_list query;
   if (c.values.is_set("label")) query.emplace_back("label", c.values.str("label"));
-  if (c.values.is_set("status")) {
-    auto status = c.values.str("status");
-    std::transform(status.begin(), status.end(), status.begin(), [](unsigned char ch) { return std::toupper(ch); });
-    query.emplace_back("status", status);
-  }
+  if (c.values.is_set("status")) query.emplace_back("status", upper_case(c.values.str("status")));
   auto page = list_pages(c.api, "/api/v1/agents", query, true);
   if (!page) return unexpected(page.error());
   print_result(c, *page, agent_list_table((*page)["items"]));

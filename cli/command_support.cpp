@@ -1,5 +1,7 @@
-#include "cli/command_output.hpp"
+#include "cli/command_support.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <ostream>
 
 #include "common/http_url.hpp"
@@ -17,6 +19,12 @@ std::string work_path(const std::string& id, const std::string& suffix) {
 
 std::string agent_path(const std::string& id, const std::string& suffix) {
   return "/api/v1/agents/" + http::percent_encode(id) + suffix;
+}
+
+std::string upper_case(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  return text;
 }
 
 }  // namespace brokkr::cli

@@ -1,11 +1,9 @@
 #include "cli/work_commands.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <ostream>
 
 #include "cli/api_client.hpp"
-#include "cli/command_output.hpp"
+#include "cli/command_support.hpp"
 #include "cli/event_follower.hpp"
 #include "cli/final_status.hpp"
 #include "cli/json_fields.hpp"
@@ -21,11 +19,6 @@ using nlohmann::json;
 
 // The broker's page limit for events.
 constexpr std::size_t events_page = 1000;
-
-std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
-  return s;
-}
 
 std::string submitted_text(const json& item, bool existing) {
   std::string out = "work " + field_text(item, "id") +
@@ -97,7 +90,7 @@ result<int> work_get(command_context& c) {
 result<int> work_list(command_context& c) {
   const bool all = c.values.boolean("all");
   query_list query;
-  if (c.values.is_set("status")) query.emplace_back("status", upper(c.values.str("status")));
+  if (c.values.is_set("status")) query.emplace_back("status", upper_case(c.values.str("status")));
   if (c.values.is_set("type")) query.emplace_back("work_type", c.values.str("type"));
   if (c.values.is_set("agent")) query.emplace_back("agent_id", c.values.str("agent"));
   if (c.values.is_set("limit")) query.emplace_back("limit", std::to_string(c.values.integer("limit")));

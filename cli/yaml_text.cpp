@@ -33,6 +33,7 @@ bool fits_literal_block(const std::string& s) {
 void emit(YAML::Emitter& out, const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object:
+      if (j.empty()) out << YAML::Flow;  // "annotations: {}" rather than a lone "{}" on the next line
       out << YAML::BeginMap;
       for (const auto& [k, v] : j.items()) {
         out << YAML::Key;
@@ -43,6 +44,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& j) {
       out << YAML::EndMap;
       break;
     case nlohmann::json::value_t::array:
+      if (j.empty()) out << YAML::Flow;
       out << YAML::BeginSeq;
       for (const auto& v : j) emit(out, v);
       out << YAML::EndSeq;
@@ -66,6 +68,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& j) {
 
 std::string to_yaml(const nlohmann::json& doc) {
   YAML::Emitter out;
+  out.SetNullFormat(YAML::LowerNull);  // "null" rather than "~", which fewer readers recognise
   emit(out, doc);
   return out.c_str();
 }

@@ -9,8 +9,6 @@ using nlohmann::json;
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 std::string last_line(const std::string& text) {
   const auto end = text.find_last_not_of('\n');
   const auto start = text.rfind('\n', end);

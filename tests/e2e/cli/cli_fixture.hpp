@@ -36,6 +36,8 @@ struct cli_fixture : broker_fixture {
   }
 };
 
+inline bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 // The value of "Key: value" in a -o table detail view, or "" when the line is missing.
 inline std::string shown(const std::string& table, const std::string& key) {
   std::istringstream in(table);

@@ -5,22 +5,13 @@
 using namespace brokkr::test;
 using nlohmann::json;
 
-namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-const std::vector<std::string> submit_wait = {"work", "submit", "-f", "SPEC", "--type", "shipwright-build",
-                                              "--label", "gpu", "--wait"};
-
-}  // namespace
-
 struct wait_fixture : cli_fixture {
   agent_handle a = make_agent("builder", {"gpu"});
   fake_agent agent{broker.url(), a};
 
   std::unique_ptr<running_cli> start_submit(std::vector<std::string> extra = {}) {
-    auto args = submit_wait;
-    args[3] = spec_file;
+    std::vector<std::string> args = {"work", "submit", "-f", spec_file, "--type", "shipwright-build",
+                                     "--label", "gpu", "--wait"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto run = cli.start(args);
     BOOST_REQUIRE_MESSAGE(run->err_shows("  new -> PENDING  attempt 0\n"), "no PENDING line: " << run->err());

@@ -57,6 +57,9 @@ BOOST_AUTO_TEST_CASE(yaml_round_trips_a_work_object) {
                     {"targets", {{"match", "all"}, {"annotations", {{"zone", "eu-1"}}}}}};
   const auto text = to_yaml(doc);
   BOOST_TEST(text.find("crd_spec: |") != std::string::npos, text);
+  BOOST_TEST(text.find("annotations: {}\n") != std::string::npos, text);
+  BOOST_TEST(text.find("items: []\n") != std::string::npos, text);
+  BOOST_TEST(text.find("claimed_by: null\n") != std::string::npos, text);
   BOOST_TEST(from_yaml(YAML::Load(text)) == doc, text);
 }
 
