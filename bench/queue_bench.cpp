@@ -23,7 +23,7 @@ using clk = std::chrono::steady_clock;
 
 namespace {
 
-int seconds = 5;
+int run_seconds = 5;
 int clients = 4;
 
 // Runs `one` (a full lifecycle, returns false on error) on `clients` threads for `seconds`.
@@ -38,7 +38,7 @@ double rate(const char* label, MakeWorker make_worker) {
       while (!stop) (one() ? done : errors)++;
     });
   const auto start = clk::now();
-  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  std::this_thread::sleep_for(std::chrono::seconds(run_seconds));
   stop = true;
   for (auto& t : ts) t.join();
   const double secs = std::chrono::duration<double>(clk::now() - start).count();
@@ -145,7 +145,7 @@ void claim_cost_with_history(const test::test_database& db) {
 int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--seconds") seconds = std::stoi(argv[i + 1]);
+    if (a == "--seconds") run_seconds = std::stoi(argv[i + 1]);
     if (a == "--clients") clients = std::stoi(argv[i + 1]);
   }
   test::test_database db;
