@@ -26,19 +26,20 @@ api_client::api_client(api_settings settings) : settings_(std::move(settings)) {
   while (!settings_.server.empty() && settings_.server.back() == '/') settings_.server.pop_back();
 }
 
-http::client_request api_client::request(const std::string& method, const std::string& path) const {
+http::client_request api_client::request(const std::string& method, const std::string& path,
+                                         const char* accept) const {
   http::client_request req;
   req.method = method;
   req.url = settings_.server + path;
   req.timeout = settings_.timeout;
   req.connect_timeout = settings_.timeout;
-  req.headers.emplace_back("Accept", "application/json");
+  req.headers.emplace_back("Accept", accept);
   if (!settings_.key.empty()) req.headers.emplace_back("Authorization", "Bearer " + settings_.key);
   return req;
 }
 
 result<api_reply> api_client::call(const std::string& method, const std::string& path, const json& body) {
-  auto req = request(method, path);
+  auto req = request(method, path, "application/json");
   if (!body.is_null()) {
     req.body = body.dump();
     req.headers.emplace_back("Content-Type", "application/json");
@@ -67,9 +68,8 @@ result<json> api_client::post(const std::string& path, const json& body) {
 }
 
 result<ok_t> api_client::stream(const std::string& path, const object_callback& on_object) {
-  auto req = request("GET", path);
+  auto req = request("GET", path, "application/x-ndjson");
   req.timeout = std::chrono::milliseconds{0};  // a followed stream lasts as long as the work does
-  req.headers.front().second = "application/x-ndjson";
   int status = 0;
   std::string error_body;
   line_buffer lines;

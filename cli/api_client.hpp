@@ -41,7 +41,7 @@ class api_client {
   const std::string& server() const { return settings_.server; }
 
  private:
-  http::client_request request(const std::string& method, const std::string& path) const;
+  http::client_request request(const std::string& method, const std::string& path, const char* accept) const;
   api_settings settings_;
   http::client http_;
 };

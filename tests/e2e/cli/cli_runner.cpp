@@ -7,16 +7,12 @@
 #include <sstream>
 
 namespace brokkr::test {
-namespace {
-
-std::string read_file(const std::string& path) {
+std::string read_text_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
-
-}  // namespace
 
 nlohmann::json cli_run::json() const {
   auto j = nlohmann::json::parse(out, nullptr, false);
@@ -27,8 +23,8 @@ nlohmann::json cli_run::json() const {
 running_cli::running_cli(std::vector<std::string> argv, std::string dir)
     : out_path_(dir + "/stdout"), err_path_(dir + "/stderr"), proc_(std::move(argv), out_path_) {}
 
-std::string running_cli::out() const { return read_file(out_path_); }
-std::string running_cli::err() const { return read_file(err_path_); }
+std::string running_cli::out() const { return read_text_file(out_path_); }
+std::string running_cli::err() const { return read_text_file(err_path_); }
 
 bool running_cli::err_shows(const std::string& text, std::chrono::seconds timeout) {
   return eventually([&] { return err().find(text) != std::string::npos; }, timeout);

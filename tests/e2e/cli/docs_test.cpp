@@ -11,13 +11,6 @@ using namespace brokkr::test;
 
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Every ```sh block of a markdown file, in order.
 std::vector<std::string> sh_blocks(const std::string& markdown) {
   std::istringstream in(markdown);
@@ -59,7 +52,7 @@ int play_agent(api_client& api, const std::string& agent_id, const std::atomic<b
 BOOST_FIXTURE_TEST_CASE(cli_reference_examples_run, cli_fixture) {
   const char* src = std::getenv("BROKKR_SOURCE_DIR");
   BOOST_REQUIRE(src);
-  const auto blocks = sh_blocks(read_text(std::string(src) + "/docs/cli.md"));
+  const auto blocks = sh_blocks(read_text_file(std::string(src) + "/docs/cli.md"));
   BOOST_REQUIRE(blocks.size() >= 10u);
   std::string script = "set -euo pipefail\ncd " + dir + "\n";
   for (const auto& b : blocks) script += b;
