@@ -16,6 +16,13 @@ struct work_notice {
   int attempt = 0;
   int64_t event_id = 0;
   bool cancel_requested = false;
+  // The row's deadlines at that transition, in milliseconds since the epoch (0: none), and the
+  // database's clock when it was written: enough to arm a claim's timer without a read.
+  std::string claimed_by;
+  int64_t lease_ms = 0;
+  int64_t deadline_ms = 0;
+  int64_t retry_ms = 0;
+  int64_t now_ms = 0;
 };
 
 // An agent was created or changed (labels, annotations, status): its sessions re-check pending work.

@@ -46,6 +46,29 @@ using std::chrono::milliseconds;
 
 void reload(self_ptr self);
 
+std::optional<timestamp> from_ms(int64_t ms) {
+  if (ms == 0) return std::nullopt;
+  return timestamp(std::chrono::milliseconds(ms));
+}
+
+work_timing timing_from(const work_notice& n, const std::optional<work_timing>& previous) {
+  work_timing t;
+  t.id = n.id;
+  t.status = n.status;
+  t.attempt = n.attempt;
+  t.claimed_by = n.claimed_by;
+  t.lease_expires_at = from_ms(n.lease_ms);
+  t.claim_deadline = from_ms(n.deadline_ms);
+  t.next_retry_after = from_ms(n.retry_ms);
+  t.cancel_requested = n.cancel_requested;
+  if (previous) t.target_agents = previous->target_agents;
+  t.last_event_id = n.event_id;
+  t.db_now = n.now_ms ? timestamp(std::chrono::milliseconds(n.now_ms)) : std::chrono::system_clock::now();
+  return t;
+}
+
+void apply(self_ptr self, work_timing t);
+
 milliseconds until(const timestamp& deadline, const timestamp& db_now) {
   return std::chrono::duration_cast<milliseconds>(deadline - db_now);
 }
@@ -80,7 +103,12 @@ template <class OnTick>
 work_item_actor::behavior_type state_behavior(self_ptr self, OnTick on_tick) {
   return {
       [=](work_notice& n) {
-        if (!self->state.last || n.event_id > self->state.last->last_event_id) reload(self);
+        if (self->state.last && n.event_id <= self->state.last->last_event_id) return;
+        // Claimed and finished items are fully described by their notice; claimable ones need
+        // their targets, which only a read gives.
+        if (!self->state.loading && (n.status == work_status::claimed || is_terminal(n.status)))
+          return apply(self, timing_from(n, self->state.last));
+        reload(self);
       },
       [=](resync_atom) { reload(self); },
       [=](caf::subscribe_atom, caf::actor& subscriber) {

@@ -40,9 +40,15 @@ BEGIN
   IF NEW.status IN ('COMPLETED', 'FAILED_PERMANENT', 'CANCELED') THEN
     DELETE FROM ephemeral_work_targets WHERE work_id = NEW.id;
   END IF;
+  -- The deadlines ride along (milliseconds since the epoch, with the database's now()), so a
+  -- work-item actor can arm its timers from the notice without reading the row again.
   PERFORM pg_notify('brokkr_work', json_build_object(
       'id', NEW.id, 'status', NEW.status, 'attempt', NEW.attempt, 'event_id', event_id,
-      'cancel_requested', NEW.cancel_requested)::text);
+      'cancel_requested', NEW.cancel_requested, 'claimed_by', NEW.claimed_by,
+      'lease_ms', (extract(epoch FROM NEW.lease_expires_at) * 1000)::bigint,
+      'deadline_ms', (extract(epoch FROM NEW.claim_deadline) * 1000)::bigint,
+      'retry_ms', (extract(epoch FROM NEW.next_retry_after) * 1000)::bigint,
+      'now_ms', (extract(epoch FROM clock_timestamp()) * 1000)::bigint)::text);
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;

@@ -91,6 +91,12 @@ bool parse_work_notice(const std::string& payload, work_notice& out) {
   out.attempt = j.value("attempt", 0);
   out.event_id = j.value("event_id", int64_t{0});
   out.cancel_requested = j.value("cancel_requested", false);
+  auto ms = [&](const char* key) -> int64_t { return j.contains(key) && j[key].is_number() ? j[key].get<int64_t>() : 0; };
+  if (j.contains("claimed_by") && j["claimed_by"].is_string()) out.claimed_by = j["claimed_by"];
+  out.lease_ms = ms("lease_ms");
+  out.deadline_ms = ms("deadline_ms");
+  out.retry_ms = ms("retry_ms");
+  out.now_ms = ms("now_ms");
   return true;
 }
 
