@@ -3,15 +3,12 @@
 //   brokkr-broker keygen      print a new admin key and the <short>:<hash> line for --admin-key-hash
 #include <unistd.h>
 
-#include <csignal>
-#include <fstream>
-#include <cstdio>
 #include <iostream>
-#include <thread>
 
 #include "broker_node/auth/api_key.hpp"
 #include "broker_node/broker.hpp"
 #include "common/log.hpp"
+#include "common/program.hpp"
 
 namespace {
 
@@ -23,40 +20,14 @@ int keygen() {
   return 0;
 }
 
-// Blocks SIGINT/SIGTERM in every thread (set before any thread starts) and returns once one arrives.
-int wait_for_signal(const sigset_t& set) {
-  int sig = 0;
-  sigwait(&set, &sig);
-  return sig;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "keygen") return keygen();
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-
-  auto parser = brokkr::broker::broker_options();
-  auto values = parser.parse(argc, argv);
-  if (!values) {
-    std::cerr << "brokkr-broker: " << values.error().message << "\n";
-    return 2;
-  }
-  if (values->help_requested()) {
-    std::cout << parser.usage();
-    return 0;
-  }
-  brokkr::log::level lvl;
-  if (!brokkr::log::parse_level(values->str("log-level"), lvl)) {
-    std::cerr << "brokkr-broker: --log-level must be debug, info, warn or error\n";
-    return 2;
-  }
-  brokkr::log::set_level(lvl);
+  const auto signals = brokkr::program::block_stop_signals();
+  int exit_code = 0;
+  auto values = brokkr::program::parse_or_explain(brokkr::broker::broker_options(), argc, argv, exit_code);
+  if (!values) return exit_code;
   auto settings = brokkr::broker::settings_from(*values);
   if (!settings) {
     std::cerr << "brokkr-broker: " << settings.error().message << "\n";
@@ -67,21 +38,13 @@ int main(int argc, char** argv) {
     brokkr::log::error("broker", started.error());
     return 1;
   }
-  if (const auto& ready = values->str("ready-file"); !ready.empty()) {
-    std::ofstream out(ready + ".tmp");
-    out << "{\"http_port\": " << b.http_port() << ", \"caf_port\": " << b.caf_port() << ", \"pid\": " << ::getpid()
-        << "}\n";
-    out.close();
-    std::rename((ready + ".tmp").c_str(), ready.c_str());
-  }
-  const int sig = wait_for_signal(set);
+  brokkr::program::write_ready_file(values->str("ready-file"),
+                                    "{\"http_port\": " + std::to_string(b.http_port()) + ", \"caf_port\": " +
+                                        std::to_string(b.caf_port()) + ", \"pid\": " + std::to_string(::getpid()) + "}");
+  const int sig = brokkr::program::wait_for_stop(signals);
   brokkr::log::info("broker", "received ", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   // A shutdown that hangs (a stuck peer) must still end the process.
-  std::thread([timeout = settings->shutdown_timeout] {
-    std::this_thread::sleep_for(timeout + std::chrono::seconds(10));
-    brokkr::log::error("broker", "shutdown did not finish in time; exiting");
-    std::_Exit(1);
-  }).detach();
+  brokkr::program::exit_if_still_running(settings->shutdown_timeout + std::chrono::seconds(10), "broker");
   b.stop();
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "common/config.hpp"
 #include "common/log.hpp"
+#include "common/program.hpp"
 #include "k8s/sim/sim_cluster.hpp"
 
 namespace {
@@ -37,22 +38,12 @@ brokkr::config::parser make_parser() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto parser = make_parser();
-  auto values = parser.parse(argc, argv);
-  if (!values) {
-    std::cerr << "brokkr-sim-cluster: " << values.error().message << "\n";
-    return 2;
-  }
-  if (values->help_requested()) {
-    std::cout << parser.usage();
-    return 0;
-  }
-  brokkr::log::level level;
-  if (!brokkr::log::parse_level(values->str("log-level"), level)) {
-    std::cerr << "brokkr-sim-cluster: --log-level must be debug, info, warn or error\n";
-    return 2;
-  }
-  brokkr::log::set_level(level);
+  // Stop signals are blocked before any thread starts (threads inherit the mask) and received with
+  // sigwait: a SIGTERM that arrives while we are still starting is kept, not lost.
+  const auto stop_signals = brokkr::program::block_stop_signals();
+  int exit_code = 0;
+  auto values = brokkr::program::parse_or_explain(make_parser(), argc, argv, exit_code);
+  if (!values) return exit_code;
   brokkr::k8s::sim::sim_config cfg;
   std::tie(cfg.host, cfg.port) = values->host_port("listen");
   cfg.token = values->str("token");
@@ -64,13 +55,6 @@ int main(int argc, char** argv) {
   cfg.watch_history = static_cast<size_t>(values->integer("watch-history"));
   cfg.bookmark_interval = values->duration("bookmark-interval");
   cfg.io_threads = static_cast<int>(values->integer("io-threads"));
-  // Block the stop signals before any thread starts (threads inherit the mask) and wait for them with
-  // sigwait: a SIGTERM that arrives while we are still starting is kept, not lost.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   brokkr::k8s::sim::sim_cluster sim(cfg);
   auto port = sim.start();
   if (!port) {
@@ -79,8 +63,7 @@ int main(int argc, char** argv) {
   }
   std::cout << "brokkr-sim-cluster: serving " << sim.server_url()
             << (cfg.kubeconfig_out.empty() ? "" : " (kubeconfig: " + cfg.kubeconfig_out + ")") << std::endl;
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  const int received = brokkr::program::wait_for_stop(stop_signals);
   brokkr::log::info("sim", "stopping on signal ", received);
   sim.stop();
   return 0;
