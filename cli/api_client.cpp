@@ -22,7 +22,8 @@ cli_error not_json(int status, std::string_view text) {
 
 }  // namespace
 
-api_client::api_client(api_settings settings) : settings_(std::move(settings)) {
+api_client::api_client(api_settings settings)
+    : settings_(std::move(settings)), http_(http::tls_options{.ca_file = settings_.ca_file}) {
   while (!settings_.server.empty() && settings_.server.back() == '/') settings_.server.pop_back();
 }
 

@@ -16,6 +16,7 @@ struct api_settings {
   std::string server;  // "http://127.0.0.1:8080"; a trailing '/' is ignored
   std::string key;     // "brokkr_BR..."
   std::chrono::milliseconds timeout{30000};  // each request; for streams, the connect phase only
+  std::string ca_file;                       // PEM bundle for https://; empty: the system's
 };
 
 struct api_reply {

@@ -35,7 +35,7 @@ int run_cli(const std::vector<std::string>& argv, const config::env_lookup& env,
   }
   auto settings = settings_from(inv->values);
   if (!settings) return report(io.err, settings.error(), inv->spec);
-  api_client api({settings->server, settings->key, settings->timeout});
+  api_client api({settings->server, settings->key, settings->timeout, settings->ca_file});
   command_context ctx{*inv->spec, inv->values, inv->args, api, settings->output, io.out, io.err, io.in};
   auto outcome = inv->spec->run(ctx);
   if (!outcome) return report(io.err, outcome.error(), inv->spec);

@@ -41,7 +41,7 @@ result<ok_t> check_file_keys(const command_spec& spec, const config::values& v) 
   for (const auto& o : spec.options)
     if (v.source(o.name) == "file")
       return unexpected(usage_error("config file key '" + o.name +
-                                    "' is not allowed: the config file holds only server, key-file, key, output and timeout"));
+                                    "' is not allowed: the config file holds only server, key-file, key, ca-file, output and timeout"));
   return ok;
 }
 

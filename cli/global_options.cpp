@@ -52,6 +52,7 @@ std::vector<config::option> global_options() {
       {.name = "server", .help = "broker URL, e.g. http://127.0.0.1:8080"},
       {.name = "key-file", .help = "file holding the API key (brokkr_BR...)"},
       {.name = "key", .help = "the API key itself (less safe: other users may see it in the process list)", .secret = true},
+      {.name = "ca-file", .help = "PEM CA bundle to trust for an https:// server, instead of the system's"},
       {.name = "output", .help = "output format: table, json or yaml", .default_value = "table"},
       {.name = "timeout", .help = "limit for each request (streams: for connecting)", .default_value = "30s",
        .type = kind::duration},
@@ -66,6 +67,9 @@ result<global_settings> settings_from(const config::values& v) {
   s.output = *format;
   s.timeout = v.duration("timeout");
   if (s.timeout.count() <= 0) return unexpected(usage_error("--timeout must be more than 0"));
+  s.ca_file = v.str("ca-file");
+  if (!s.ca_file.empty() && !std::ifstream(s.ca_file))
+    return unexpected(usage_error("cannot read --ca-file " + s.ca_file + ": " + std::strerror(errno)));
   s.server = v.str("server");
   if (s.server.empty())
     return unexpected(usage_error("no broker URL: give --server URL (or BROKKR_SERVER, or server in the config file)"));

@@ -16,7 +16,8 @@ std::vector<config::option> global_options();
 
 struct global_settings {
   std::string server;
-  std::string key;  // the API key itself, read from --key-file or given by --key
+  std::string key;      // the API key itself, read from --key-file or given by --key
+  std::string ca_file;  // extra CA bundle for https://; empty: the system's trust store
   output_format output = output_format::table;
   std::chrono::milliseconds timeout{30000};
 };

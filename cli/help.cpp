@@ -11,7 +11,7 @@ namespace {
 // The placeholder after a flag in --help: by name where the type says too little.
 std::string metavar(const config::option& o) {
   static const std::pair<const char*, const char*> named[] = {
-      {"server", "URL"},   {"key-file", "PATH"},   {"key", "KEY"},          {"output", "table|json|yaml"},
+      {"server", "URL"},   {"key-file", "PATH"}, {"ca-file", "PATH"},   {"key", "KEY"},          {"output", "table|json|yaml"},
       {"file", "FILE"},    {"type", "TYPE"},       {"label", "LABEL"},      {"annotation", "KEY=VALUE"},
       {"agent", "ID"},     {"match", "all|any"},   {"idempotency-key", "KEY"}, {"status", "STATUS"},
       {"cluster", "CLUSTER"}, {"remove", "KEY"}};
@@ -86,7 +86,7 @@ std::string command_help(const command_spec& spec) {
     write_options(os, spec.options, false);
   }
   os << "\nglobal flags: --server URL, --key-file PATH, --key KEY, -o table|json|yaml, --timeout DURATION, "
-        "--config FILE (see 'brokkr --help')\n\n"
+        "--ca-file PATH, --config FILE (see 'brokkr --help')\n\n"
      << exit_code_text;
   return os.str();
 }

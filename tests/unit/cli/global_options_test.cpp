@@ -58,6 +58,8 @@ BOOST_AUTO_TEST_CASE(missing_or_bad_settings_are_usage_errors) {
   const auto empty = dir.write("empty", "\n");
   BOOST_TEST(error_of(settings({"work", "list", "--server", "http://s", "--key-file", empty})).find("is empty") !=
              std::string::npos);
+  BOOST_TEST(error_of(settings({"work", "list", "--server", "http://s", "--key", "k", "--ca-file", "/nonexistent/ca"}))
+                 .find("cannot read --ca-file /nonexistent/ca") != std::string::npos);
   BOOST_TEST(error_of(settings({"work", "list", "--server", "http://s", "--key", "k", "-o", "xml"}))
                  .find("invalid value 'xml' for -o/--output") != std::string::npos);
   BOOST_TEST(error_of(settings({"work", "list", "--server", "http://s", "--key", "k", "--timeout", "0s"}))
