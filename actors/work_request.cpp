@@ -1,5 +1,6 @@
 #include "actors/work_request.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -88,6 +89,10 @@ status<validation_error> validate_annotation(const std::string& field, const std
   return ok;
 }
 
+int effective_lease_seconds(const work_request& req) {
+  return req.lease_seconds != 0 ? req.lease_seconds : std::min(default_lease_seconds, req.claim_timeout_seconds);
+}
+
 status<validation_error> validate(const work_request& req) {
   if (req.work_type.empty()) return unexpected(err("work_type", "work_type is required"));
   if (!is_known_work_type(req.work_type)) {
@@ -108,10 +113,11 @@ status<validation_error> validate(const work_request& req) {
   if (auto s = in_range("ttl_seconds", req.ttl_seconds, 0, max_ttl_seconds); !s) return s;
   if (auto s = in_range("backoff_base_seconds", req.backoff_base_seconds, 1, max_backoff_base_seconds); !s)
     return s;
-  if (auto s = in_range("lease_seconds", req.lease_seconds, min_lease_seconds, max_lease_seconds); !s)
-    return s;
-  if (req.lease_seconds > req.claim_timeout_seconds)
-    return unexpected(err("lease_seconds", "lease_seconds may not exceed claim_timeout_seconds"));
+  if (req.lease_seconds != 0) {
+    if (auto s = in_range("lease_seconds", req.lease_seconds, min_lease_seconds, max_lease_seconds); !s) return s;
+    if (req.lease_seconds > req.claim_timeout_seconds)
+      return unexpected(err("lease_seconds", "lease_seconds may not exceed claim_timeout_seconds"));
+  }
   if (auto s = in_range("priority", req.priority, -max_abs_priority, max_abs_priority); !s) return s;
   if (req.idempotency_key.size() > max_idempotency_key_bytes)
     return unexpected(err("idempotency_key", "idempotency_key may be at most " +

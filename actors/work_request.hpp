@@ -51,7 +51,7 @@ struct work_request {
   int claim_timeout_seconds = default_claim_timeout_seconds;
   int ttl_seconds = default_ttl_seconds;
   int backoff_base_seconds = default_backoff_base_seconds;
-  int lease_seconds = default_lease_seconds;
+  int lease_seconds = 0;  // 0: the default, default_lease_seconds capped at claim_timeout_seconds
   int priority = 0;
   std::string idempotency_key;  // empty = none
 };
@@ -63,6 +63,9 @@ struct validation_error {
 };
 
 status<validation_error> validate(const work_request& req);
+
+// The lease an item gets: as requested, or the default capped at its claim timeout.
+int effective_lease_seconds(const work_request& req);
 
 // Shared by work requests and agent records.
 status<validation_error> validate_label(const std::string& field, const std::string& label);

@@ -148,7 +148,7 @@ db_result<create_result> ephemeral_work_repository::create(const work_request& r
     }
     const auto inserted = tx.exec_prepared(
         "ephemeral_work_insert", req.work_type, req.crd_spec, req.max_retries,
-        req.claim_timeout_seconds, req.ttl_seconds, req.backoff_base_seconds, req.lease_seconds,
+        req.claim_timeout_seconds, req.ttl_seconds, req.backoff_base_seconds, effective_lease_seconds(req),
         req.priority, null_if_empty(req.idempotency_key), std::string(to_string(req.targets.match)));
     if (inserted.empty()) {
       const auto existing = tx.exec_prepared("ephemeral_work_get_by_idempotency_key", req.idempotency_key);

@@ -32,7 +32,7 @@ struct work_opts {
   int claim_timeout_seconds = 3600;
   int ttl_seconds = 3600;
   int backoff_base_seconds = 30;
-  int lease_seconds = 30;
+  int lease_seconds = 0;  // 0: the default
   int priority = 0;
   std::string idempotency_key;
   std::string work_type = "shipwright-build";

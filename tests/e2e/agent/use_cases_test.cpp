@@ -25,6 +25,10 @@ BOOST_AUTO_TEST_CASE(use_case_1_git_build_completes) {
   BOOST_REQUIRE_EQUAL(runs.size(), 1u);
   BOOST_TEST(runs[0]["metadata"]["labels"]["brokkr.io/attempt"] == "1");
   BOOST_TEST(runs[0]["spec"]["serviceAccount"] == "builder-sa");
+  // The agent's retention defaults (1h / 24h), since this Build sets none.
+  BOOST_TEST(runs[0]["spec"]["retention"].contains("ttlAfterSucceeded"));
+  BOOST_TEST(runs[0]["spec"]["retention"].contains("ttlAfterFailed"));
+  BOOST_TEST(runs[0]["spec"]["timeout"].is_string());
   auto build = sim("east").client->get(brokkr::k8s::resources::builds, "ci", "app");
   BOOST_REQUIRE(build.has_value());
   BOOST_TEST((*build)["metadata"]["labels"]["brokkr.io/work-id"] == id);
@@ -134,6 +138,19 @@ BOOST_AUTO_TEST_CASE(use_case_1_over_http_transport) {
   BOOST_REQUIRE_MESSAGE(wait_status(id, "COMPLETED"), a->log());
   BOOST_TEST(std::string(get(id)["result_details"]["digest"]).rfind("sha256:", 0) == 0u);
   BOOST_TEST(a->log().find("over HTTP") != std::string::npos);
+}
+
+// The run is bounded by the claim timeout: a BuildRun that outlasts it is cancelled and reported
+// retryable before the broker would take the claim back.
+BOOST_AUTO_TEST_CASE(a_build_longer_than_the_claim_timeout_is_stopped) {
+  auto a = agent("builder", {"linux"}, "east");
+  a->start();
+  const auto id = submit(build_request(build_with("endless", {{"duration", "300s"}}), {"linux"},
+                                       {{"claim_timeout_seconds", 10}, {"max_retries", 0}}));
+  BOOST_REQUIRE_MESSAGE(wait_status(id, "FAILED_PERMANENT", std::chrono::seconds(60)), a->log());
+  BOOST_TEST(get(id)["result_message"].get<std::string>().find("WatchBudgetExceeded") != std::string::npos);
+  BOOST_TEST(eventually([&] { return sim("east").buildruns_of(id).at(0)["spec"].value("state", "") == "BuildRunCanceled"; },
+                        std::chrono::seconds(10)));
 }
 
 // Twenty builds through one agent with --max-concurrent-work 20 all complete.

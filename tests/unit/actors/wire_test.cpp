@@ -136,7 +136,28 @@ BOOST_AUTO_TEST_CASE(actor_handles_round_trip) {
   });
   const auto back = via_message(link);
   BOOST_TEST((back == link));
+  // The other handle types of the block: serialising a handle needs only its identity.
+  auto any = sys->spawn([](caf::event_based_actor*) -> caf::behavior { return {[](caf::ok_atom) {}}; });
+  const auto session = caf::actor_cast<agent_session_actor>(any);
+  const auto integration = caf::actor_cast<integration_session_actor>(any);
+  const auto subscriber = caf::actor_cast<work_subscriber_actor>(any);
+  const auto gateway = caf::actor_cast<gateway_actor>(any);
+  BOOST_TEST((via_message(session) == session));
+  BOOST_TEST((via_message(integration) == integration));
+  BOOST_TEST((via_message(subscriber) == subscriber));
+  BOOST_TEST((via_message(gateway) == gateway));
   caf::anon_send_exit(link, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(any, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(targets_and_matches_round_trip) {
+  work_targets t{{"a1"}, {"gpu", "linux"}, {{"zone", "eu"}}, target_match::any};
+  const auto t2 = via_message(t);
+  BOOST_TEST(t2.agent_ids == t.agent_ids);
+  BOOST_TEST(t2.labels == t.labels);
+  BOOST_TEST(t2.annotations.at("zone") == "eu");
+  BOOST_TEST((t2.match == target_match::any));
+  BOOST_TEST((via_message(target_match::all) == target_match::all));
 }
 
 BOOST_AUTO_TEST_CASE(errors_keep_code_and_message) {

@@ -75,6 +75,10 @@ BOOST_AUTO_TEST_CASE(each_bad_field_is_named) {
   r.lease_seconds = 1;
   BOOST_TEST(field_of(r) == "lease_seconds");
   r = valid();
+  r.lease_seconds = 100;
+  r.claim_timeout_seconds = 60;
+  BOOST_TEST(field_of(r) == "lease_seconds");
+  r = valid();
   r.priority = 5000;
   BOOST_TEST(field_of(r) == "priority");
   r = valid();
@@ -112,6 +116,16 @@ BOOST_AUTO_TEST_CASE(kubernetes_apply_specs) {
   BOOST_TEST(field_of(r) == "crd_spec.metadata.annotations.brokkr.io/wait-for");
   r.crd_spec = "apiVersion: v1\nkind: ConfigMap\n";
   BOOST_TEST(field_of(r) == "crd_spec.metadata.name");
+}
+
+BOOST_AUTO_TEST_CASE(the_default_lease_fits_a_short_claim_timeout) {
+  auto r = valid();
+  BOOST_TEST(effective_lease_seconds(r) == 30);
+  r.claim_timeout_seconds = 10;
+  BOOST_TEST(static_cast<bool>(validate(r)));
+  BOOST_TEST(effective_lease_seconds(r) == 10);
+  r.lease_seconds = 5;
+  BOOST_TEST(effective_lease_seconds(r) == 5);
 }
 
 BOOST_AUTO_TEST_CASE(uuid_check) {
