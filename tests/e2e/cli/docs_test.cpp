@@ -6,28 +6,11 @@
 #include <thread>
 
 #include "tests/e2e/cli/cli_fixture.hpp"
+#include "tests/support/markdown.hpp"
 
 using namespace brokkr::test;
 
 namespace {
-
-// Every ```sh block of a markdown file, in order.
-std::vector<std::string> sh_blocks(const std::string& markdown) {
-  std::istringstream in(markdown);
-  std::vector<std::string> blocks;
-  bool inside = false;
-  for (std::string line; std::getline(in, line);) {
-    if (!inside && line == "```sh") {
-      inside = true;
-      blocks.emplace_back();
-    } else if (inside && line == "```") {
-      inside = false;
-    } else if (inside) {
-      blocks.back() += line + "\n";
-    }
-  }
-  return blocks;
-}
 
 // Claims and completes, with a digest, every item offered to the agent until told to stop. It runs
 // on its own thread, so it counts failures instead of using Boost.Test's assertions.

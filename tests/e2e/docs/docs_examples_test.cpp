@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "tests/e2e/broker/fixture.hpp"
+#include "tests/support/markdown.hpp"
 
 using namespace brokkr::test;
 
@@ -21,35 +22,16 @@ std::string read(const std::string& path) {
   return ss.str();
 }
 
-// Every ```sh block of a markdown file, concatenated.
-std::string sh_blocks(const std::string& markdown, int& count) {
-  std::istringstream in(markdown);
-  std::string line, out;
-  bool inside = false;
-  while (std::getline(in, line)) {
-    if (!inside && line == "```sh") {
-      inside = true;
-      ++count;
-      continue;
-    }
-    if (inside && line == "```") {
-      inside = false;
-      continue;
-    }
-    if (inside) out += line + "\n";
-  }
-  return out;
-}
-
 }  // namespace
 
 BOOST_FIXTURE_TEST_CASE(api_guide_examples_run, broker_fixture) {
   const char* src = std::getenv("BROKKR_SOURCE_DIR");
   BOOST_REQUIRE(src);
-  int blocks = 0;
-  const auto script = sh_blocks(read(std::string(src) + "/docs/api.md"), blocks);
-  BOOST_TEST_MESSAGE("docs/api.md: " << blocks << " example blocks");
-  BOOST_REQUIRE(blocks >= 8);
+  const auto blocks = sh_blocks(read(std::string(src) + "/docs/api.md"));
+  BOOST_TEST_MESSAGE("docs/api.md: " << blocks.size() << " example blocks");
+  BOOST_REQUIRE(blocks.size() >= 8u);
+  std::string script;
+  for (const auto& b : blocks) script += b;
   const auto path = dir + "/api_examples.sh";
   std::ofstream(path) << "set -euo pipefail\n" << script;
   child_process run({"/bin/bash", path}, dir + "/api_examples.log",
