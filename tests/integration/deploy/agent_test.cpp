@@ -15,22 +15,10 @@ using verb_set = std::set<std::string>;
 
 const verb_set agent_verbs = {"create", "get", "list", "watch", "patch", "delete"};
 
+// Every agent overlay; there are at least two (dev and production).
 template <class F>
 void for_each_agent(F check) {
-  int seen = 0;
-  for (const auto& o : overlays()) {
-    if (o.app != "agent") continue;
-    ++seen;
-    BOOST_TEST_CONTEXT(o.label()) {
-      BOOST_TEST_REQUIRE(o.render.exit_code == 0, "kubectl kustomize failed: " << o.render.err);
-      const auto d = o.find("Deployment", "brokkr-agent");
-      BOOST_TEST_REQUIRE(d.has_value(), "Deployment brokkr-agent not rendered");
-      const auto c = container(*d, "agent");
-      BOOST_TEST_REQUIRE(c.has_value(), "container agent missing");
-      check(o, *d, *c);
-    }
-  }
-  BOOST_TEST(seen >= 2);
+  BOOST_TEST(for_each_deployment("agent", "brokkr-agent", "agent", check) >= 2);
 }
 
 // resource -> verbs granted by one Role, per API group ("" is core); fails on wildcards.

@@ -38,22 +38,10 @@ int container_port(const YAML::Node& c, const std::string& name) {
   return 0;
 }
 
+// Every broker overlay; there are at least two (dev and production).
 template <class F>
 void for_each_broker(F check) {
-  int seen = 0;
-  for (const auto& o : overlays()) {
-    if (o.app != "broker") continue;
-    ++seen;
-    BOOST_TEST_CONTEXT(o.label()) {
-      BOOST_TEST_REQUIRE(o.render.exit_code == 0, "kubectl kustomize failed: " << o.render.err);
-      const auto d = o.find("Deployment", "brokkr-broker");
-      BOOST_TEST_REQUIRE(d.has_value(), "Deployment brokkr-broker not rendered");
-      const auto c = container(*d, "broker");
-      BOOST_TEST_REQUIRE(c.has_value(), "container broker missing");
-      check(o, *d, *c);
-    }
-  }
-  BOOST_TEST(seen >= 2);
+  BOOST_TEST(for_each_deployment("broker", "brokkr-broker", "broker", check) >= 2);
 }
 
 }  // namespace

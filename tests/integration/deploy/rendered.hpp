@@ -2,6 +2,7 @@
 // Every Kustomize overlay under deploy/, rendered once by the machine's `kubectl kustomize` and parsed
 // with yaml-cpp, plus the lookups the checks share (objects by kind and name, a container's effective
 // configuration: its --config file from the rendered ConfigMap overlaid by its literal BROKKR_* env).
+#include <boost/test/unit_test.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -89,5 +90,27 @@ struct mounted_file {
 };
 std::optional<mounted_file> volume_for(const YAML::Node& deployment, const YAML::Node& container,
                                        const std::string& path);
+
+// Calls check(overlay, deployment, container) for every overlay of `app` (in a test context naming the
+// overlay), after requiring that it rendered and contains the Deployment and its container.
+// Returns how many overlays were checked.
+template <class F>
+int for_each_deployment(const std::string& app, const std::string& deployment, const std::string& container_name,
+                        F check) {
+  int seen = 0;
+  for (const auto& o : overlays()) {
+    if (o.app != app) continue;
+    ++seen;
+    BOOST_TEST_CONTEXT(o.label()) {
+      BOOST_TEST_REQUIRE(o.render.exit_code == 0, "kubectl kustomize failed: " << o.render.err);
+      const auto d = o.find("Deployment", deployment);
+      BOOST_TEST_REQUIRE(d.has_value(), "Deployment " << deployment << " not rendered");
+      const auto c = container(*d, container_name);
+      BOOST_TEST_REQUIRE(c.has_value(), "container " << container_name << " missing");
+      check(o, *d, *c);
+    }
+  }
+  return seen;
+}
 
 }  // namespace brokkr::deploy_test
