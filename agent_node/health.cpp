@@ -13,9 +13,16 @@ caf::actor spawn_prober(caf::actor_system& sys, broker_link_actor link, k8s_pool
         [=](caf::tick_atom) {
           self->request(link, every, stats_atom::value)
               .then([ready](bool connected) { ready->broker = connected; }, [ready](caf::error&) { ready->broker = false; });
-          // Any answer from the API server (even 403) shows it is reachable; the pool records it.
+          // Any answer from the API server shows it is reachable (the pool records it); listing one
+          // BuildRun is something the agent's Role allows, so a healthy agent causes no denials.
           self->request(k8s, every * 5, run_atom::value,
-                        make_k8s_job<nlohmann::json>("probe", [ns](k8s::client& c) { return c.get(k8s::resources::namespaces, "", ns); }))
+                        make_k8s_job<int>("probe", [ns](k8s::client& c) -> expected<int, k8s::api_status> {
+                          k8s::list_options o;
+                          o.limit = 1;
+                          auto l = c.list(k8s::resources::buildruns, ns, o);
+                          if (!l) return unexpected(l.error());
+                          return static_cast<int>(l->items.size());
+                        }))
               .then([](k8s_reply&) {}, [](caf::error&) {});
           self->delayed_send(self, every, caf::tick_atom::value);
         },

@@ -74,8 +74,14 @@ persistence::db_result<bool> ensure_admin_key_hash(persistence::repositories& r,
     return false;
   }
   auto id = r.admin_keys.insert(short_id, hash, "from configuration");
-  if (!id) return unexpected(id.error());
-  return true;
+  if (id) return true;
+  // Another replica starting at the same time inserted it first: fine if it is the same key.
+  if (id.error().code != errc::conflict) return unexpected(id.error());
+  auto again = r.admin_keys.find(short_id);
+  if (!again) return unexpected(again.error());
+  if (again->has_value() && (*again)->key_hash == hash) return false;
+  return persistence::fail(errc::conflict, "an admin key with short id " + short_id + " exists with another hash",
+                           "admin-key-hash");
 }
 
 }  // namespace brokkr::auth
