@@ -31,7 +31,9 @@ persistence::db_result<bool> bootstrap_admin_key(persistence::repositories& r, c
   if (!count) return unexpected(count.error());
   if (*count > 0) return false;
   const auto key = generate_key();
-  const auto tmp = key_file + ".tmp";
+  // A name of its own (the key's public id is random): brokers starting together on a shared
+  // volume must not overwrite each other's key before one of them wins the insert.
+  const auto tmp = key_file + "." + key.short_id + ".tmp";
   {
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
