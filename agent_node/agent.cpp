@@ -4,6 +4,7 @@
 #include <caf/io/all.hpp>
 
 #include "actors/client.hpp"
+#include "actors/scheduler.hpp"
 #include "agent_node/dispatcher.hpp"
 #include "agent_node/health.hpp"
 #include "agent_node/informer_hub.hpp"
@@ -42,6 +43,7 @@ status<std::string> agent::start() {
   const auto ns = s.namespace_name.empty() ? cluster->default_namespace : s.namespace_name;
 
   configure_client(d.cfg, s.tls_cert, s.tls_key, s.tls_ca);
+  configure_scheduler(d.cfg, s.scheduler);
   d.sys = std::make_unique<caf::actor_system>(d.cfg);
   auto& sys = *d.sys;
   declare_agent_metrics(*d.metrics);

@@ -53,6 +53,7 @@ config::parser agent_options() {
   p.add({.name = "tls-cert", .help = "PEM client certificate for a TLS CAF endpoint"});
   p.add({.name = "tls-key", .help = "PEM private key for a TLS CAF endpoint", .secret = true});
   p.add({.name = "tls-ca", .help = "PEM CA bundle the broker's certificate must chain to"});
+  add_scheduler_options(p);
   p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
   return p;
 }
@@ -97,6 +98,8 @@ expected<agent_settings, config::error> settings_from(const config::values& v) {
   s.tls_cert = v.str("tls-cert");
   s.tls_key = v.str("tls-key");
   s.tls_ca = v.str("tls-ca");
+  if (auto sch = scheduler_from(v); sch) s.scheduler = *sch;
+  else return unexpected(sch.error());
   if (s.tls_cert.empty() != s.tls_key.empty())
     return unexpected(config::error{"--tls-cert", "--tls-cert and --tls-key must be given together"});
   return s;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/scheduler.hpp"
 #include "common/config.hpp"
 
 namespace brokkr::agent {
@@ -39,6 +40,7 @@ struct agent_settings {
   int failure_log_bytes = 16 * 1024;
   int success_log_lines = 10;
   std::string tls_cert, tls_key, tls_ca;  // CAF transport security
+  scheduler_settings scheduler;
   std::chrono::milliseconds reconnect_min{200};
   std::chrono::milliseconds reconnect_max{30000};
 };

@@ -42,7 +42,7 @@ double rate(const char* label, MakeWorker make_worker) {
   stop = true;
   for (auto& t : ts) t.join();
   const double secs = std::chrono::duration<double>(clk::now() - start).count();
-  std::printf("%-58s %8.0f lifecycles/s  (%ld in %.1f s, %d clients, %ld errors)\n", label, done / secs, done.load(),
+  std::printf("%-72s %8.0f lifecycles/s  (%ld in %.1f s, %d clients, %ld errors)\n", label, done / secs, done.load(),
               secs, clients, errors.load());
   return done / secs;
 }
@@ -90,15 +90,18 @@ void repositories(const test::test_database& db, const std::string& agent_id) {
   });
 }
 
-void over_http(const test::test_database& db) {
-  test::broker_process broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key", {"--db-pool-size", "4"});
+// Run once per CAF scheduler: the broker's default (sharing) and CAF's own (stealing), ADR 0015.
+void over_http(const test::test_database& db, const std::string& scheduler) {
+  test::broker_process broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key",
+                              {"--db-pool-size", "4", "--caf-scheduler", scheduler});
   broker.start();
   test::api_client admin(broker.url(), broker.admin_key());
   auto a = admin.post("/api/v1/agents", {{"name", "bench"}, {"cluster_name", "bench"}, {"labels", {"bench"}}});
   const std::string agent_id = a.body["agent"]["id"], key = a.body["key"];
   const nlohmann::json work = {{"work_type", "shipwright-build"}, {"crd_spec", test::sample_build_spec()},
                                {"targets", {{"agent_ids", {agent_id}}}}};
-  rate("HTTP through brokkr-broker (POST, claim-next, complete)", [&](int) {
+  const auto label = "HTTP through brokkr-broker, " + scheduler + " scheduler (POST, claim-next, complete)";
+  rate(label.c_str(), [&](int) {
     auto admin_c = std::make_shared<test::api_client>(broker.url(), broker.admin_key());
     auto agent_c = std::make_shared<test::api_client>(broker.url(), key);
     return [=] {
@@ -154,7 +157,10 @@ int main(int argc, char** argv) {
   persistence::agent_repository agents{*conn};
   const auto agent = test::make_agent(agents, {.name = "bench-repo"});
   repositories(db, agent.id);
-  over_http(db);
+  for (const char* scheduler : {"sharing", "stealing"}) {
+    test::test_database fresh;
+    over_http(fresh, scheduler);
+  }
   test::test_database db2;
   claim_cost_with_history(db2);
   return 0;

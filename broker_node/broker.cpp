@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "actors/scheduler.hpp"
 #include "actors/type_ids.hpp"
 #include "broker_node/auth/authenticate.hpp"
 #include "broker_node/claim_supervisor.hpp"
@@ -108,6 +109,7 @@ status<std::string> broker::start() {
   d.cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
   d.cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
   d.cfg.set("logger.verbosity", caf::atom("quiet"));
+  configure_scheduler(d.cfg, s.scheduler);
   d.sys = std::make_unique<caf::actor_system>(d.cfg);
   auto& sys = *d.sys;
 

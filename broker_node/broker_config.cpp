@@ -46,6 +46,7 @@ config::parser broker_options() {
   p.add({.name = "tls-ca", .help = "PEM CA bundle that CAF peers' certificates must chain to"});
   p.add({.name = "allow-plaintext", .help = "allow an unencrypted CAF endpoint on a non-loopback address",
          .default_value = "false", .type = kind::boolean});
+  add_scheduler_options(p);
   p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
   p.add({.name = "ready-file", .help = "once serving, write {\"http_port\", \"caf_port\", \"pid\"} here (for scripts and tests)"});
   return p;
@@ -82,6 +83,8 @@ expected<broker_settings, config::error> settings_from(const config::values& v) 
   s.maintenance.purge.interval = v.duration("purge-interval");
   s.maintenance.purge.retention = std::chrono::duration_cast<std::chrono::seconds>(v.duration("purge-after"));
   s.maintenance.rehydrate_interval = v.duration("rehydrate-interval");
+  if (auto sch = scheduler_from(v); sch) s.scheduler = *sch;
+  else return unexpected(sch.error());
 
   auto check = [](const char* field, status<std::string> st) -> status<config::error> {
     if (!st) return unexpected(config::error{field, std::string(field) + ": " + st.error()});

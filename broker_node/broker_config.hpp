@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "actors/scheduler.hpp"
 #include "broker_node/maintenance/maintenance_supervisor.hpp"
 #include "common/config.hpp"
 
@@ -29,6 +30,7 @@ struct broker_settings {
   std::chrono::milliseconds agent_grace{10000};
   // CAF transport security (issue: CAF remote messaging).
   std::string tls_cert, tls_key, tls_ca;
+  scheduler_settings scheduler;
   bool allow_plaintext = false;
   maintenance_config maintenance;
 };

@@ -39,6 +39,15 @@ BOOST_AUTO_TEST_CASE(defaults_follow_the_seed) {
   BOOST_TEST(s->shipwright.retention_failed.count() == 24 * 3600 * 1000);
   BOOST_TEST(s->key == "brokkr_BRabc_0123456789abcdef0123");
   BOOST_TEST((s->via == transport::caf));
+  BOOST_TEST(s->scheduler.policy == "sharing");
+  BOOST_TEST(s->scheduler.threads == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_caf_scheduler_is_chosen_by_flag) {
+  auto s = settings({"--caf-scheduler", "stealing", "--caf-threads", "2"});
+  BOOST_REQUIRE(s.has_value());
+  BOOST_TEST(s->scheduler.policy == "stealing");
+  BOOST_TEST(s->scheduler.threads == 2);
 }
 
 BOOST_AUTO_TEST_CASE(the_seeds_yaml_keys_are_read) {
@@ -55,6 +64,8 @@ BOOST_AUTO_TEST_CASE(the_seeds_yaml_keys_are_read) {
 
 BOOST_AUTO_TEST_CASE(bad_values_name_the_flag) {
   BOOST_TEST(settings({"--transport", "pigeon"}).error().field == "--transport");
+  BOOST_TEST(settings({"--caf-scheduler", "fifo"}).error().field == "--caf-scheduler");
+  BOOST_TEST(settings({"--caf-threads", "-1"}).error().field == "--caf-threads");
   BOOST_TEST(settings({"--broker-url", "ftp://x"}).error().field == "--broker-url");
   BOOST_TEST(settings({"--work-types", "mine-bitcoin"}).error().field == "--work-types");
   BOOST_TEST(settings({"--max-concurrent-work", "0"}).error().field == "--max-concurrent-work");

@@ -1,0 +1,29 @@
+#include "actors/scheduler.hpp"
+
+#include <caf/actor_system_config.hpp>
+#include <caf/atom.hpp>
+
+namespace brokkr {
+
+void add_scheduler_options(config::parser& p) {
+  p.add({.name = "caf-scheduler", .help = "CAF scheduler: sharing (idle threads sleep) or stealing (idle threads spin)",
+         .default_value = "sharing"});
+  p.add({.name = "caf-threads", .help = "CAF scheduler threads (0: one per core, at least 4)", .default_value = "0",
+         .type = config::kind::integer, .min = 0, .max = 256});
+}
+
+expected<scheduler_settings, config::error> scheduler_from(const config::values& v) {
+  scheduler_settings s;
+  s.policy = v.str("caf-scheduler");
+  if (s.policy != "sharing" && s.policy != "stealing")
+    return unexpected(config::error{"--caf-scheduler", "--caf-scheduler must be sharing or stealing, not '" + s.policy + "'"});
+  s.threads = static_cast<int>(v.integer("caf-threads"));
+  return s;
+}
+
+void configure_scheduler(caf::actor_system_config& cfg, const scheduler_settings& s) {
+  cfg.set("scheduler.policy", s.policy == "stealing" ? caf::atom("stealing") : caf::atom("sharing"));
+  if (s.threads > 0) cfg.set("scheduler.max-threads", static_cast<size_t>(s.threads));
+}
+
+}  // namespace brokkr
