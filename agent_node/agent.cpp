@@ -54,7 +54,8 @@ status<std::string> agent::start() {
     d.link = spawn_caf_link(sys, {.host = s.broker_caf_host, .port = s.broker_caf_port, .tls = !s.tls_ca.empty(), .key = s.key,
                                   .reconnect_min = s.reconnect_min, .reconnect_max = s.reconnect_max});
   } else {
-    d.link = spawn_http_link(sys, {.base_url = s.broker_url, .key = s.key});
+    d.link = spawn_http_link(sys, {.base_url = s.broker_url, .key = s.key,
+                                   .reconnect_min = s.reconnect_min, .reconnect_max = s.reconnect_max});
   }
   handler_context ctx{d.k8s, d.informers, s, ns, {}};
   dispatcher_config dc{s.max_concurrent_work, s.work_types, s.enabled, s.poll_interval};

@@ -1,5 +1,6 @@
 #include "actors/job_pool.hpp"
 
+#include "common/backoff.hpp"
 #include "common/log.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/persistence_actor.hpp"
@@ -28,13 +29,14 @@ struct worker_state {
   std::unique_ptr<db_connection> conn;
   std::unique_ptr<repositories> repos;
   clock::time_point next_attempt{};
-  std::chrono::milliseconds backoff{0};
+  reconnect_backoff backoff;
 };
 
 db_reply unavailable(const std::string& why) { return db_reply{nullptr, db_error{errc::unavailable, why, {}}}; }
 
 persistence_actor::behavior_type db_worker(persistence_actor::stateful_pointer<worker_state> self,
                                            pool_config cfg, std::shared_ptr<db_health> health) {
+  self->state.backoff = reconnect_backoff(cfg.reconnect_min, cfg.reconnect_max);
   // Connect now rather than on the first job: the first requests after start then cost no
   // connection set-up (about 30 ms with statement preparation).
   if (auto c = db_connection::open(cfg.url)) {
@@ -48,14 +50,13 @@ persistence_actor::behavior_type db_worker(persistence_actor::stateful_pointer<w
           if (clock::now() < st.next_attempt) return unavailable("database unavailable (reconnecting)");
           auto c = db_connection::open(cfg.url);
           if (!c) {
-            st.backoff = std::clamp(st.backoff * 2, cfg.reconnect_min, cfg.reconnect_max);
-            st.next_attempt = clock::now() + st.backoff;
+            st.next_attempt = clock::now() + st.backoff.next();
             health->mark_down();
             return db_reply{nullptr, c.error()};
           }
           st.conn = std::move(*c);
           st.repos = std::make_unique<repositories>(*st.conn, cfg.queue);
-          st.backoff = std::chrono::milliseconds{0};
+          st.backoff.reset();
         }
         auto reply = job.run(*st.repos);
         if (reply.error && reply.error->code == errc::unavailable) {

@@ -5,10 +5,9 @@
 
 #include <caf/all.hpp>
 
-#include <random>
-
 #include "actors/caf_errors.hpp"
 #include "actors/client.hpp"
+#include "common/backoff.hpp"
 #include "common/log.hpp"
 
 namespace brokkr::agent {
@@ -31,19 +30,13 @@ struct link_state {
   caf::actor listener;
   bool connecting = false;
   bool warned = false;
-  std::chrono::milliseconds backoff{0};
-  std::mt19937 rng{std::random_device{}()};
+  reconnect_backoff backoff;
 };
 
 using self_ptr = caf_link_actor::stateful_pointer<link_state>;
 
 void schedule_connect(self_ptr self) {
-  auto& st = self->state;
-  st.backoff = std::clamp(st.backoff * 2, st.cfg.reconnect_min, st.cfg.reconnect_max);
-  // +-20 % jitter, so agents cut off together do not come back in lockstep.
-  std::uniform_real_distribution<double> jitter(0.8, 1.2);
-  const auto delay = std::chrono::milliseconds(static_cast<int64_t>(st.backoff.count() * jitter(st.rng)));
-  self->delayed_send(self, delay, caf::tick_atom::value);
+  self->delayed_send(self, self->state.backoff.next(), caf::tick_atom::value);
 }
 
 void connect(self_ptr self) {
@@ -69,12 +62,14 @@ caf::error not_connected() { return make_error(errc::unavailable, "not connected
 
 caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
   self->state.cfg = std::move(cfg);
+  // +-20 % jitter, so agents cut off together do not come back in lockstep.
+  self->state.backoff = reconnect_backoff(self->state.cfg.reconnect_min, self->state.cfg.reconnect_max, 0.2);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (!st.session || st.session.address() != dm.source) return;
     log::warn("link", "lost the broker (", self->system().render(dm.reason), "); reconnecting");
     st.session = nullptr;
-    st.backoff = std::chrono::milliseconds{0};
+    st.backoff.reset();
     schedule_connect(self);
   });
   self->send(self, caf::tick_atom::value);
@@ -84,7 +79,7 @@ caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
         auto& st = self->state;
         st.connecting = false;
         st.session = session;
-        st.backoff = std::chrono::milliseconds{0};
+        st.backoff.reset();
         st.warned = false;
         self->monitor(session);
         log::info("link", "connected to the broker at ", st.cfg.host, ":", st.cfg.port, " as agent ", agent_id);

@@ -2,8 +2,11 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 #include "actors/caf_errors.hpp"
 #include "agent_node/link/work_json.hpp"
+#include "common/backoff.hpp"
 #include "common/http_client.hpp"
 #include "common/log.hpp"
 
@@ -19,6 +22,8 @@ struct link_state {
   std::string agent_id;  // learned from GET /api/v1/whoami
   caf::actor listener;
   bool connected = false;
+  reconnect_backoff backoff;
+  std::chrono::steady_clock::time_point retry_at{};
 };
 
 using self_ptr = broker_link_actor::stateful_pointer<link_state>;
@@ -48,9 +53,25 @@ expected<json, caf::error> call(self_ptr self, const std::string& method, const 
     req.body = body->dump();
     req.headers.emplace_back("Content-Type", "application/json");
   }
+  const auto now = std::chrono::steady_clock::now();
+  if (now < st.retry_at) {
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(st.retry_at - now);
+    return unexpected(make_error(errc::unavailable, "broker unreachable; next try in " + std::to_string(wait.count()) + " ms"));
+  }
   auto r = st.client->perform(req);
   const bool was = st.connected;
+  // 502-504: a proxy without a broker behind it, a draining broker, or one without its database.
+  const bool down = !r || r->status == 502 || r->status == 503 || r->status == 504;
   st.connected = r.has_value() && r->status < 500;
+  if (down) {
+    const auto delay = st.backoff.next();
+    st.retry_at = std::chrono::steady_clock::now() + delay;
+    if (was || st.backoff.current() == st.cfg.reconnect_min)
+      log::warn("link", "broker at ", st.cfg.base_url, " unreachable (",
+                r ? "HTTP " + std::to_string(r->status) : r.error().message, "); retrying with backoff");
+  } else {
+    st.backoff.reset();
+  }
   if (!r) return unexpected(make_error(errc::unavailable, "broker unreachable: " + r.error().message));
   if (st.connected && !was && st.listener) caf::anon_send(st.listener, resync_atom::value);
   if (r->status == 204) return json(nullptr);
@@ -95,18 +116,29 @@ caf::result<work_item> item_of(const expected<json, caf::error>& j) {
 
 broker_link_actor::behavior_type http_link(self_ptr self, http_link_config cfg) {
   self->state.cfg = std::move(cfg);
+  self->state.backoff = reconnect_backoff(self->state.cfg.reconnect_min, self->state.cfg.reconnect_max, 0.2);
   self->state.client = std::make_unique<http::client>();
   return {
       [self](claimnext_atom, std::vector<std::string>& types) -> caf::result<std::vector<work_item>> {
         auto id = my_id(self);
         if (!id) return id.error();
-        const json body = {{"work_types", types}};
-        auto r = call(self, "POST", "/api/v1/agents/" + *id + "/ephemeral-work/claim-next", &body);
-        if (!r) return r.error();
-        if (r->is_null()) return std::vector<work_item>{};
-        auto w = work_from_json(*r);
-        if (!w) return make_error(errc::internal, w.error());
-        return std::vector<work_item>{std::move(*w)};
+        auto pending = call(self, "GET", "/api/v1/agents/" + *id + "/ephemeral-work/pending?limit=" +
+                                             std::to_string(self->state.cfg.pending_page));
+        if (!pending) return pending.error();
+        for (const auto& item : (*pending)["items"]) {
+          const auto type = item.value("work_type", "");
+          if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) continue;
+          auto claimed = call(self, "POST", "/api/v1/ephemeral-work/" + item.value("id", "") + "/claim");
+          if (claimed) {
+            auto w = work_from_json(*claimed);
+            if (!w) return make_error(errc::internal, w.error());
+            return std::vector<work_item>{std::move(*w)};
+          }
+          // Claimed by another agent, cancelled or deleted since the listing: the next one.
+          const auto code = code_of(claimed.error());
+          if (code != errc::conflict && code != errc::not_found) return claimed.error();
+        }
+        return std::vector<work_item>{};
       },
       [self](heartbeat_atom, std::string& id, int32_t attempt) -> caf::result<bool> {
         const json body = {{"attempt", attempt}};
