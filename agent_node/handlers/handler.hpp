@@ -42,4 +42,9 @@ const std::map<std::string, handler_factory>& handler_factories();
 // broker takes the claim back (STYLE.md 5.8, the watch budget).
 std::chrono::milliseconds watch_budget(int claim_timeout_seconds);
 
+// What is left of that budget at `now` for a claim made at item.claimed_at: a handler re-attached
+// after an agent restart gets the rest, not a fresh budget. Never negative; a claimed_at ahead of
+// this host's clock (skew) counts as claimed now.
+std::chrono::milliseconds remaining_watch_budget(const work_item& item, timestamp now);
+
 }  // namespace brokkr::agent

@@ -104,6 +104,20 @@ BOOST_AUTO_TEST_CASE(watch_budget_keeps_a_margin) {
   BOOST_TEST(watch_budget(10).count() == 5000);       // never below half
 }
 
+BOOST_AUTO_TEST_CASE(a_reattached_handler_gets_what_is_left_of_the_budget) {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  work_item w;
+  w.claim_timeout_seconds = 60;  // budget 55 s
+  BOOST_TEST(remaining_watch_budget(w, now).count() == 55000);  // never claimed: all of it
+  w.claimed_at = now - seconds(20);
+  BOOST_TEST(remaining_watch_budget(w, now).count() == 35000);
+  w.claimed_at = now - seconds(90);
+  BOOST_TEST(remaining_watch_budget(w, now).count() == 0);
+  w.claimed_at = now + seconds(3);  // the broker's clock runs ahead of ours
+  BOOST_TEST(remaining_watch_budget(w, now).count() == 55000);
+}
+
 BOOST_AUTO_TEST_CASE(condition_annotations_and_known_kinds) {
   auto c = parse_condition_annotation("condition=Complete");
   BOOST_REQUIRE(c.has_value());
