@@ -116,9 +116,10 @@ status<std::string> broker::start() {
   http::declare_metrics(*d.metrics);
   persistence::pool_config pool{.url = s.database_url, .size = s.db_pool_size};
   pool.queue.backoff_cap = s.backoff_cap;
+  pool.queue.retry_elsewhere_for = s.retry_elsewhere_for;
   d.db = persistence::spawn_db_pool(sys, pool, d.health);
   d.registry = spawn_session_registry(sys, {.grace = s.agent_grace}, d.db);
-  d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, d.registry, {}});
+  d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, d.registry, {.retry_elsewhere = s.retry_elsewhere_for}});
   d.listener = persistence::spawn_notification_listener(sys, {.url = s.database_url},
                                                         caf::actor_cast<caf::actor>(d.supervisor), d.health);
   auto maintenance = s.maintenance;

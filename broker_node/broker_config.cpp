@@ -23,6 +23,9 @@ config::parser broker_options() {
          .type = kind::duration});
   p.add({.name = "backoff-cap", .help = "longest wait between retries of an item", .default_value = "1h",
          .type = kind::duration});
+  p.add({.name = "retry-elsewhere-for",
+         .help = "a retry is offered to the item's other ACTIVE targets for this long before the agent that failed it (0s: no preference)",
+         .default_value = "30s", .type = kind::duration});
   p.add({.name = "claim-sweep-interval", .help = "safety-net sweep for stale claims", .default_value = "10s",
          .type = kind::duration});
   p.add({.name = "ttl-sweep-interval", .help = "how often finished items past their TTL are soft-deleted",
@@ -70,6 +73,7 @@ expected<broker_settings, config::error> settings_from(const config::values& v) 
   s.http_body_limit = static_cast<size_t>(v.integer("http-body-limit"));
   s.request_timeout = v.duration("request-timeout");
   s.backoff_cap = std::chrono::duration_cast<std::chrono::seconds>(v.duration("backoff-cap"));
+  s.retry_elsewhere_for = std::chrono::duration_cast<std::chrono::seconds>(v.duration("retry-elsewhere-for"));
   s.key_cache_ttl = v.duration("key-cache-ttl");
   s.shutdown_timeout = v.duration("shutdown-timeout");
   s.db_wait = v.duration("db-wait");
@@ -95,6 +99,8 @@ expected<broker_settings, config::error> settings_from(const config::values& v) 
   if (auto c = check("--purge-interval", validate(s.maintenance.purge)); !c) return unexpected(c.error());
   if (s.request_timeout < std::chrono::milliseconds(100))
     return unexpected(config::error{"--request-timeout", "--request-timeout must be at least 100ms"});
+  if (s.retry_elsewhere_for > std::chrono::hours(24))
+    return unexpected(config::error{"--retry-elsewhere-for", "--retry-elsewhere-for must be at most 24h"});
   if (s.backoff_cap < std::chrono::seconds(1))
     return unexpected(config::error{"--backoff-cap", "--backoff-cap must be at least 1s"});
   if ((s.tls_cert.empty() != s.tls_key.empty()) || (!s.tls_ca.empty() && s.tls_cert.empty()))

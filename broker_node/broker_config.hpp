@@ -24,6 +24,7 @@ struct broker_settings {
   size_t http_body_limit = 4 * 1024 * 1024;
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::seconds backoff_cap{3600};
+  std::chrono::seconds retry_elsewhere_for{30};
   std::chrono::milliseconds key_cache_ttl{5000};
   std::chrono::milliseconds shutdown_timeout{10000};
   std::chrono::milliseconds db_wait{60000};   // how long start-up waits for PostgreSQL

@@ -5,7 +5,8 @@
 //   loading ──▶ claimable ── (claimed) ──▶ claimed ── tick: expire if stale, reload
 //      │          ▲  push "available"          │  push "cancel" once requested
 //      │          │                            │
-//      │      retry_wait ── tick: push "available" ──▶ claimable
+//      │      retry_wait ── tick: push "available" ──▶ claimable (held: another push when the
+//      │                                                   hold for other agents ends)
 //      ▼
 //   terminal / gone: tell subscribers, quit
 //
@@ -129,11 +130,29 @@ work_item_actor::behavior_type claimable(self_ptr self) {
   return state_behavior(self, [] {});
 }
 
-work_item_actor::behavior_type retry_wait(self_ptr self) {
+// Claimable, but for now not by the agent whose attempt failed; when the hold ends, that agent
+// may claim it too, and hears so.
+work_item_actor::behavior_type retry_held(self_ptr self) {
   return state_behavior(self, [self] {
     push_available(self, *self->state.last);
     self->become(claimable(self));
   });
+}
+
+// Enters claimable after a failure, holding the retry for other agents when configured.
+void offer_retry(self_ptr self, const work_timing& t, milliseconds since_due, bool push) {
+  if (push) push_available(self, t);
+  const auto hold = self->state.deps.cfg.retry_elsewhere - since_due;
+  if (!t.claimed_by.empty() && hold > milliseconds{0}) {
+    arm_timer(self, hold);
+    self->become(retry_held(self));
+  } else {
+    self->become(claimable(self));
+  }
+}
+
+work_item_actor::behavior_type retry_wait(self_ptr self) {
+  return state_behavior(self, [self] { offer_retry(self, *self->state.last, milliseconds{0}, true); });
 }
 
 work_item_actor::behavior_type claimed(self_ptr self) {
@@ -166,8 +185,7 @@ void apply(self_ptr self, work_timing t) {
     case work_status::failed_retryable: {
       const auto delay = t.next_retry_after ? until(*t.next_retry_after, t.db_now) : milliseconds{0};
       if (delay <= milliseconds{0}) {
-        if (news) push_available(self, t);
-        self->become(claimable(self));
+        offer_retry(self, t, -delay, news);
       } else {
         arm_timer(self, delay);
         self->become(retry_wait(self));

@@ -17,6 +17,9 @@ struct work_item_config {
   // After a failed read (database down) the actor tries again this often.
   std::chrono::milliseconds retry_read{1000};
   std::chrono::seconds db_timeout{10};
+  // The queue's retry hold (persistence::work_queue_config::retry_elsewhere_for): when it ends, the
+  // agent that failed the last attempt may claim, so it is told again.
+  std::chrono::milliseconds retry_elsewhere{0};
 };
 
 struct work_item_deps {

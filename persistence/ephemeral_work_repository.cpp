@@ -203,7 +203,8 @@ db_result<std::vector<work_item>> ephemeral_work_repository::pending_for_agent(c
   if (!is_uuid(agent_id)) return fail(db_errc::not_found, "no agent " + agent_id);
   return guarded([&]() -> db_result<std::vector<work_item>> {
     pqxx::nontransaction n{conn_.raw()};
-    return read_items(n.exec_prepared("ephemeral_work_pending_for_agent", agent_id, std::clamp(limit, 1, 500)));
+    return read_items(n.exec_prepared("ephemeral_work_pending_for_agent", agent_id, std::clamp(limit, 1, 500),
+                                     hold_seconds()));
   });
 }
 
@@ -220,7 +221,7 @@ db_result<work_item> ephemeral_work_repository::claim(const std::string& id, con
   if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
   return guarded([&]() -> db_result<work_item> {
     pqxx::nontransaction n{conn_.raw()};
-    const auto r = n.exec_prepared("ephemeral_work_claim_by_id", id, agent_id);
+    const auto r = n.exec_prepared("ephemeral_work_claim_by_id", id, agent_id, hold_seconds());
     if (!r.empty()) return read_work_item(r[0]);
     return explain_claim_refusal(n, id, agent_id);
   });
@@ -242,6 +243,9 @@ db_result<work_item> ephemeral_work_repository::explain_claim_refusal(pqxx::tran
   if (status == "CLAIMED")
     return fail(db_errc::conflict, "work item " + id + " is already claimed (attempt " +
                                        r[0]["attempt"].as<std::string>() + ")");
+  if (status == "FAILED_RETRYABLE" && r[0]["retry_due"].as<bool>(false) && r[0]["claimed_by"].c_str() == agent_id)
+    return fail(db_errc::conflict, "the retry of work item " + id + " is offered to its other targets first: attempt " +
+                                       r[0]["attempt"].as<std::string>() + " failed on this agent");
   if (status == "FAILED_RETRYABLE" && !r[0]["next_retry_after"].is_null())
     return fail(db_errc::conflict, "work item " + id + " waits for its retry backoff until " +
                                        format_rfc3339(parse_pg_timestamp(r[0]["next_retry_after"].as<std::string>())));
@@ -253,7 +257,7 @@ db_result<std::optional<work_item>> ephemeral_work_repository::claim_next(
   if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
   return guarded([&]() -> db_result<std::optional<work_item>> {
     pqxx::nontransaction n{conn_.raw()};
-    const auto r = n.exec_prepared("ephemeral_work_claim_next", agent_id, pg_array(work_types));
+    const auto r = n.exec_prepared("ephemeral_work_claim_next", agent_id, pg_array(work_types), hold_seconds());
     if (r.empty()) return std::optional<work_item>{};
     return std::optional<work_item>{read_work_item(r[0])};
   });

@@ -24,6 +24,9 @@ class db_connection;
 struct work_queue_config {
   // Cap of the retry backoff (actors/lifecycle.hpp).
   std::chrono::seconds backoff_cap = default_backoff_cap;
+  // How long a retry is kept from the agent whose attempt failed while another ACTIVE agent is a
+  // target (seed use case 2: a different agent claims the retry). 0: no preference.
+  std::chrono::seconds retry_elsewhere_for{30};
 };
 
 struct create_result {
@@ -121,6 +124,7 @@ class ephemeral_work_repository {
  private:
   db_result<work_item> explain_claim_refusal(pqxx::transaction_base& tx, const std::string& id,
                                              const std::string& agent_id);
+  int hold_seconds() const { return static_cast<int>(cfg_.retry_elsewhere_for.count()); }
   db_connection& conn_;
   work_queue_config cfg_;
 };

@@ -36,8 +36,9 @@ WHERE id = $1 AND deleted_at IS NULL AND status IN ('PENDING', 'FAILED_RETRYABLE
 RETURNING *, ephemeral_work_targets_json(id) AS targets;
 
 -- name: ephemeral_work_claim_by_id
--- $1 work id, $2 agent id. Claimable = PENDING, or FAILED_RETRYABLE whose backoff has passed;
--- the agent must be an ACTIVE target.
+-- $1 work id, $2 agent id, $3 retry hold (seconds). Claimable = PENDING, or FAILED_RETRYABLE
+-- whose backoff has passed and that is not held for other agents (0007); the agent must be an
+-- ACTIVE target.
 UPDATE ephemeral_work w SET
     status = 'CLAIMED', claimed_by = $2, claimed_at = now(), attempt = w.attempt + 1,
     lease_expires_at = now() + make_interval(secs => w.lease_seconds),
@@ -47,16 +48,19 @@ WHERE w.id = $1 AND w.deleted_at IS NULL
   AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))
   AND EXISTS (SELECT 1 FROM ephemeral_work_targets t WHERE t.work_id = w.id AND t.agent_id = $2)
   AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $2 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+  AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $2, $3)
 RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 
 -- name: ephemeral_work_claim_next
--- $1 agent id, $2 work types the agent runs (empty: any). Highest priority first, then oldest.
+-- $1 agent id, $2 work types the agent runs (empty: any), $3 retry hold (seconds). Highest
+-- priority first, then oldest.
 WITH candidate AS (
     SELECT w.id FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id
     WHERE t.agent_id = $1 AND w.deleted_at IS NULL
       AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))
       AND (cardinality($2::text[]) = 0 OR w.work_type = ANY ($2::text[]))
       AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+      AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
     ORDER BY w.priority DESC, w.created_at, w.id
     LIMIT 1
     FOR UPDATE OF w SKIP LOCKED
@@ -165,12 +169,14 @@ LIMIT $2
 FOR UPDATE SKIP LOCKED;
 
 -- name: ephemeral_work_pending_for_agent
--- What an agent may claim now: claimable, targeted at it, the agent ACTIVE.
+-- What an agent may claim now: claimable, targeted at it, the agent ACTIVE, not a retry held for
+-- other agents ($3: the hold in seconds).
 SELECT w.*, ephemeral_work_targets_json(w.id) AS targets
 FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id
 WHERE t.agent_id = $1 AND w.deleted_at IS NULL
   AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))
   AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+  AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
 ORDER BY w.priority DESC, w.created_at, w.id
 LIMIT $2;
 
@@ -227,7 +233,7 @@ RETURNING *, ephemeral_work_targets_json(id) AS targets;
 SELECT status, claimed_by, attempt, deleted_at IS NOT NULL AS deleted,
        EXISTS (SELECT 1 FROM ephemeral_work_targets t WHERE t.work_id = w.id AND t.agent_id = $2) AS targeted,
        COALESCE((SELECT a.status = 'ACTIVE' AND a.deleted_at IS NULL FROM agents a WHERE a.id = $2), false) AS agent_active,
-       next_retry_after
+       next_retry_after, next_retry_after <= now() AS retry_due
 FROM ephemeral_work w WHERE id = $1;
 
 -- name: ephemeral_work_unknown_agents

@@ -87,6 +87,68 @@ BOOST_AUTO_TEST_CASE(claimable_states) {
   BOOST_TEST(late.error().code == db_errc::conflict);
 }
 
+// Seed use case 2: "after backoff period, different agent claims". The agent whose attempt failed
+// is held back while another ACTIVE target exists, and only for the hold.
+BOOST_AUTO_TEST_CASE(a_retry_is_offered_to_another_target_first) {
+  const auto a = test::make_agent(agents);
+  const auto b = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id, b.id}});
+  auto first = work.claim(w.id, a.id);
+  BOOST_REQUIRE(first);
+  BOOST_REQUIRE(work.complete(w.id, report(*first, work_outcome::failed_retryable)));
+  make_retry_due(w.id);
+  BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());
+  BOOST_TEST(!work.claim_next(a.id)->has_value());
+  auto refused = work.claim(w.id, a.id);
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().code == db_errc::conflict);
+  BOOST_TEST(refused.error().message.find("offered to its other targets") != std::string::npos);
+  BOOST_TEST(work.pending_for_agent(b.id, 10)->size() == 1u);
+  auto retry = work.claim_next(b.id);
+  BOOST_REQUIRE(retry && retry->has_value());
+  BOOST_TEST((*retry)->claimed_by == b.id);
+  BOOST_TEST((*retry)->attempt == 2);
+  // Now b failed it: a gets the next retry, b waits.
+  BOOST_REQUIRE(work.complete(w.id, report(**retry, work_outcome::failed_retryable)));
+  make_retry_due(w.id);
+  BOOST_TEST(!work.claim_next(b.id)->has_value());
+  auto third = work.claim_next(a.id);
+  BOOST_REQUIRE(third && third->has_value());
+  BOOST_TEST((*third)->attempt == 3);
+}
+
+BOOST_AUTO_TEST_CASE(the_retry_hold_ends_and_needs_another_active_target) {
+  const auto a = test::make_agent(agents);
+  const auto b = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id, b.id}, .max_retries = 10});
+  auto fail_on_a = [&] {
+    auto c = work.claim(w.id, a.id);
+    BOOST_REQUIRE(c);
+    BOOST_REQUIRE(work.complete(w.id, report(*c, work_outcome::failed_retryable)));
+  };
+  // The hold (30 s by default) has passed: a may take its retry back.
+  fail_on_a();
+  db.exec("UPDATE ephemeral_work SET next_retry_after = now() - interval '31 seconds' WHERE id = '" + w.id + "'");
+  BOOST_TEST(work.claim(w.id, a.id).has_value());
+  BOOST_REQUIRE(work.complete(w.id, report(*work.get(w.id), work_outcome::failed_retryable)));
+  // The other target is INACTIVE: nobody else could take it, so a is not held.
+  make_retry_due(w.id);
+  BOOST_REQUIRE(agents.set_status(b.id, agent_status::inactive));
+  BOOST_TEST(work.claim(w.id, a.id).has_value());
+  BOOST_REQUIRE(work.complete(w.id, report(*work.get(w.id), work_outcome::failed_retryable)));
+  // A queue configured without the preference never holds.
+  BOOST_REQUIRE(agents.set_status(b.id, agent_status::active));
+  make_retry_due(w.id);
+  BOOST_TEST(!work.claim_next(a.id)->has_value());
+  work_queue_config no_hold;
+  no_hold.retry_elsewhere_for = std::chrono::seconds(0);
+  ephemeral_work_repository plain{*conn, no_hold};
+  BOOST_TEST(plain.pending_for_agent(a.id, 10)->size() == 1u);
+  auto c = plain.claim_next(a.id);
+  BOOST_REQUIRE(c && c->has_value());
+  BOOST_TEST((*c)->claimed_by == a.id);
+}
+
 BOOST_AUTO_TEST_CASE(backoff_delays_for_retries_one_to_five_and_the_cap) {
   const auto a = test::make_agent(agents);
   work_queue_config cfg;
