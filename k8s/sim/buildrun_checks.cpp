@@ -136,7 +136,7 @@ shipwright_controller::check_result shipwright_controller::check_run(const json&
   auto knobs = read_scenario(ctx.build, opts_.default_duration);
   ctx.knobs = knobs ? std::move(*knobs) : scenario{opts_.default_duration};
   if (st.index < 0) st.index = started_[uid_of(ctx.build)]++;
-  if (ctx.knobs.run_fails(st.index) && early_reasons().count(ctx.knobs.reason))
+  if (ctx.knobs.run_fails(st.index, brokkr_attempt(run), opts_.cluster_name) && early_reasons().count(ctx.knobs.reason))
     return fail_early(run, ctx.knobs.reason, "simulated by brokkr-sim-cluster (sim.brokkr.io/reason)");
   return check_result::proceed;
 }

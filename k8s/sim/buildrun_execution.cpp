@@ -65,7 +65,7 @@ void shipwright_controller::start_execution(const json& run, run_state& st, run_
     ctx.service_account = name;
   }
   const plan_inputs in{ns, name, name + "-" + random_suffix(), ctx.spec, ctx.strategy, ctx.knobs,
-                       ctx.knobs.run_fails(st.index), ctx.build["metadata"].value("generation", int64_t{1})};
+                       ctx.knobs.run_fails(st.index, brokkr_attempt(run), opts_.cluster_name), ctx.build["metadata"].value("generation", int64_t{1})};
   st.plan = make_plan(in);
   st.executing = true;
   (void)store_.create(pods_, make_pod(st.plan, run, ctx.service_account), {.internal = true});

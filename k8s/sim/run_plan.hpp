@@ -44,7 +44,7 @@ struct plan_inputs {
   nlohmann::json spec;       // the effective Build spec (Build spec with the BuildRun's overrides)
   nlohmann::json strategy;   // the (Cluster)BuildStrategy object
   scenario knobs;
-  bool fails = false;        // knobs.run_fails(run index)
+  bool fails = false;        // knobs.run_fails(run index, attempt, cluster name)
   int64_t build_generation = 1;
 };
 

@@ -63,16 +63,29 @@ expected<scenario, std::vector<status_cause>> read_scenario(const nlohmann::json
   s.fail = outcome == "fail" || (outcome.empty() && !s.reason.empty());
   s.failed_step = knob("failed-step");
   if (s.failed_step.rfind("step-", 0) == 0) s.failed_step = s.failed_step.substr(5);
-  if (const auto n = knob("fail-times"); !n.empty()) {
+  auto count = [&](const char* name, int& out) {
+    const auto n = knob(name);
+    if (n.empty()) return;
     char* end = nullptr;
     const long v = std::strtol(n.c_str(), &end, 10);
-    if (*end != '\0' || v < 0 || v > 1000) reject("fail-times", n, "must be an integer between 0 and 1000");
-    else s.fail_times = static_cast<int>(v);
-  }
+    if (*end != '\0' || v < 0 || v > 1000) reject(name, n, "must be an integer between 0 and 1000");
+    else out = static_cast<int>(v);
+  };
+  count("fail-times", s.fail_times);
+  count("fail-attempts", s.fail_attempts);
+  s.fail_in = knob("fail-in");
   if (const auto v = knob("vulnerabilities"); !v.empty() && !parse_vulnerabilities(v, s.vulnerabilities))
     reject("vulnerabilities", v, "must look like CVE-1:H,CVE-2:L (severity C, H, M, L or U)");
   if (!bad.empty()) return unexpected(std::move(bad));
   return s;
+}
+
+int brokkr_attempt(const nlohmann::json& run) {
+  const auto labels = run.value("/metadata/labels"_json_pointer, nlohmann::json::object());
+  const auto text = labels.value("brokkr.io/attempt", std::string());
+  char* end = nullptr;
+  const long v = std::strtol(text.c_str(), &end, 10);
+  return text.empty() || *end != '\0' || v < 0 || v > 1000000 ? 0 : static_cast<int>(v);
 }
 
 }  // namespace brokkr::k8s::sim

@@ -29,6 +29,7 @@ namespace brokkr::k8s::sim {
 struct controller_options {
   std::chrono::milliseconds default_duration{1000};  // a BuildRun without sim.brokkr.io/duration
   std::chrono::milliseconds cancel_delay{100};       // from spec.state=BuildRunCanceled to the final state
+  std::string cluster_name = "brokkr-sim";           // what sim.brokkr.io/fail-in is compared with
 };
 
 class shipwright_controller {

@@ -48,7 +48,7 @@ struct sim_cluster::impl {
       : cfg(std::move(c)),
         store(registry, cfg.watch_history),
         disc(registry),
-        shipwright(store, registry, sched, logs, {.default_duration = cfg.default_duration}),
+        shipwright(store, registry, sched, logs, {.default_duration = cfg.default_duration, .cluster_name = cfg.name}),
         jobs(store, registry, sched, cfg.default_duration),
         api({registry, store, disc, faults, logs, sched},
             {.token = cfg.token, .bookmark_interval = cfg.bookmark_interval, .default_watch_timeout = cfg.watch_timeout},

@@ -151,6 +151,31 @@ BOOST_AUTO_TEST_CASE(fail_times_fails_the_first_runs_then_succeeds) {
   BOOST_TEST(to_string(outcome(run_build("twice")).disp) == "succeeded");
 }
 
+BOOST_AUTO_TEST_CASE(fail_in_confines_the_failures_to_one_cluster) {
+  // This sim is "brokkr-sim" (its --name): a fault of another cluster does not happen here.
+  const json elsewhere = {{"sim.brokkr.io/fail-times", "1"}, {"sim.brokkr.io/reason", "GitError"},
+                          {"sim.brokkr.io/fail-in", "east"}};
+  BOOST_TEST(to_string(outcome(run_build("east-only", elsewhere)).disp) == "succeeded");
+  const json here = {{"sim.brokkr.io/fail-times", "1"}, {"sim.brokkr.io/reason", "GitError"},
+                     {"sim.brokkr.io/fail-in", "brokkr-sim"}};
+  BOOST_TEST(to_string(outcome(run_build("here", here)).disp) == "retryable");
+  BOOST_TEST(to_string(outcome(run_build("here")).disp) == "succeeded");
+}
+
+BOOST_AUTO_TEST_CASE(fail_attempts_follows_the_brokkr_attempt_label) {
+  const json knobs = {{"sim.brokkr.io/fail-attempts", "1"}, {"sim.brokkr.io/reason", "GitError"}};
+  BOOST_REQUIRE(api.create(resources::builds, "ci", build_object("by-attempt", knobs)));
+  auto run_attempt = [&](const std::string& name, const std::string& attempt) {
+    auto run = buildrun_object(name, "by-attempt");
+    run["metadata"]["labels"] = {{"brokkr.io/attempt", attempt}};
+    BOOST_REQUIRE(api.create(resources::buildruns, "ci", run));
+    return finished(name);
+  };
+  // The second attempt succeeds even though it is this cluster's first run of the Build.
+  BOOST_TEST(to_string(outcome(run_attempt("by-attempt-2", "2")).disp) == "succeeded");
+  BOOST_TEST(to_string(outcome(run_attempt("by-attempt-1", "1")).disp) == "retryable");
+}
+
 BOOST_AUTO_TEST_CASE(the_build_timeout_ends_a_long_run) {
   const auto run = run_build("slow", {{"sim.brokkr.io/duration", "1h"}}, {{"timeout", "1s"}});
   BOOST_TEST(run["status"]["conditions"][0]["reason"] == "BuildRunTimeout");

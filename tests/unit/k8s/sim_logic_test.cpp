@@ -48,8 +48,8 @@ BOOST_AUTO_TEST_CASE(scenario_knobs_parse_and_bad_ones_name_the_annotation) {
   BOOST_TEST(s->duration.count() == 250);
   BOOST_TEST(s->fail);  // a reason alone means fail
   BOOST_TEST(s->failed_step == "build");
-  BOOST_TEST(s->run_fails(1));
-  BOOST_TEST(!s->run_fails(2));
+  BOOST_TEST(s->run_fails(1, 0, "any"));
+  BOOST_TEST(!s->run_fails(2, 0, "any"));
   BOOST_TEST(s->vulnerabilities.size() == 3u);
   BOOST_TEST(s->vulnerabilities[2].severity == "critical");
   BOOST_TEST(read_scenario(json::object(), 2s)->duration.count() == 2000);
@@ -60,6 +60,24 @@ BOOST_AUTO_TEST_CASE(scenario_knobs_parse_and_bad_ones_name_the_annotation) {
   BOOST_REQUIRE(!bad);
   BOOST_TEST(bad.error().size() == 4u);
   BOOST_TEST(bad.error()[0].field == "metadata.annotations[sim.brokkr.io/duration]");
+  BOOST_TEST(read_scenario(annotated({{"sim.brokkr.io/fail-attempts", "x"}}), 1s).error()[0].field ==
+             "metadata.annotations[sim.brokkr.io/fail-attempts]");
+}
+
+BOOST_AUTO_TEST_CASE(fail_attempts_and_fail_in_choose_which_runs_fail) {
+  auto s = read_scenario(annotated({{"sim.brokkr.io/fail-attempts", "2"}, {"sim.brokkr.io/reason", "GitError"}}), 1s);
+  BOOST_REQUIRE(s);
+  BOOST_TEST(s->run_fails(5, 1, "east"));   // attempt 1 fails however often this cluster ran the Build
+  BOOST_TEST(s->run_fails(0, 2, "east"));
+  BOOST_TEST(!s->run_fails(0, 3, "east"));  // attempt 3 succeeds even as the cluster's first run
+  BOOST_TEST(!s->run_fails(0, 0, "east"));  // a BuildRun without the label is not an attempt
+  BOOST_TEST(brokkr_attempt(json{{"metadata", {{"labels", {{"brokkr.io/attempt", "3"}}}}}}) == 3);
+  BOOST_TEST(brokkr_attempt(json{{"metadata", {{"labels", {{"brokkr.io/attempt", "x"}}}}}}) == 0);
+  BOOST_TEST(brokkr_attempt(json::object()) == 0);
+  auto local = read_scenario(annotated({{"sim.brokkr.io/outcome", "fail"}, {"sim.brokkr.io/fail-in", "east"}}), 1s);
+  BOOST_REQUIRE(local);
+  BOOST_TEST(local->run_fails(0, 1, "east"));
+  BOOST_TEST(!local->run_fails(0, 1, "west"));
 }
 
 BOOST_AUTO_TEST_CASE(default_plan_succeeds_with_a_stable_digest) {
