@@ -134,6 +134,8 @@ db_result<agent_page> agent_repository::list(const agent_list_params& p) {
         limit + 1);
     agent_page page;
     for (const auto& row : r) page.items.push_back(read_agent(row));
+    if (page.items.empty() && !p.after.empty() && !n.exec_prepared1("agents_cursor_known", p.after)["known"].as<bool>())
+      return fail(db_errc::invalid_argument, "cursor names no agent (purged since?); list again without it", "cursor");
     if (static_cast<int>(page.items.size()) > limit) {
       page.items.pop_back();
       page.next = page.items.back().id;

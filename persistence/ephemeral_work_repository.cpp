@@ -190,6 +190,9 @@ db_result<work_page> ephemeral_work_repository::list(const work_list_params& p) 
                                    null_if_empty(p.agent_id), null_if_empty(p.after), limit + 1);
     work_page page;
     page.items = read_items(r);
+    if (page.items.empty() && !p.after.empty() &&
+        !n.exec_prepared1("ephemeral_work_cursor_known", p.after)["known"].as<bool>())
+      return fail(db_errc::invalid_argument, "cursor names no work item (purged since?); list again without it", "cursor");
     if (static_cast<int>(page.items.size()) > limit) {
       page.items.pop_back();
       page.next = page.items.back().id;

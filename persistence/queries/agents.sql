@@ -51,6 +51,10 @@ WHERE a.deleted_at IS NULL
 ORDER BY a.name, a.cluster_name, a.id
 LIMIT $4;
 
+-- name: agents_cursor_known
+-- Whether a list cursor still names a row (an empty page after a purged cursor must not look like the end).
+SELECT EXISTS (SELECT 1 FROM agents WHERE id = $1) AS known;
+
 -- name: agents_lock
 -- Serialises changes to one agent's labels and annotations with its re-targeting.
 SELECT id FROM agents WHERE id = $1 AND deleted_at IS NULL FOR UPDATE;

@@ -143,6 +143,10 @@ WHERE w.deleted_at IS NULL
 ORDER BY w.created_at DESC, w.id DESC
 LIMIT $5;
 
+-- name: ephemeral_work_cursor_known
+-- Whether a list cursor still names a row (an empty page after a purged cursor must not look like the end).
+SELECT EXISTS (SELECT 1 FROM ephemeral_work WHERE id = $1) AS known;
+
 -- name: ephemeral_work_live_ids
 -- Non-terminal items in id order, for rehydrating work-item actors (keyset on id).
 SELECT id FROM ephemeral_work

@@ -122,4 +122,14 @@ std::string wait_for_file(const std::string& path, std::chrono::milliseconds tim
   return content;
 }
 
+std::string find_kubectl() {
+  if (const char* k = std::getenv("BROKKR_KUBECTL"); k && *k) return std::filesystem::exists(k) ? k : "";
+  if (const char* path = std::getenv("PATH")) {
+    std::stringstream dirs(path);
+    for (std::string d; std::getline(dirs, d, ':');)
+      if (const auto k = std::filesystem::path(d) / "kubectl"; !d.empty() && ::access(k.c_str(), X_OK) == 0) return k.string();
+  }
+  return ::access("/usr/bin/kubectl", X_OK) == 0 ? "/usr/bin/kubectl" : "";
+}
+
 }  // namespace brokkr::test

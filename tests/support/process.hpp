@@ -12,6 +12,9 @@ namespace brokkr::test {
 std::string binary(const std::string& relative);
 // A fresh directory under /tmp, removed by the test process at exit.
 std::string temp_dir(const std::string& prefix);
+// $BROKKR_KUBECTL, else `kubectl` on PATH, else /usr/bin/kubectl; empty when none exists. Debian 12
+// has no kubectl package: the tests that need it fail with a message naming it when it is absent.
+std::string find_kubectl();
 
 class child_process {
  public:

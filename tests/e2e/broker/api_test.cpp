@@ -174,6 +174,9 @@ BOOST_AUTO_TEST_CASE(agent_call_errors) {
   BOOST_TEST(agent.post("/api/v1/agents/" + a.id + "/ephemeral-work/claim-next").status == 204);
   BOOST_TEST(agent.get("/api/v1/ephemeral-work?limit=0").status == 400);
   BOOST_TEST(agent.get("/api/v1/ephemeral-work?status=DONE").status == 400);
+  auto purged = agent.get("/api/v1/ephemeral-work?cursor=00000000-0000-4000-8000-000000000000");
+  BOOST_TEST(purged.status == 422);
+  BOOST_TEST(purged.body["error"]["details"]["field"] == "cursor");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -77,6 +77,12 @@ BOOST_AUTO_TEST_CASE(use_case_2_retry_after_backoff_on_another_agent) {
   BOOST_TEST(failed["retry_count"] == 1);
   BOOST_TEST(failed["failure_reason"] == "ImagePushFailed");
   BOOST_TEST(failed["next_retry_after"].is_string());
+  // The agent that failed: refused during the backoff, and after it while b may take the retry.
+  BOOST_REQUIRE(eventually([&] {
+    auto r = agent_a.post("/api/v1/ephemeral-work/" + id + "/claim");
+    BOOST_REQUIRE(r.status == 409);
+    return r.body["error"]["message"].get<std::string>().find("offered to its other targets") != std::string::npos;
+  }, std::chrono::seconds(10)));
   // Inside the backoff: not claimable.
   auto early = agent_b.post("/api/v1/ephemeral-work/" + id + "/claim");
   BOOST_TEST((early.status == 409 || early.status == 200));  // 200 only if the 1 s passed already

@@ -1,5 +1,7 @@
 #include "rendered.hpp"
 
+#include "tests/support/process.hpp"
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +14,8 @@
 #include <sstream>
 
 namespace brokkr::deploy_test {
+
+using test::find_kubectl;
 
 namespace fs = std::filesystem;
 
@@ -97,16 +101,6 @@ command_result run(const std::vector<std::string>& argv, const std::vector<std::
   ::unlink(err_path);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
-}
-
-std::string find_kubectl() {
-  if (const char* k = std::getenv("BROKKR_KUBECTL"); k && *k) return fs::exists(k) ? k : "";
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream dirs(path);
-    for (std::string d; std::getline(dirs, d, ':');)
-      if (!d.empty() && ::access((fs::path(d) / "kubectl").c_str(), X_OK) == 0) return (fs::path(d) / "kubectl").string();
-  }
-  return ::access("/usr/bin/kubectl", X_OK) == 0 ? "/usr/bin/kubectl" : "";
 }
 
 fs::path source_dir() {

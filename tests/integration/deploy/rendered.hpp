@@ -23,8 +23,6 @@ struct command_result {
 command_result run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
                    bool clean_env = false);
 
-// $BROKKR_KUBECTL, else `kubectl` on PATH, else /usr/bin/kubectl; empty when none exists.
-std::string find_kubectl();
 
 std::filesystem::path source_dir();  // $BROKKR_SOURCE_DIR (set by brokkr_add_test)
 

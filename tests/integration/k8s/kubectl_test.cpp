@@ -6,12 +6,11 @@
 
 #include "sim_fixture.hpp"
 #include "sim_process.hpp"
+#include "tests/support/process.hpp"
 
 using namespace brokkr::k8s::testing;
 
 namespace {
-
-constexpr const char* kubectl_path = "/usr/bin/kubectl";
 
 struct kubectl {
   std::string base;
@@ -48,10 +47,9 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(stock_kubectl_drives_builds_and_buildruns) {
-  if (!std::filesystem::exists(kubectl_path)) {
-    BOOST_TEST_MESSAGE("kubectl_test skipped: " << kubectl_path << " is not installed");
-    return;
-  }
+  const auto kubectl_path = brokkr::test::find_kubectl();
+  BOOST_REQUIRE_MESSAGE(!kubectl_path.empty(), "kubectl not found (looked at $BROKKR_KUBECTL, PATH and /usr/bin/kubectl); "
+                                               "this test drives the sim with stock kubectl 1.27 or newer");
   sim_process proc({"--tls", "--namespace", "ci", "--default-duration", "1s"});
   const kubectl k{std::string(kubectl_path) + " --kubeconfig " + proc.kubeconfig + " --cache-dir " +
                   (proc.dir / "cache").string() + " --request-timeout 20s"};

@@ -50,6 +50,9 @@ BOOST_AUTO_TEST_CASE(list_filters_and_pages) {
   BOOST_TEST(names == (std::vector<std::string>{"n0", "n1", "n2", "n3", "n4", "off"}));
   BOOST_TEST(agents.list({.label = "odd"})->items.size() == 2u);
   BOOST_TEST(agents.list({.status = agent_status::inactive})->items.at(0).name == "off");
+  const auto unknown = agents.list({.after = "00000000-0000-4000-8000-000000000000"});
+  BOOST_REQUIRE(!unknown);
+  BOOST_TEST(unknown.error().field == "cursor");
 }
 
 BOOST_AUTO_TEST_CASE(labels_and_annotations_edits) {

@@ -461,6 +461,11 @@ BOOST_AUTO_TEST_CASE(list_filters_and_pages) {
   BOOST_TEST(work.list({.statuses = {work_status::claimed}})->items.size() == 1u);
   BOOST_TEST(work.list({.work_type = "kubernetes-apply"})->items.at(0).id == other.id);
   BOOST_TEST(work.list({.agent_id = "nope"}).error().code == db_errc::invalid_argument);
+  // A cursor that names no row (purged) is an error, not an empty last page.
+  const auto unknown = work.list({.after = "00000000-0000-4000-8000-000000000000"});
+  BOOST_REQUIRE(!unknown);
+  BOOST_TEST(unknown.error().code == db_errc::invalid_argument);
+  BOOST_TEST(unknown.error().field == "cursor");
 }
 
 BOOST_AUTO_TEST_CASE(every_transition_writes_one_event) {
