@@ -80,7 +80,12 @@ struct agent_env : broker_fixture {
   std::map<std::string, std::unique_ptr<sim_cluster_process>> sims;
   std::map<std::string, agent_handle> agents;
 
-  agent_env() : broker_fixture({"--agent-grace-period", "2s"}) {}
+  // Later flags win: extra_flags may override the grace period.
+  explicit agent_env(std::vector<std::string> extra_flags = {}) : broker_fixture(with_grace(std::move(extra_flags))) {}
+  static std::vector<std::string> with_grace(std::vector<std::string> extra) {
+    extra.insert(extra.begin(), {"--agent-grace-period", "2s"});
+    return extra;
+  }
 
   sim_cluster_process& sim(const std::string& name) {
     auto& s = sims[name];

@@ -1,5 +1,7 @@
 // Agents dying and restarting: claims are taken back and finished elsewhere, and a restarted
 // agent re-attaches to its BuildRun instead of starting a second one.
+#include <thread>
+
 #include "tests/e2e/agent/fixture.hpp"
 
 using namespace brokkr::test;
@@ -26,17 +28,55 @@ BOOST_AUTO_TEST_CASE(kill_9_mid_build_then_another_agent_completes) {
   BOOST_TEST(sim("west").buildruns_of(id).size() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(a_restarted_agent_re_attaches_to_its_buildrun) {
+BOOST_AUTO_TEST_SUITE_END()
+
+// A grace period long enough that the restarted agent is back before it ends, however loaded the machine.
+struct patient_broker_env : agent_env {
+  patient_broker_env() : agent_env({"--agent-grace-period", "30s"}) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(a_restarted_agent_re_attaches_to_its_buildrun, patient_broker_env) {
   auto a = agent("solo", {"x"}, "east");
   a->start();
   const auto id = submit(build_request(build_with("resume", {{"duration", "8s"}}), {"x"}));
   BOOST_REQUIRE(eventually([&] { return sim("east").buildruns_of(id).size() == 1u; }, std::chrono::seconds(30)));
   a->kill9();
-  a->start();  // within the broker's 2 s grace period: the claim is still ours
+  a->start();  // within the broker's grace period: the claim is still ours
   BOOST_REQUIRE_MESSAGE(wait_status(id, "COMPLETED", std::chrono::seconds(60)), a->log());
   BOOST_TEST(a->log().find("re-attaching to shipwright-build " + id) != std::string::npos);
   BOOST_TEST(sim("east").buildruns_of(id).size() == 1u);  // no second BuildRun
   BOOST_TEST(get(id)["attempt"] == 1);
 }
 
-BOOST_AUTO_TEST_SUITE_END()
+// The broker restarts (same addresses) under running agents: both transports back off, come back,
+// report ready again and run work submitted after the restart.
+struct pinned_broker_env : agent_env {
+  pinned_broker_env()
+      : agent_env({"--http-listen", "127.0.0.1:" + std::to_string(free_port()), "--caf-listen",
+                   "127.0.0.1:" + std::to_string(free_port())}) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(agents_reconnect_after_a_broker_restart, pinned_broker_env) {
+  auto over_caf = agent("over-caf", {"caf"}, "east");
+  auto over_http = agent("over-http", {"http"}, "east", {"--transport", "http"});
+  over_caf->start();
+  over_http->start();
+  api_client caf_health("http://127.0.0.1:" + std::to_string(over_caf->health_port));
+  api_client http_health("http://127.0.0.1:" + std::to_string(over_http->health_port));
+  auto both_ready = [&](int status) {
+    return caf_health.get("/readyz").status == status && http_health.get("/readyz").status == status;
+  };
+  BOOST_REQUIRE(eventually([&] { return both_ready(200); }, std::chrono::seconds(20)));
+  broker.stop();
+  BOOST_REQUIRE(eventually([&] { return both_ready(503); }, std::chrono::seconds(20)));
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // a few failed attempts: the backoff grows
+  broker.start();
+  BOOST_REQUIRE_MESSAGE(eventually([&] { return both_ready(200); }, std::chrono::seconds(60)),
+                        over_caf->log() + over_http->log());
+  const auto by_caf = submit(build_request(build_with("after-restart-caf"), {"caf"}));
+  const auto by_http = submit(build_request(build_with("after-restart-http"), {"http"}));
+  BOOST_REQUIRE_MESSAGE(wait_status(by_caf, "COMPLETED"), over_caf->log());
+  BOOST_REQUIRE_MESSAGE(wait_status(by_http, "COMPLETED"), over_http->log());
+  BOOST_TEST(get(by_caf)["claimed_by"] == agents["over-caf"].id);
+  BOOST_TEST(get(by_http)["claimed_by"] == agents["over-http"].id);
+}
