@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
@@ -21,18 +22,18 @@ struct push_log {
   std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> available;
   std::vector<std::string> cancels;
 
-  bool wait_available(const std::string& id, std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> g(m);
-    return cv.wait_for(g, timeout, [&] {
-      for (auto& a : available)
-        if (a.first == id) return true;
-      return false;
-    });
-  }
   bool wait_cancel(const std::string& id, std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> g(m);
     return cv.wait_for(g, timeout, [&] { return std::find(cancels.begin(), cancels.end(), id) != cancels.end(); });
   }
+  // Waits until `id` was pushed at least `n` times.
+  bool wait_available_times(const std::string& id, size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> g(m);
+    return cv.wait_for(g, timeout, [&] {
+      return static_cast<size_t>(std::count_if(available.begin(), available.end(), [&](auto& a) { return a.first == id; })) >= n;
+    });
+  }
+  bool wait_available(const std::string& id, std::chrono::milliseconds timeout) { return wait_available_times(id, 1, timeout); }
   std::vector<std::string> available_ids() {
     std::lock_guard<std::mutex> g(m);
     std::vector<std::string> out;

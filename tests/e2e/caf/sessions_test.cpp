@@ -72,6 +72,38 @@ BOOST_AUTO_TEST_CASE(an_agent_only_hears_of_and_claims_work_targeted_at_it) {
   BOOST_TEST((*next)[0].id == plain_work);
 }
 
+// Pushes follow targeting by annotation and by id as they follow labels, and the end of a retry's
+// backoff is pushed too.
+BOOST_AUTO_TEST_CASE(pushes_follow_annotations_ids_and_retry_backoffs) {
+  const auto eu = make_agent("eu");
+  const auto named = make_agent("named");
+  BOOST_REQUIRE(admin->post("/api/v1/agents/" + eu.id + "/annotations", {{"annotations", {{"zone", "eu"}}}}).status == 200);
+  caf_node eu_node, named_node;
+  auto eu_log = std::make_shared<push_log>(), named_log = std::make_shared<push_log>();
+  auto e = login_agent(eu_node.sys(), eu_node.gateway(broker.caf_port()), eu.key, eu_node.recording_link(eu_log));
+  auto n = login_agent(named_node.sys(), named_node.gateway(broker.caf_port()), named.key, named_node.recording_link(named_log));
+  BOOST_REQUIRE(e.has_value());
+  BOOST_REQUIRE(n.has_value());
+  const auto for_eu = submit({{"work_type", "shipwright-build"}, {"crd_spec", sample_build_spec()},
+                              {"targets", {{"annotations", {{"zone", "eu"}}}}}, {"backoff_base_seconds", 1}});
+  const auto for_named = submit({{"work_type", "shipwright-build"}, {"crd_spec", sample_build_spec()},
+                                 {"targets", {{"agent_ids", {named.id}}}}});
+  BOOST_REQUIRE(eu_log->wait_available(for_eu, std::chrono::seconds(10)));
+  BOOST_REQUIRE(named_log->wait_available(for_named, std::chrono::seconds(10)));
+  for (const auto& id : eu_log->available_ids()) BOOST_TEST(id != for_named);
+  for (const auto& id : named_log->available_ids()) BOOST_TEST(id != for_eu);
+  // The eu agent fails its run; when the 1 s backoff ends it is told the retry is claimable.
+  BOOST_REQUIRE(eu_node.ask<work_item>(e->session, claim_atom::value, for_eu).has_value());
+  auto failed = eu_node.ask<work_item>(e->session, complete_atom::value, for_eu,
+                                       completion_msg{1, work_outcome::failed_retryable, "GitError", "", ""});
+  BOOST_REQUIRE(failed.has_value());
+  BOOST_TEST(failed->status == work_status::failed_retryable);
+  BOOST_TEST(eu_log->wait_available_times(for_eu, 2, std::chrono::seconds(15)));
+  auto retry = eu_node.ask<work_item>(e->session, claim_atom::value, for_eu);
+  BOOST_REQUIRE(retry.has_value());
+  BOOST_TEST(retry->attempt == 2);
+}
+
 BOOST_AUTO_TEST_CASE(logins_with_bad_keys_get_no_session) {
   const auto a = make_agent("a", {"x"});
   caf_node node;
@@ -204,6 +236,16 @@ BOOST_AUTO_TEST_CASE(integration_session_submits_reads_and_subscribes) {
   BOOST_TEST(node.ask<std::vector<work_event>>(*session, events_atom::value, id, int64_t{0})->size() == 3u);
   BOOST_TEST(node.ask<work_item>(*session, cancel_atom::value, std::string("123e4567-e89b-12d3-a456-426614174000")).error() ==
              errc::not_found);
+  // Cancel of pending work through the session ends it at once.
+  req.work_type = "shipwright-build";
+  req.idempotency_key = "caf-2";
+  std::string second;
+  self->request(*session, std::chrono::seconds(10), submit_atom::value, req)
+      .receive([&](work_item& w, bool) { second = w.id; }, [&](caf::error& err) { BOOST_FAIL(node.sys().render(err)); });
+  auto canceled = node.ask<work_item>(*session, cancel_atom::value, second);
+  BOOST_REQUIRE(canceled.has_value());
+  BOOST_TEST(canceled->status == work_status::canceled);
+  BOOST_TEST(node.ask<work_item>(*session, caf::get_atom::value, second)->status == work_status::canceled);
   broker.stop();
   BOOST_TEST(broker.exit_code().value_or(-1) == 0);
 }
