@@ -1,11 +1,13 @@
 // Two broker processes on one database: 8 HTTP claimers spread across both claim 1,000 items
-// exactly once, and a transition made through one broker reaches a follower on the other.
+// exactly once, a transition made through one broker reaches a follower on the other, and an agent
+// connected over CAF to one broker hears of work and cancels submitted through the other.
 #include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "common/http_client.hpp"
+#include "tests/e2e/caf/fixture.hpp"
 #include "tests/e2e/broker_resilience/invariants.hpp"
 #include "tests/support/api_client.hpp"
 #include "tests/support/broker_process.hpp"
@@ -118,6 +120,25 @@ BOOST_AUTO_TEST_CASE(a_transition_through_one_broker_reaches_a_follower_on_the_o
   follower.join();
   BOOST_TEST(lines.load() == 3);
   BOOST_TEST(last == "COMPLETED");
+}
+
+BOOST_AUTO_TEST_CASE(an_agent_on_one_broker_hears_of_work_and_cancels_made_through_the_other) {
+  api_client admin_a(a.url(), a.admin_key());
+  auto agent = admin_a.post("/api/v1/agents", {{"name", "x"}, {"cluster_name", "c"}, {"labels", {"pool"}}});
+  BOOST_REQUIRE(agent.status == 201);
+  caf_node node;
+  auto log = std::make_shared<push_log>();
+  auto login = brokkr::login_agent(node.sys(), node.gateway(b.caf_port()), agent.body["key"], node.recording_link(log));
+  BOOST_REQUIRE_MESSAGE(login.has_value(), (login ? std::string() : login.error()));
+  const std::string id = admin_a.post("/api/v1/ephemeral-work", {{"work_type", "shipwright-build"},
+                                                                 {"crd_spec", sample_build_spec()},
+                                                                 {"targets", {{"labels", {"pool"}}}}})
+                             .body["id"];
+  BOOST_REQUIRE(log->wait_available(id, std::chrono::seconds(10)));
+  auto claimed = node.ask<brokkr::work_item>(login->session, brokkr::claim_atom::value, id);
+  BOOST_REQUIRE(claimed.has_value());
+  BOOST_REQUIRE(admin_a.del("/api/v1/ephemeral-work/" + id).status == 202);
+  BOOST_TEST(log->wait_cancel(id, std::chrono::seconds(10)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
