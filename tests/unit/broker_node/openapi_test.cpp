@@ -54,3 +54,15 @@ BOOST_AUTO_TEST_CASE(every_documented_operation_is_routed) {
     }
   }
 }
+
+// Every call under /api/v1 needs a key and reads PostgreSQL: its documented answers include 401 and 503.
+BOOST_AUTO_TEST_CASE(every_api_operation_documents_auth_and_outage_errors) {
+  const auto paths = spec()["paths"];
+  for (const auto& r : broker::http::all_routes()) {
+    if (r.pattern.rfind("/api/v1/", 0) != 0) continue;
+    const auto responses = paths[r.pattern][lower(r.method)]["responses"];
+    BOOST_REQUIRE_MESSAGE(responses.IsMap(), "no responses for " << r.method << " " << r.pattern);
+    for (const char* code : {"401", "503"})
+      BOOST_TEST(responses[code].IsDefined(), r.method << " " << r.pattern << " does not document " << code);
+  }
+}
