@@ -1,4 +1,6 @@
 // The seed's use cases 1-3 and the lifecycle rules driven through HTTP alone.
+#include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <thread>
 
@@ -206,6 +208,32 @@ BOOST_AUTO_TEST_CASE(graceful_shutdown_exits_zero) {
   broker.stop(SIGTERM);
   BOOST_TEST(broker.exit_code().value_or(-1) == 0);
   BOOST_TEST(broker.log().find("stopped") != std::string::npos);
+}
+
+// SIGINT (Ctrl-C) stops the broker as SIGTERM does, and a followed event stream still open is ended
+// rather than left hanging.
+BOOST_AUTO_TEST_CASE(sigint_stops_the_broker_and_ends_open_streams) {
+  make_agent("a", {"x"});
+  const auto id = submit(build_work({"x"}));
+  std::atomic<int> lines{0};
+  std::atomic<bool> ended{false};
+  std::thread follower([&] {
+    brokkr::http::client c;
+    brokkr::http::client_request req;
+    req.url = broker.url() + "/api/v1/ephemeral-work/" + id + "/events?follow=1";
+    req.headers = {{"Authorization", "Bearer " + broker.admin_key()}};
+    req.timeout = std::chrono::seconds(60);
+    (void)c.perform_stream(req, [](int, const brokkr::http::header_map&) { return true; }, [&](std::string_view chunk) {
+      lines += static_cast<int>(std::count(chunk.begin(), chunk.end(), '\n'));
+      return true;
+    });
+    ended = true;
+  });
+  BOOST_REQUIRE(eventually([&] { return lines.load() >= 1; }, std::chrono::seconds(10)));
+  broker.stop(SIGINT);
+  BOOST_TEST(broker.exit_code().value_or(-1) == 0);
+  BOOST_TEST(eventually([&] { return ended.load(); }, std::chrono::seconds(15)));
+  follower.join();
 }
 
 BOOST_AUTO_TEST_SUITE_END()
