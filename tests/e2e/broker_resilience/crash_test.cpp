@@ -4,6 +4,7 @@
 #include <atomic>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "tests/e2e/broker_resilience/invariants.hpp"
@@ -17,8 +18,10 @@ using nlohmann::json;
 BOOST_AUTO_TEST_CASE(kill_9_mid_load_then_restart) {
   test_database db;
   const auto dir = temp_dir("brokkr-crash");
-  // No safety-net sweep within the test: only rehydrated work-item timers can expire the orphan.
-  broker_process broker(db.url(), dir + "/admin.key", {"--claim-sweep-interval", "1h"});
+  // The safety-net sweep first runs 30 s after a start, and the orphan must be expired within 20 s of
+  // the restart: only a rehydrated work-item timer can do that. Draining the queue afterwards may
+  // lean on the sweep too, as production does; the test prints what the sweep had to expire.
+  broker_process broker(db.url(), dir + "/admin.key", {"--claim-sweep-interval", "30s"});
   broker.start();
   std::mutex url_mutex;
   std::string url = broker.url();
@@ -96,9 +99,32 @@ BOOST_AUTO_TEST_CASE(kill_9_mid_load_then_restart) {
                         std::chrono::seconds(20)));
   BOOST_TEST(admin2.get("/api/v1/ephemeral-work/" + orphan).body["failure_reason"] == "ClaimExpired");
   // Let the load finish the queue on the new process.
-  BOOST_TEST(eventually([&] {
+  const bool drained = eventually([&] {
     return db.count("SELECT count(*) FROM ephemeral_work WHERE status NOT IN ('COMPLETED') AND id <> '" + orphan + "'") == 0;
-  }, std::chrono::seconds(120)));
+  }, std::chrono::seconds(120));
+  if (!drained)
+    for (const char* s : {"PENDING", "CLAIMED", "FAILED_RETRYABLE", "FAILED_PERMANENT"})
+      BOOST_TEST_MESSAGE(s << ": " << db.count(std::string("SELECT count(*) FROM ephemeral_work WHERE status = '") + s +
+                                                "' AND id <> '" + orphan + "'")
+                           << ", of them past their lease " << db.count(std::string("SELECT count(*) FROM ephemeral_work WHERE status = '") + s +
+                                                "' AND lease_expires_at < now() AND id <> '" + orphan + "'")
+                           << ", past their retry time " << db.count(std::string("SELECT count(*) FROM ephemeral_work WHERE status = '") + s +
+                                                "' AND next_retry_after < now() AND id <> '" + orphan + "'"));
+  if (!drained) {
+    std::istringstream log(broker.log());
+    for (std::string line; std::getline(log, line);)
+      if (line.find("WARN") != std::string::npos || line.find("ERROR") != std::string::npos ||
+          line.find("warn") != std::string::npos || line.find("error") != std::string::npos)
+        BOOST_TEST_MESSAGE("broker: " << line);
+    BOOST_TEST_MESSAGE("stuck (now " << db.scalar("SELECT now()::text") << "):\n"
+                       << db.scalar("SELECT string_agg(format('%s %s by %s lease %s retry %s retries %s', id, status, "
+                                    "claimed_by, lease_expires_at, next_retry_after, retry_count), E'\\n') FROM "
+                                    "(SELECT * FROM ephemeral_work WHERE status <> 'COMPLETED' LIMIT 5) w"));
+  }
+  BOOST_TEST(drained);
+  std::istringstream metrics(admin2.get("/metrics").raw);
+  for (std::string line; std::getline(metrics, line);)
+    if (line.rfind("brokkr_claim_expirations_total", 0) == 0) BOOST_TEST_MESSAGE("expired by the sweep: " << line);
   stop = true;
   for (auto& t : load) t.join();
 
