@@ -1,5 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "agent_node/agent_config.hpp"
@@ -9,13 +12,23 @@ using namespace brokkr::agent;
 
 namespace {
 
+// The key and config files live in a directory of this process, removed when the parse is done.
+struct scratch_dir {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("brokkr-agent-config-test-" + std::to_string(::getpid()));
+  scratch_dir() { std::filesystem::create_directories(path); }
+  ~scratch_dir() { std::filesystem::remove_all(path); }
+};
+
 expected<agent_settings, config::error> settings(std::vector<std::string> args, const std::string& yaml = {}) {
-  const std::string key = "/tmp/brokkr_agent_test.key";
+  const scratch_dir dir;
+  const std::string key = (dir.path / "agent.key").string();
   std::ofstream(key) << "brokkr_BRabc_0123456789abcdef0123\n";
   std::vector<std::string> all = {"brokkr-agent", "--key-file", key};
   if (!yaml.empty()) {
-    std::ofstream("/tmp/brokkr_agent_test.yaml") << yaml;
-    all.insert(all.end(), {"--config", "/tmp/brokkr_agent_test.yaml"});
+    const std::string file = (dir.path / "agent.yaml").string();
+    std::ofstream(file) << yaml;
+    all.insert(all.end(), {"--config", file});
   }
   all.insert(all.end(), args.begin(), args.end());
   std::vector<const char*> argv;
