@@ -21,7 +21,10 @@ BOOST_AUTO_TEST_CASE(kill_9_mid_load_then_restart) {
   // The safety-net sweep first runs 30 s after a start, and the orphan must be expired within 20 s of
   // the restart: only a rehydrated work-item timer can do that. Draining the queue afterwards may
   // lean on the sweep too, as production does; the test prints what the sweep had to expire.
-  broker_process broker(db.url(), dir + "/admin.key", {"--claim-sweep-interval", "30s"});
+  // A quarter of the runs fail on purpose and each failure doubles the item's backoff (base 1 s): an
+  // item unlucky seven times would wait 64 s, then 128 s, past the drain's 120 s. The cap keeps every
+  // wait at 2 s.
+  broker_process broker(db.url(), dir + "/admin.key", {"--claim-sweep-interval", "30s", "--backoff-cap", "2s"});
   broker.start();
   std::mutex url_mutex;
   std::string url = broker.url();
