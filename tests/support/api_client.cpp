@@ -26,13 +26,28 @@ api_response api_client::call(const std::string& method, const std::string& path
 
 api_response api_client::get(const std::string& path) { return call("GET", path, ""); }
 api_response api_client::post(const std::string& path, const nlohmann::json& body) { return call("POST", path, body.dump()); }
-api_response api_client::post_raw(const std::string& path, const std::string& body, const std::string&) {
-  return call("POST", path, body);
-}
+api_response api_client::post_raw(const std::string& path, const std::string& body) { return call("POST", path, body); }
 api_response api_client::put(const std::string& path, const nlohmann::json& body) { return call("PUT", path, body.dump()); }
 api_response api_client::patch(const std::string& path, const nlohmann::json& body) {
   return call("PATCH", path, body.dump());
 }
 api_response api_client::del(const std::string& path) { return call("DELETE", path, ""); }
+
+bool api_client::stream_lines(const std::string& path, const std::function<void(const nlohmann::json&)>& on_line) {
+  http::client_request req;
+  req.url = base_ + path;
+  req.timeout = timeout;
+  if (!key.empty()) req.headers.emplace_back("Authorization", "Bearer " + key);
+  std::string buffer;
+  auto r = client_.perform_stream(req, [](int, const http::header_map&) { return true; }, [&](std::string_view chunk) {
+    buffer.append(chunk);
+    for (auto nl = buffer.find('\n'); nl != std::string::npos; nl = buffer.find('\n')) {
+      on_line(nlohmann::json::parse(buffer.substr(0, nl)));
+      buffer.erase(0, nl + 1);
+    }
+    return true;
+  });
+  return r.has_value();
+}
 
 }  // namespace brokkr::test

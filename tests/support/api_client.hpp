@@ -2,6 +2,7 @@
 // A small JSON client for tests that talk to a broker over real HTTP. One per thread.
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 
 #include "common/http_client.hpp"
@@ -20,11 +21,14 @@ class api_client {
   explicit api_client(std::string base_url, std::string key = {});
   api_response get(const std::string& path);
   api_response post(const std::string& path, const nlohmann::json& body = nlohmann::json::object());
-  api_response post_raw(const std::string& path, const std::string& body, const std::string& content_type = "application/json");
+  api_response post_raw(const std::string& path, const std::string& body);
   api_response put(const std::string& path, const nlohmann::json& body);
   api_response patch(const std::string& path, const nlohmann::json& body);
   api_response del(const std::string& path);
   api_response call(const std::string& method, const std::string& path, const std::string& body);
+  // GETs a stream of JSON lines (`?follow=1`), handing each parsed line to on_line, until the server
+  // ends the stream (true) or the connection fails or times out (false). Blocks meanwhile.
+  bool stream_lines(const std::string& path, const std::function<void(const nlohmann::json&)>& on_line);
 
   std::string key;
   std::chrono::milliseconds timeout{15000};

@@ -104,22 +104,20 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
   return status_;
 }
 
-std::string child_process::log() const {
-  std::ifstream in(log_path_);
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
+std::string child_process::log() const { return read_text_file(log_path_); }
+
 std::string wait_for_file(const std::string& path, std::chrono::milliseconds timeout) {
   std::string content;
   eventually(
       [&] {
-        std::ifstream in(path);
-        if (!in) return false;
-        std::stringstream ss;
-        ss << in.rdbuf();
-        content = ss.str();
+        content = read_text_file(path);
         return !content.empty();
       },
       timeout);

@@ -11,6 +11,8 @@ namespace brokkr::test {
 
 // Path of a built executable, e.g. binary("broker_node/brokkr-broker").
 std::string binary(const std::string& relative);
+// The whole file; empty when it cannot be read.
+std::string read_text_file(const std::string& path);
 // A fresh directory under /tmp, removed by the test process at exit.
 std::string temp_dir(const std::string& prefix);
 // $BROKKR_KUBECTL, else `kubectl` on PATH, else /usr/bin/kubectl; empty when none exists. Debian 12

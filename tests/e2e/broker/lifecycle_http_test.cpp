@@ -1,10 +1,8 @@
 // The seed's use cases 1-3 and the lifecycle rules driven through HTTP alone.
-#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <thread>
 
-#include "common/http_client.hpp"
 #include "tests/e2e/broker/fixture.hpp"
 
 using namespace brokkr::test;
@@ -174,30 +172,23 @@ BOOST_AUTO_TEST_CASE(idempotent_submission) {
 BOOST_AUTO_TEST_CASE(followed_events_stream_until_terminal) {
   const auto a = make_agent("a", {"x"});
   const auto id = submit(build_work({"x"}));
-  std::vector<json> lines;
-  std::string buffer;
+  std::vector<json> lines;  // written by the reader; read here only after join
+  std::atomic<int> seen{0};
+  bool ended = false;
   std::thread reader([&] {
-    brokkr::http::client c;
-    brokkr::http::client_request req;
-    req.url = broker.url() + "/api/v1/ephemeral-work/" + id + "/events?follow=1";
-    req.headers = {{"Authorization", "Bearer " + broker.admin_key()}};
-    req.timeout = std::chrono::seconds(60);
-    auto r = c.perform_stream(req, [](int, const brokkr::http::header_map&) { return true; },
-                              [&](std::string_view chunk) {
-                                buffer.append(chunk);
-                                for (auto nl = buffer.find('\n'); nl != std::string::npos; nl = buffer.find('\n')) {
-                                  lines.push_back(json::parse(buffer.substr(0, nl)));
-                                  buffer.erase(0, nl + 1);
-                                }
-                                return true;
-                              });
-    BOOST_TEST(r.has_value());
+    api_client follower(broker.url(), broker.admin_key());
+    follower.timeout = std::chrono::seconds(60);
+    ended = follower.stream_lines("/api/v1/ephemeral-work/" + id + "/events?follow=1", [&](const json& line) {
+      lines.push_back(line);
+      ++seen;
+    });
   });
   auto agent = as(a);
-  BOOST_REQUIRE(eventually([&] { return !lines.empty(); }, std::chrono::seconds(10)));
+  BOOST_REQUIRE(eventually([&] { return seen.load() >= 1; }, std::chrono::seconds(10)));
   BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + id + "/claim").status == 200);
   BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + id + "/complete", {{"attempt", 1}, {"outcome", "COMPLETED"}}).status == 200);
   reader.join();  // the stream ends by itself at the terminal event
+  BOOST_TEST(ended);
   BOOST_REQUIRE_EQUAL(lines.size(), 3u);
   BOOST_TEST(lines[0]["to_status"] == "PENDING");
   BOOST_TEST(lines[1]["to_status"] == "CLAIMED");
@@ -218,15 +209,9 @@ BOOST_AUTO_TEST_CASE(sigint_stops_the_broker_and_ends_open_streams) {
   std::atomic<int> lines{0};
   std::atomic<bool> ended{false};
   std::thread follower([&] {
-    brokkr::http::client c;
-    brokkr::http::client_request req;
-    req.url = broker.url() + "/api/v1/ephemeral-work/" + id + "/events?follow=1";
-    req.headers = {{"Authorization", "Bearer " + broker.admin_key()}};
-    req.timeout = std::chrono::seconds(60);
-    (void)c.perform_stream(req, [](int, const brokkr::http::header_map&) { return true; }, [&](std::string_view chunk) {
-      lines += static_cast<int>(std::count(chunk.begin(), chunk.end(), '\n'));
-      return true;
-    });
+    api_client c(broker.url(), broker.admin_key());
+    c.timeout = std::chrono::seconds(60);
+    (void)c.stream_lines("/api/v1/ephemeral-work/" + id + "/events?follow=1", [&](const json&) { ++lines; });
     ended = true;
   });
   BOOST_REQUIRE(eventually([&] { return lines.load() >= 1; }, std::chrono::seconds(10)));

@@ -6,7 +6,6 @@
 #include <set>
 #include <thread>
 
-#include "common/http_client.hpp"
 #include "tests/e2e/caf/fixture.hpp"
 #include "tests/e2e/broker_resilience/invariants.hpp"
 #include "tests/support/api_client.hpp"
@@ -93,24 +92,15 @@ BOOST_AUTO_TEST_CASE(a_transition_through_one_broker_reaches_a_follower_on_the_o
                                                                  {"targets", {{"labels", {"pool"}}}}})
                              .body["id"];
   std::atomic<int> lines{0};
-  std::string last;
+  std::string last;  // read only after join
+  bool streamed = false;
   std::thread follower([&] {
-    brokkr::http::client c;
-    brokkr::http::client_request req;
-    req.url = b.url() + "/api/v1/ephemeral-work/" + id + "/events?follow=1";
-    req.headers = {{"Authorization", "Bearer " + b.admin_key()}};
-    req.timeout = std::chrono::seconds(60);
-    std::string buf;
-    auto streamed = c.perform_stream(req, [](int, const brokkr::http::header_map&) { return true; }, [&](std::string_view chunk) {
-      buf.append(chunk);
-      for (auto nl = buf.find('\n'); nl != std::string::npos; nl = buf.find('\n')) {
-        last = json::parse(buf.substr(0, nl))["to_status"];
-        buf.erase(0, nl + 1);
-        ++lines;
-      }
-      return true;
+    api_client on_b(b.url(), b.admin_key());
+    on_b.timeout = std::chrono::seconds(60);
+    streamed = on_b.stream_lines("/api/v1/ephemeral-work/" + id + "/events?follow=1", [&](const json& line) {
+      last = line["to_status"];
+      ++lines;
     });
-    BOOST_TEST(streamed.has_value());
   });
   BOOST_REQUIRE(eventually([&] { return lines.load() >= 1; }, std::chrono::seconds(10)));
   api_client agent_on_a(a.url(), agent.body["key"]);
@@ -118,6 +108,7 @@ BOOST_AUTO_TEST_CASE(a_transition_through_one_broker_reaches_a_follower_on_the_o
   BOOST_TEST(eventually([&] { return lines.load() >= 2; }, std::chrono::seconds(3)));  // pushed, not polled (poll is 5 s)
   BOOST_REQUIRE(agent_on_a.post("/api/v1/ephemeral-work/" + id + "/complete", {{"attempt", 1}, {"outcome", "COMPLETED"}}).status == 200);
   follower.join();
+  BOOST_TEST(streamed);
   BOOST_TEST(lines.load() == 3);
   BOOST_TEST(last == "COMPLETED");
 }

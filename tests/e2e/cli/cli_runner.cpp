@@ -4,15 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace brokkr::test {
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 nlohmann::json cli_run::json() const {
   auto j = nlohmann::json::parse(out, nullptr, false);

@@ -14,9 +14,6 @@
 
 namespace brokkr::test {
 
-// The whole file, or "" when it cannot be read.
-std::string read_text_file(const std::string& path);
-
 struct cli_run {
   int code = -1;
   std::string out;

@@ -6,28 +6,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "tests/e2e/broker/fixture.hpp"
 #include "tests/support/markdown.hpp"
+#include "tests/support/process.hpp"
 
 using namespace brokkr::test;
-
-namespace {
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
 
 BOOST_FIXTURE_TEST_CASE(api_guide_examples_run, broker_fixture) {
   const char* src = std::getenv("BROKKR_SOURCE_DIR");
   BOOST_REQUIRE(src);
-  const auto blocks = sh_blocks(read(std::string(src) + "/docs/api.md"));
+  const auto blocks = sh_blocks(read_text_file(std::string(src) + "/docs/api.md"));
   BOOST_TEST_MESSAGE("docs/api.md: " << blocks.size() << " example blocks");
   BOOST_REQUIRE(blocks.size() >= 8u);
   std::string script;
@@ -55,7 +44,7 @@ BOOST_FIXTURE_TEST_CASE(example_manifests_are_accepted, broker_fixture) {
     const auto file = entry.path().filename().string();
     const std::string type = file.rfind("apply-", 0) == 0 ? "kubernetes-apply" : "shipwright-build";
     auto r = admin->post("/api/v1/ephemeral-work",
-                         {{"work_type", type}, {"crd_spec", read(entry.path().string())}, {"targets", {{"labels", {"gpu"}}}}});
+                         {{"work_type", type}, {"crd_spec", read_text_file(entry.path().string())}, {"targets", {{"labels", {"gpu"}}}}});
     BOOST_TEST(r.status == 201, file << ": " << r.raw);
     ++n;
   }

@@ -2,7 +2,6 @@
 // writes: server-side apply, get -o yaml, create, get -o jsonpath, get -w, patch --type merge, delete.
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include "sim_fixture.hpp"
 #include "sim_process.hpp"
@@ -37,12 +36,6 @@ std::string write(const std::filesystem::path& dir, const std::string& name, con
   return (dir / name).string();
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -93,17 +86,17 @@ spec:
   }
   // kubectl lists, then watches from the list's resourceVersion: once the marker run is printed, no later
   // event can be missed.
-  BOOST_TEST(eventually([&] { return slurp(watch_out).find("marker") != std::string::npos; }));
+  BOOST_TEST(eventually([&] { return brokkr::test::read_text_file(watch_out).find("marker") != std::string::npos; }));
   BOOST_TEST(k.ok("create -f " + run).find("buildrun.shipwright.io/app-build-run-1 created") != std::string::npos);
   BOOST_TEST(eventually([&] {
     return k.run("get buildrun app-build-run-1 -o jsonpath={.status.conditions[0].status}").second == "True";
   }));
   const auto terminal = k.ok("get buildrun app-build-run-1 -o jsonpath={.status.conditions[0].reason}/{.status.output.digest}");
   BOOST_TEST(terminal.rfind("Succeeded/sha256:", 0) == 0u);
-  BOOST_TEST(eventually([&] { return slurp(watch_out).find("Succeeded") != std::string::npos; }));
+  BOOST_TEST(eventually([&] { return brokkr::test::read_text_file(watch_out).find("Succeeded") != std::string::npos; }));
   ::kill(watcher, SIGTERM);
   ::waitpid(watcher, nullptr, 0);
-  const auto transitions = slurp(watch_out);
+  const auto transitions = brokkr::test::read_text_file(watch_out);
   BOOST_TEST_INFO("kubectl get buildruns -w printed:\n" << transitions);
   for (const char* reason : {"Started", "Pending", "Running", "Succeeded"})
     BOOST_TEST(transitions.find(reason) != std::string::npos, reason);
