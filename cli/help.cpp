@@ -8,21 +8,17 @@
 namespace brokkr::cli {
 namespace {
 
-// The placeholder after a flag in --help: by name where the type says too little.
+// What --help shows after a flag for its value: by flag name where the type says too little.
 std::string metavar(const config::option& o) {
   static const std::pair<const char*, const char*> named[] = {
       {"server", "URL"},   {"key-file", "PATH"}, {"ca-file", "PATH"},   {"key", "KEY"},          {"output", "table|json|yaml"},
       {"file", "FILE"},    {"type", "TYPE"},       {"label", "LABEL"},      {"annotation", "KEY=VALUE"},
       {"agent", "ID"},     {"match", "all|any"},   {"idempotency-key", "KEY"}, {"status", "STATUS"},
       {"cluster", "CLUSTER"}, {"remove", "KEY"}};
-  for (const auto& [name, placeholder] : named)
-    if (o.name == name) return std::string(" ") + placeholder;
-  switch (o.type) {
-    case config::kind::boolean: return "";
-    case config::kind::integer: return " N";
-    case config::kind::duration: return " DURATION";
-    default: return " VALUE";
-  }
+  for (const auto& [name, shown] : named)
+    if (o.name == name) return std::string(" ") + shown;
+  const auto v = config::value_name(o);
+  return v.empty() ? v : " " + v;
 }
 
 void write_options(std::ostringstream& os, const std::vector<config::option>& options, bool with_env) {

@@ -307,20 +307,25 @@ expected<values, error> parser::parse(int argc, const char* const* argv,
   return out;
 }
 
+std::string value_name(const option& o) {
+  switch (o.type) {
+    case kind::integer: return "N";
+    case kind::duration: return "DURATION";
+    case kind::host_port: return "HOST:PORT";
+    case kind::list: return "A,B,...";
+    case kind::boolean: return "";
+    case kind::string: return "VALUE";
+  }
+  return "VALUE";
+}
+
 std::string parser::usage() const {
   std::ostringstream os;
   os << "usage: " << program_ << " [flags]\n" << summary_ << "\n\nflags (each also " 
      << "BROKKR_<NAME> in the environment and a key in --config FILE):\n";
   for (const auto& o : options_) {
     os << "  --" << o.name;
-    switch (o.type) {
-      case kind::integer: os << " N"; break;
-      case kind::duration: os << " DURATION"; break;
-      case kind::host_port: os << " HOST:PORT"; break;
-      case kind::list: os << " A,B,..."; break;
-      case kind::boolean: break;
-      case kind::string: os << " VALUE"; break;
-    }
+    if (const auto v = value_name(o); !v.empty()) os << " " << v;
     os << "\n      " << o.help;
     if (!o.default_value.empty()) os << " (default " << o.default_value << ")";
     if (o.required) os << " (required)";

@@ -29,6 +29,10 @@ struct option {
   bool secret = false;         // never echoed in errors or dumps
 };
 
+// What --help shows after the flag for its value, from its type: N, DURATION, HOST:PORT, A,B,...,
+// VALUE; empty for a boolean.
+std::string value_name(const option& o);
+
 struct error {
   std::string field;    // "--lease-seconds"
   std::string message;  // full sentence naming the field and the source
