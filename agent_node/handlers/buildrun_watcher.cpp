@@ -192,7 +192,7 @@ handler_actor::behavior_type watcher(self_ptr self, handler_context ctx, work_it
   self->state.item = std::move(item);
   if (prepare(self)) {
     ensure(self);
-    self->delayed_send(self, remaining_watch_budget(self->state.item, std::chrono::system_clock::now()), caf::timeout_atom::value);
+    arm_watch_budget(self, self->state.item);
   }
   return {
       [self](cancel_atom) {

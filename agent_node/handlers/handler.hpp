@@ -4,9 +4,11 @@
 // The dispatcher tells it (cancel_atom) when the broker asks for a cancel or the claim is lost.
 // The informer hub sends it `observed` about the object it watches.
 #include <caf/actor.hpp>
+#include <caf/atom.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -46,5 +48,11 @@ std::chrono::milliseconds watch_budget(int claim_timeout_seconds);
 // after an agent restart gets the rest, not a fresh budget. Never negative; a claimed_at ahead of
 // this host's clock (skew) counts as claimed now.
 std::chrono::milliseconds remaining_watch_budget(const work_item& item, timestamp now);
+
+// Sends the handler a timeout_atom when the rest of its budget runs out (a timer as a message).
+template <class Handler>
+void arm_watch_budget(Handler* self, const work_item& item) {
+  self->delayed_send(self, remaining_watch_budget(item, std::chrono::system_clock::now()), caf::timeout_atom::value);
+}
 
 }  // namespace brokkr::agent

@@ -157,7 +157,7 @@ handler_actor::behavior_type apply_handler(self_ptr self, handler_context ctx, w
   self->state.item = std::move(item);
   if (prepare(self)) {
     apply_all(self);
-    self->delayed_send(self, remaining_watch_budget(self->state.item, std::chrono::system_clock::now()), caf::timeout_atom::value);
+    arm_watch_budget(self, self->state.item);
   }
   return {
       [self](cancel_atom) { cancel(self); },

@@ -64,9 +64,9 @@ expected<json, caf::error> call(self_ptr self, const std::string& method, const 
   const bool down = !r || r->status == 502 || r->status == 503 || r->status == 504;
   st.connected = r.has_value() && r->status < 500;
   if (down) {
-    const auto delay = st.backoff.next();
-    st.retry_at = std::chrono::steady_clock::now() + delay;
-    if (was || st.backoff.current() == st.cfg.reconnect_min)
+    const bool first = st.backoff.current().count() == 0;  // the first failure since the last answer
+    st.retry_at = std::chrono::steady_clock::now() + st.backoff.next();
+    if (first)
       log::warn("link", "broker at ", st.cfg.base_url, " unreachable (",
                 r ? "HTTP " + std::to_string(r->status) : r.error().message, "); retrying with backoff");
   } else {
