@@ -2,11 +2,15 @@
 // Internal to http_server.cpp (includes Beast): one HTTP/1.1 connection over a plain or a TLS stream.
 //
 //   handshake (TLS) -> reading -> awaiting -> [streaming] -> idle -> reading ...
-//                         \-> closed on error, idle timeout, Connection: close or server stop
+//                         \-> closed on error, a deadline, Connection: close or server stop
 //
 // Everything here runs on the connection's strand. After a request is read, one read stays pending
 // while the handler works: it detects a client that hangs up (EOF) and it is also the first read of
-// the next keep-alive request. One steady_timer serves both the idle and the write timeout.
+// the next keep-alive request; bytes of a pipelined request already buffered skip that read. One
+// steady_timer serves every deadline: header (first byte to last field), body, idle, write.
+//
+// Unparsed input is bounded by the buffer's maximum (header_limit + framing_limit + one read), so
+// no peer can make a connection hold more than that plus the body limit.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,6 +30,7 @@
 #include "common/http_server.hpp"
 #include "common/http_stream_state.hpp"
 #include "common/http_wire.hpp"
+#include "common/log.hpp"
 
 namespace brokkr::http::detail {
 
@@ -68,7 +73,9 @@ class connection final : public connection_base,
         deadline_(stream_.get_executor()),
         env_(env),
         id_(id),
-        remote_(std::move(remote)) {}
+        remote_(std::move(remote)) {
+    buffer_.max_size(env.cfg->header_limit + env.cfg->framing_limit + 65536);
+  }
   ~connection() override { env_.unregister(id_); }
 
   void start();
@@ -79,6 +86,7 @@ class connection final : public connection_base,
 
   // connection_iface: any thread.
   void deliver(response r) override;
+  void deliver_error(int status, std::string code, std::string message) override;
   void open_stream(int status, header_list headers, std::string content_type,
                    std::shared_ptr<stream_state> st) override;
   void stream_write(std::string framed, size_t payload) override;
@@ -94,7 +102,9 @@ class connection final : public connection_base,
 
   void do_read();
   void on_header(beast::error_code ec);
+  void read_body();
   void on_body(beast::error_code ec);
+  bool refuse_transfer_encoding();
   void dispatch();
   void start_watch();
   void on_watch(beast::error_code ec, size_t n);
@@ -130,7 +140,9 @@ class connection final : public connection_base,
   bool writing_ = false;
   bool linger_ = false;  // an error answer was sent before the body was read: drain before closing
   std::unique_ptr<char[]> drain_buf_;
-  std::shared_ptr<responder_impl> responder_;
+  // Weak: the handler holds the responder, and its destructor answers 500 when the handler drops it
+  // unanswered; the connection only tells it when the client has gone.
+  std::weak_ptr<responder_impl> responder_;
   std::shared_ptr<stream_state> stream_state_;
 };
 

@@ -7,7 +7,7 @@ template <class Stream>
 void connection<Stream>::start() {
   if constexpr (is_tls) {
     phase_ = phase::handshake;
-    arm(env_.cfg->idle_timeout);
+    arm(env_.cfg->header_timeout);
     stream_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec || self->phase_ == phase::closed) return self->close();
       self->do_read();
@@ -22,8 +22,10 @@ void connection<Stream>::do_read() {
   phase_ = phase::reading;
   parser_.emplace();
   parser_->body_limit(env_.cfg->body_limit);
-  parser_->header_limit(64 * 1024);
-  arm(env_.cfg->idle_timeout);
+  parser_->header_limit(static_cast<uint32_t>(env_.cfg->header_limit));
+  // From the first byte (already buffered, or the connection just opened) to the last header field:
+  // a client that trickles its header (slowloris) is cut off here, not at the idle timeout.
+  arm(env_.cfg->header_timeout);
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
 }
@@ -35,15 +37,56 @@ void connection<Stream>::on_header(beast::error_code ec) {
     return respond_error_and_close(413, "RequestEntityTooLarge",
                                    "request body exceeds the limit of " + std::to_string(env_.cfg->body_limit) +
                                        " bytes");
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
+    return respond_error_and_close(431, "RequestHeaderFieldsTooLarge",
+                                   "request header exceeds the limit of " + std::to_string(env_.cfg->header_limit) +
+                                       " bytes");
   if (ec) {
     if (ec == bhttp::error::end_of_stream || buffer_.size() == 0) return close();
     return respond_error_and_close(400, "BadRequest", "malformed HTTP request: " + ec.message());
   }
+  if (refuse_transfer_encoding()) return;
   if (stopping()) return respond_error_and_close(503, "ServiceUnavailable", "the server is shutting down");
   const auto& msg = parser_->get();
   if (beast::iequals(msg[bhttp::field::expect], "100-continue")) queue_write("HTTP/1.1 100 Continue\r\n\r\n");
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = this->shared_from_this()](beast::error_code e, size_t) { self->on_body(e); });
+  arm(env_.cfg->body_timeout);
+  read_body();
+}
+
+// RFC 9112 6.3: a request whose final transfer coding is not chunked has no knowable length, and
+// Beast would read its body as the next request (smuggling). Only plain "chunked" is implemented.
+template <class Stream>
+bool connection<Stream>::refuse_transfer_encoding() {
+  const auto& msg = parser_->get();
+  const auto count = msg.count(bhttp::field::transfer_encoding);
+  if (count == 0) return false;
+  std::string te(msg[bhttp::field::transfer_encoding]);
+  while (!te.empty() && (te.back() == ' ' || te.back() == '\t')) te.pop_back();
+  while (!te.empty() && (te.front() == ' ' || te.front() == '\t')) te.erase(0, 1);
+  if (count == 1 && beast::iequals(te, "chunked")) return false;
+  if (parser_->chunked()) {
+    respond_error_and_close(501, "NotImplemented", "only the chunked transfer coding is implemented");
+  } else {
+    respond_error_and_close(400, "BadRequest", "the final transfer coding of a request must be chunked");
+  }
+  return true;
+}
+
+// The body arrives piecewise: the parser consumes body bytes as they come, so what stays unparsed
+// in the buffer is framing (a chunk-size line with its extensions, or the trailer). Past
+// framing_limit that is an attack, not a request.
+template <class Stream>
+void connection<Stream>::read_body() {
+  if (parser_->is_done()) {
+    disarm();
+    return dispatch();
+  }
+  if (buffer_.size() > env_.cfg->framing_limit)
+    return respond_error_and_close(400, "BadRequest",
+                                   "chunk framing or trailer exceeds " + std::to_string(env_.cfg->framing_limit) +
+                                       " bytes");
+  bhttp::async_read_some(stream_, buffer_, *parser_,
+                         [self = this->shared_from_this()](beast::error_code e, size_t) { self->on_body(e); });
 }
 
 template <class Stream>
@@ -53,9 +96,13 @@ void connection<Stream>::on_body(beast::error_code ec) {
     return respond_error_and_close(413, "RequestEntityTooLarge",
                                    "request body exceeds the limit of " + std::to_string(env_.cfg->body_limit) +
                                        " bytes");
+  if (ec == bhttp::error::buffer_overflow)
+    return respond_error_and_close(400, "BadRequest", "chunk framing or trailer is too long");
+  if (ec == bhttp::error::bad_chunk || ec == bhttp::error::bad_chunk_extension || ec == bhttp::error::bad_field ||
+      ec == bhttp::error::bad_value)
+    return respond_error_and_close(400, "BadRequest", "malformed request body: " + ec.message());
   if (ec) return close();
-  disarm();
-  dispatch();
+  read_body();
 }
 
 template <class Stream>
@@ -67,19 +114,28 @@ void connection<Stream>::dispatch() {
   phase_ = phase::awaiting;
   keep_alive_ = msg.keep_alive();
   head_request_ = msg.method() == bhttp::verb::head;
-  responder_ = std::make_shared<responder_impl>(this->weak_from_this(), env_.cfg->stream_buffer_limit);
+  auto responder = std::make_shared<responder_impl>(this->weak_from_this(), env_.cfg->stream_buffer_limit);
+  responder_ = responder;
   start_watch();
-  auto responder = responder_;
   try {
     (*env_.on_request)(std::move(*req), responder);
   } catch (const std::exception& e) {
-    responder->send(env_.cfg->make_error(500, "InternalError", std::string("handler failed: ") + e.what()));
+    log::error("http", "request handler threw: ", e.what());
+    responder->send(env_.cfg->make_error(500, "InternalError", "the request handler failed"));
+  } catch (...) {
+    log::error("http", "request handler threw a non-standard exception");
+    responder->send(env_.cfg->make_error(500, "InternalError", "the request handler failed"));
   }
 }
 
 template <class Stream>
 void connection<Stream>::start_watch() {
   if (watching_ || watch_has_data_) return;
+  // A pipelined request is already buffered: answer it next without waiting for more bytes.
+  if (buffer_.size() > 0) {
+    watch_has_data_ = true;
+    return;
+  }
   watching_ = true;
   stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
     self->on_watch(ec, n);
@@ -91,7 +147,7 @@ void connection<Stream>::on_watch(beast::error_code ec, size_t n) {
   watching_ = false;
   if (phase_ == phase::closed) return;
   if (ec) {
-    if (responder_) responder_->mark_gone();
+    if (auto r = responder_.lock()) r->mark_gone();
     return close();
   }
   buffer_.commit(n);
@@ -123,6 +179,11 @@ void connection<Stream>::deliver(response r) {
     c.after_flush_ = keep ? after_flush::next_request : after_flush::close;
     c.queue_write(std::move(bytes));
   });
+}
+
+template <class Stream>
+void connection<Stream>::deliver_error(int status, std::string code, std::string message) {
+  deliver(env_.cfg->make_error(status, std::move(code), std::move(message)));
 }
 
 template <class Stream>
@@ -222,14 +283,14 @@ template <class Stream>
 void connection<Stream>::on_write(beast::error_code ec) {
   if (phase_ == phase::closed) return;
   if (ec) {
-    if (responder_) responder_->mark_gone();
+    if (auto r = responder_.lock()) r->mark_gone();
     return close();
   }
   if (stream_state_ && writes_.front().second) stream_state_->written(writes_.front().second);
   writes_.pop_front();
   if (!writes_.empty()) return do_write();
   writing_ = false;
-  if (phase_ == phase::reading) arm(env_.cfg->idle_timeout);
+  if (phase_ == phase::reading) arm(env_.cfg->body_timeout);  // only 100 Continue is written while reading
   else disarm();
   const auto action = std::exchange(after_flush_, after_flush::nothing);
   if (action == after_flush::close) return linger_ ? lingering_close() : close();
@@ -276,7 +337,7 @@ void connection<Stream>::close() {
   if (phase_ == phase::closed) return;
   phase_ = phase::closed;
   disarm();
-  if (responder_) responder_->mark_gone();
+  if (auto r = responder_.lock()) r->mark_gone();
   if (stream_state_) stream_state_->mark_closed();
   stream_state_.reset();
   beast::error_code ignored;

@@ -2,9 +2,13 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -47,7 +51,9 @@ namespace ssl = boost::asio::ssl;
 response default_error(int status, std::string code, std::string message) {
   nlohmann::json body = {{"error", {{"code", std::move(code)}, {"message", std::move(message)},
                                     {"details", nlohmann::json::object()}}}};
-  return {.status = status, .content_type = "application/json", .body = body.dump()};
+  // Messages may echo request bytes: invalid UTF-8 becomes U+FFFD rather than an exception.
+  return {.status = status, .content_type = "application/json",
+          .body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 struct server::impl {
@@ -68,6 +74,8 @@ struct server::impl {
   expected<uint16_t, std::string> listen();
   void do_accept();
   void on_accept(boost::beast::error_code ec, tcp::socket socket);
+  void pause_accepting(const boost::beast::error_code& ec);
+  void refuse(tcp::socket& socket);
   bool wait_until_empty(std::chrono::steady_clock::time_point deadline);
 
   server_config cfg;
@@ -83,6 +91,12 @@ struct server::impl {
   std::unique_ptr<ssl::context> tls;
   tcp::acceptor acceptor;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  // Accept-side state, used on the acceptor's strand only.
+  boost::asio::steady_timer accept_pause{acceptor.get_executor()};
+  std::chrono::milliseconds accept_backoff{0};
+  std::chrono::steady_clock::time_point last_refusal_log{};
+  std::atomic<uint64_t> refused{0};
+  std::atomic<uint64_t> accept_errors{0};
   std::vector<std::thread> threads;
   uint16_t port = 0;
   bool started = false;
@@ -126,11 +140,63 @@ void server::impl::do_accept() {
   });
 }
 
+// Out of descriptors or memory, accept() fails at once and would fail again at once: accepting in a
+// loop would burn a core and flood the log. Pause instead (50 ms doubling to 1 s), warn once per
+// episode, and let the listen backlog hold new clients meanwhile.
+void server::impl::pause_accepting(const boost::beast::error_code& ec) {
+  ++accept_errors;
+  const bool first = accept_backoff.count() == 0;
+  accept_backoff = first ? std::chrono::milliseconds(50) : std::min(accept_backoff * 2, std::chrono::milliseconds(1000));
+  if (first) log::warn("http", "accept failed: ", ec.message(), "; pausing accepts (backing off up to 1s)");
+  accept_pause.expires_after(accept_backoff);
+  accept_pause.async_wait([this](boost::beast::error_code e) {
+    if (!e && !stopping) do_accept();
+  });
+}
+
+// Past max_connections a new client gets a short 503 and is closed: bounded memory, and an answer
+// rather than a silent reset. TLS clients are just closed (a plaintext answer would be noise).
+void server::impl::refuse(tcp::socket& socket) {
+  ++refused;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_log > std::chrono::seconds(10)) {
+    last_refusal_log = now;
+    log::warn("http", "refusing connections: ", cfg.max_connections, " are open (the connection limit)");
+  }
+  if (!tls) {
+    static const std::string answer = [] {
+      const std::string body =
+          "{\"error\":{\"code\":\"ServiceUnavailable\",\"message\":\"too many connections\",\"details\":{}}}\n";
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+             "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    (void)::send(socket.native_handle(), answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  }
+  boost::beast::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+}
+
 void server::impl::on_accept(boost::beast::error_code ec, tcp::socket socket) {
   if (stopping || !acceptor.is_open()) return;
   if (ec) {
+    namespace err = boost::asio::error;
+    if (ec == err::no_descriptors || ec == err::no_buffer_space || ec == err::no_memory ||
+        ec.value() == ENFILE)
+      return pause_accepting(ec);
     log::warn("http", "accept failed: ", ec.message());
     return do_accept();
+  }
+  if (accept_backoff.count() != 0) {
+    log::info("http", "accepting connections again");
+    accept_backoff = std::chrono::milliseconds(0);
+  }
+  {
+    std::lock_guard lock(mu);
+    if (cfg.max_connections && conns.size() >= cfg.max_connections) {
+      refuse(socket);
+      return do_accept();
+    }
   }
   boost::beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
@@ -183,6 +249,7 @@ void server::stop(std::chrono::milliseconds timeout) {
   boost::asio::post(d.acceptor.get_executor(), [&d] {
     boost::beast::error_code ignored;
     d.acceptor.close(ignored);
+    d.accept_pause.cancel();
   });
   auto for_each = [&d](auto fn) {
     std::vector<std::shared_ptr<detail::connection_base>> live;
@@ -210,5 +277,8 @@ size_t server::open_connections() const {
   std::lock_guard lock(impl_->mu);
   return impl_->conns.size();
 }
+
+uint64_t server::refused_connections() const { return impl_->refused.load(); }
+uint64_t server::accept_failures() const { return impl_->accept_errors.load(); }
 
 }  // namespace brokkr::http

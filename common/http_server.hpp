@@ -56,6 +56,8 @@ class stream {
 };
 
 // The one-shot answer to a request. Thread-safe; if the connection is gone, answering is a no-op.
+// Every request is answered: a responder dropped without an answer (a handler that threw, an actor
+// that died) answers 500 from its destructor.
 class responder {
  public:
   virtual ~responder() = default;
@@ -77,14 +79,22 @@ struct tls_config {
   std::string key_pem;
 };
 
+// Every limit bounds what one peer can make the server hold (docs/security.md lists them with the
+// flags that set them). Memory per connection is at most header_limit + framing_limit of unparsed
+// input plus the request body (body_limit) plus stream_buffer_limit of queued output.
 struct server_config {
   std::string host = "127.0.0.1";
   uint16_t port = 0;                                 // 0: an ephemeral port, returned by start()
   int io_threads = 1;
   size_t body_limit = 1024 * 1024;                   // larger request bodies get 413
+  size_t header_limit = 64 * 1024;                   // request line + fields; larger gets 431
+  size_t framing_limit = 16 * 1024;                  // one chunk-size line with extensions, or the trailer: 400
+  std::chrono::seconds header_timeout{10};           // first byte of a request to its last header field
+  std::chrono::seconds body_timeout{60};             // end of the header to the end of the body
   std::chrono::seconds idle_timeout{60};             // keep-alive connections idle this long are closed
   std::chrono::seconds write_timeout{30};            // a client that does not read for this long is dropped
   size_t stream_buffer_limit = 8 * 1024 * 1024;      // queued stream bytes before a slow client is dropped
+  size_t max_connections = 4096;                     // beyond this, new connections get 503 and are closed
   std::optional<tls_config> tls;
   error_factory make_error;                          // default: {"error":{"code","message","details":{}}}
 };
@@ -109,6 +119,9 @@ class server {
   uint16_t port() const;
   // Connections currently open (for tests and metrics).
   size_t open_connections() const;
+  // Connections refused because max_connections were open, and accept() failures (EMFILE...).
+  uint64_t refused_connections() const;
+  uint64_t accept_failures() const;
 
  private:
   struct impl;

@@ -62,6 +62,12 @@ void stream_state::mark_closed() {
   for (auto& cb : callbacks) cb();
 }
 
+responder_impl::~responder_impl() {
+  if (used_.load()) return;
+  if (auto conn = conn_.lock())
+    conn->deliver_error(500, "InternalError", "the request handler ended without answering");
+}
+
 void responder_impl::send(response r) {
   if (used_.exchange(true)) return;
   if (auto conn = conn_.lock()) conn->deliver(std::move(r));

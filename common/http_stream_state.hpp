@@ -21,6 +21,8 @@ class connection_iface {
  public:
   virtual ~connection_iface() = default;
   virtual void deliver(response r) = 0;
+  // An answer built by the server's error factory (the responder's last resort).
+  virtual void deliver_error(int status, std::string code, std::string message) = 0;
   virtual void open_stream(int status, header_list headers, std::string content_type,
                            std::shared_ptr<stream_state> st) = 0;
   virtual void stream_write(std::string framed, size_t payload) = 0;
@@ -57,6 +59,9 @@ class responder_impl final : public responder {
  public:
   responder_impl(std::weak_ptr<connection_iface> conn, size_t stream_limit)
       : conn_(std::move(conn)), stream_limit_(stream_limit) {}
+  // Unanswered when the last holder lets go: the handler failed, so the client gets a 500 rather
+  // than a connection that hangs until its idle timeout.
+  ~responder_impl() override;
 
   void send(response r) override;
   std::shared_ptr<stream> begin_stream(int status, header_list headers, std::string content_type) override;
