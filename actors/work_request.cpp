@@ -4,7 +4,7 @@
 #include <cctype>
 #include <set>
 
-#include "actors/work_types.hpp"
+#include "k8s/work_types.hpp"
 
 namespace brokkr {
 namespace {
@@ -95,12 +95,10 @@ int effective_lease_seconds(const work_request& req) {
 
 status<validation_error> validate(const work_request& req) {
   if (req.work_type.empty()) return unexpected(err("work_type", "work_type is required"));
-  if (!is_known_work_type(req.work_type)) {
-    std::string known;
-    for (auto t : known_work_types()) known += (known.empty() ? "" : ", ") + std::string(t);
+  const auto* type = k8s::find_work_type(req.work_type);
+  if (!type)
     return unexpected(err("work_type", "unknown work_type '" + req.work_type.substr(0, 60) +
-                                           "' (known: " + known + ")"));
-  }
+                                           "' (known: " + k8s::work_type_names() + ")"));
   if (req.crd_spec.empty()) return unexpected(err("crd_spec", "crd_spec is required"));
   if (req.crd_spec.size() > max_crd_spec_bytes)
     return unexpected(err("crd_spec", "crd_spec is " + std::to_string(req.crd_spec.size()) +
@@ -122,7 +120,10 @@ status<validation_error> validate(const work_request& req) {
   if (req.idempotency_key.size() > max_idempotency_key_bytes)
     return unexpected(err("idempotency_key", "idempotency_key may be at most " +
                                                  std::to_string(max_idempotency_key_bytes) + " bytes"));
-  return validate_crd_spec(req.work_type, req.crd_spec);
+  // The agent's own parser: what it would refuse as malformed is refused here, before it is stored.
+  if (auto spec = type->validate(req.crd_spec); !spec)
+    return unexpected(err(spec.error().field, spec.error().message));
+  return ok;
 }
 
 }  // namespace brokkr

@@ -3,7 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "actors/work_types.hpp"
+#include "k8s/apply_manifest.hpp"
+#include "k8s/work_types.hpp"
 
 namespace brokkr::agent {
 
@@ -52,7 +53,12 @@ config::parser agent_options() {
          .type = kind::integer, .min = 0, .max = 10000});
   p.add({.name = "tls-cert", .help = "PEM client certificate for a TLS CAF endpoint"});
   p.add({.name = "tls-key", .help = "PEM private key for a TLS CAF endpoint", .secret = true});
-  p.add({.name = "tls-ca", .help = "PEM CA bundle the broker's certificate must chain to"});
+  p.add({.name = "tls-ca", .help = "PEM CA bundle the broker's certificate must chain to (turns TLS on)"});
+  p.add({.name = "allow-plaintext", .help = "allow a broker off loopback without TLS (CAF without --tls-ca, or an http:// URL)",
+         .default_value = "false", .type = kind::boolean});
+  p.add({.name = "allowed-namespaces",
+         .help = "namespaces work may create objects in (default: the agent's own namespace; * for any, cluster-scoped included)",
+         .type = kind::list});
   add_scheduler_options(p);
   p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
   return p;
@@ -86,7 +92,9 @@ expected<agent_settings, config::error> settings_from(const config::values& v) {
   s.poll_interval = std::chrono::seconds(v.integer("poll-interval-seconds"));
   s.work_types = v.list("work-types");
   for (const auto& w : s.work_types)
-    if (!is_known_work_type(w)) return unexpected(config::error{"--work-types", "unknown work type '" + w + "' in --work-types"});
+    if (!k8s::find_work_type(w))
+      return unexpected(config::error{"--work-types", "unknown work type '" + w + "' in --work-types (known: " +
+                                                          k8s::work_type_names() + ")"});
   s.shipwright.service_account = v.str("service-account");
   s.shipwright.default_timeout = v.duration("default-timeout");
   s.shipwright.retention_succeeded = v.duration("build-retention-succeeded");
@@ -100,8 +108,26 @@ expected<agent_settings, config::error> settings_from(const config::values& v) {
   s.tls_ca = v.str("tls-ca");
   if (auto sch = scheduler_from(v); sch) s.scheduler = *sch;
   else return unexpected(sch.error());
+  s.allow_plaintext = v.boolean("allow-plaintext");
+  s.allowed_namespaces = v.list("allowed-namespaces");
+  for (const auto& ns : s.allowed_namespaces)
+    if (ns != "*" && !k8s::apply::is_dns_label(ns))
+      return unexpected(config::error{"--allowed-namespaces", "--allowed-namespaces: '" + ns + "' is not a namespace name"});
   if (s.tls_cert.empty() != s.tls_key.empty())
     return unexpected(config::error{"--tls-cert", "--tls-cert and --tls-key must be given together"});
+  // TLS is on exactly when a CA is given: a client certificate without one used to dial plaintext.
+  if (!s.tls_cert.empty() && s.tls_ca.empty())
+    return unexpected(config::error{"--tls-ca", "--tls-cert/--tls-key need --tls-ca (the CA the broker's certificate chains to)"});
+  const auto loopback = [](const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "::1"; };
+  if (s.via == transport::caf && s.tls_ca.empty() && !loopback(s.broker_caf_host) && !s.allow_plaintext)
+    return unexpected(config::error{"--broker-caf", "--broker-caf " + s.broker_caf_host +
+                                                        " is not loopback: give --tls-ca (and --tls-cert/--tls-key), or --allow-plaintext"});
+  if (s.via == transport::http && s.broker_url.rfind("http://", 0) == 0 && !s.allow_plaintext) {
+    const auto host_part = s.broker_url.substr(7, s.broker_url.find_first_of(":/", 7) - 7);
+    if (!loopback(host_part))
+      return unexpected(config::error{"--broker-url", "--broker-url " + s.broker_url +
+                                                          " sends the agent key in plaintext: use https://, or --allow-plaintext"});
+  }
   return s;
 }
 

@@ -39,7 +39,11 @@ struct agent_settings {
   int failure_log_lines = 50;
   int failure_log_bytes = 16 * 1024;
   int success_log_lines = 10;
-  std::string tls_cert, tls_key, tls_ca;  // CAF transport security
+  std::string tls_cert, tls_key, tls_ca;  // CAF transport security: TLS exactly when tls_ca is set
+  bool allow_plaintext = false;            // a broker off loopback without TLS is refused unless set
+  // Namespaces work may write to; empty: only the agent's own (--namespace or the kubeconfig's);
+  // "*": any namespace and cluster-scoped objects too.
+  std::vector<std::string> allowed_namespaces;
   scheduler_settings scheduler;
   std::chrono::milliseconds reconnect_min{200};
   std::chrono::milliseconds reconnect_max{30000};

@@ -1,4 +1,5 @@
 #include "cli/api_client.hpp"
+#include "common/json_limits.hpp"
 
 #include <optional>
 
@@ -50,7 +51,7 @@ result<api_reply> api_client::call(const std::string& method, const std::string&
   if (r->status < 200 || r->status >= 300) return unexpected(error_from_response(r->status, r->body));
   api_reply out{r->status, nullptr};
   if (!r->body.empty()) {
-    out.body = json::parse(r->body, nullptr, false);
+    out.body = json_limits::parse_or_discarded(r->body);
     if (out.body.is_discarded()) return unexpected(not_json(r->status, r->body));
   }
   return out;
@@ -85,7 +86,7 @@ result<ok_t> api_client::stream(const std::string& path, const object_callback& 
       return error_body.size() < max_error_body;
     }
     for (const auto& line : lines.feed(chunk)) {
-      auto object = json::parse(line, nullptr, false);
+      auto object = json_limits::parse_or_discarded(line);
       if (object.is_discarded()) {
         bad_line = not_json(status, line);
         return false;

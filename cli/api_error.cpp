@@ -1,4 +1,5 @@
 #include "cli/api_error.hpp"
+#include "common/json_limits.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +32,7 @@ int exit_code_for_status(int http_status) {
 cli_error error_from_response(int http_status, std::string_view body) {
   cli_error e;
   e.exit_code = exit_code_for_status(http_status);
-  const auto j = nlohmann::json::parse(body, nullptr, false);
+  const auto j = json_limits::parse_or_discarded(body);
   const auto err = j.is_object() && j.contains("error") ? j["error"] : nlohmann::json();
   const auto code = text_at(err, "code");
   const auto message = text_at(err, "message");

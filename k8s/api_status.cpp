@@ -1,4 +1,5 @@
 #include "k8s/api_status.hpp"
+#include "common/json_limits.hpp"
 
 #include <cstdlib>
 
@@ -61,7 +62,7 @@ api_status status_from_json(const nlohmann::json& status) {
 
 api_status status_from_response(int code, std::string_view body, const http::header_map& headers) {
   api_status s;
-  const auto parsed = nlohmann::json::parse(body, nullptr, false);
+  const auto parsed = json_limits::parse_or_discarded(body);
   if (!parsed.is_discarded() && parsed.is_object() && parsed.value("kind", "") == "Status") {
     s = status_from_json(parsed);
   } else {

@@ -1,4 +1,5 @@
 #include "k8s/client.hpp"
+#include "common/json_limits.hpp"
 
 #include "common/http_url.hpp"
 
@@ -42,7 +43,7 @@ std::string object_name(const json& obj) {
 }
 
 expected<json, api_status> decode(const http::client_response& res) {
-  auto j = json::parse(res.body, nullptr, false);
+  auto j = json_limits::parse_or_discarded(res.body);
   if (j.is_discarded())
     return unexpected(client_status(reason::decode_error, "the server answered " + std::to_string(res.status) +
                                                               " with a body that is not JSON"));

@@ -18,10 +18,10 @@ void merge_strings(json& target, const std::map<std::string, std::string>& ours)
 
 expected<json, manifest_error> make_buildrun(const buildrun_params& p, const build_manifest* manifest) {
   if (!is_dns_subdomain(p.name) || !is_label_value(p.name))
-    return unexpected(manifest_error{"buildrun.metadata.name", "buildrun.metadata.name '" + p.name +
+    return unexpected(manifest_error{"crd_spec.buildrun.metadata.name", "crd_spec.buildrun.metadata.name '" + p.name +
                                                                    "' must be a lower-case name of at most 63 characters"});
   if (p.build_name.empty())
-    return unexpected(manifest_error{"buildrun.spec.build.name", "buildrun.spec.build.name is required"});
+    return unexpected(manifest_error{"crd_spec.buildrun.spec.build.name", "crd_spec.buildrun.spec.build.name is required"});
   json spec = json::object();
   if (!p.service_account.empty()) spec["serviceAccount"] = p.service_account;
   if (p.timeout) spec["timeout"] = format_duration(*p.timeout);

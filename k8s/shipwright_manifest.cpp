@@ -19,6 +19,7 @@ constexpr std::array<std::string_view, 14> overridable = {
     "volumes", "nodeSelector", "tolerations", "schedulerName", "runtimeClassName", "stepResources", "source"};
 
 unexpected<manifest_error> fail(std::string field, const std::string& what) {
+  if (field.rfind("crd_spec", 0) != 0) field = "crd_spec." + field;
   std::string message = field + " " + what;
   return unexpected(manifest_error{std::move(field), std::move(message)});
 }
@@ -38,7 +39,20 @@ expected<ok_t, manifest_error> check_header(const json& doc, const std::string& 
   const json* k = member(doc, "kind");
   if (!k || !k->is_string() || *k != kind) return fail(prefix + ".kind", "must be " + std::string(kind));
   const json* meta = member(doc, "metadata");
-  if (meta && !meta->is_object()) return fail(prefix + ".metadata", "must be a mapping");
+  if (!meta) return ok;
+  if (!meta->is_object()) return fail(prefix + ".metadata", "must be a mapping");
+  if (const json* ns = member(*meta, "namespace")) {
+    const auto text = ns->is_string() ? ns->get<std::string>() : std::string();
+    if (!is_dns_subdomain(text) || text.size() > 63 || text.find('.') != std::string::npos)
+      return fail(prefix + ".metadata.namespace", "must be a lower-case RFC 1123 label of at most 63 characters");
+  }
+  for (const char* key : {"labels", "annotations"}) {
+    const json* m = member(*meta, key);
+    if (!m) continue;
+    if (!m->is_object()) return fail(prefix + ".metadata." + key, "must be a map of strings");
+    for (const auto& [k, v] : m->items())
+      if (!v.is_string()) return fail(prefix + ".metadata." + key + "." + k, "must be a string");
+  }
   return ok;
 }
 

@@ -8,13 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/expected.hpp"
+#include "k8s/work_types.hpp"
 
 namespace brokkr::k8s::shipwright {
 
-struct manifest_error {
-  std::string field;    // "build.spec.output.image", "buildrun.spec.timeout"
-  std::string message;  // a full sentence naming the field
-};
+// Fields are named inside the request: "crd_spec.build.spec.output.image" (the first document, the
+// Build) or "crd_spec.buildrun.spec.timeout" (the second, the BuildRun overrides).
+using manifest_error = spec_error;
 
 struct build_manifest {
   nlohmann::json build;                     // apiVersion, kind, metadata, spec as given

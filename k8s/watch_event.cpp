@@ -1,4 +1,5 @@
 #include "k8s/watch_event.hpp"
+#include "common/json_limits.hpp"
 
 namespace brokkr::k8s {
 
@@ -33,7 +34,7 @@ std::string watch_event::resource_version() const {
 }
 
 std::optional<watch_event> parse_watch_line(std::string_view line) {
-  auto j = nlohmann::json::parse(line, nullptr, false);
+  auto j = json_limits::parse_or_discarded(line);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   const auto type = j.find("type");
   const auto object = j.find("object");

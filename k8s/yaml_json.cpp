@@ -1,9 +1,13 @@
 #include "k8s/yaml_json.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <cmath>
+#include <sstream>
+
+#include "common/json_limits.hpp"
 
 namespace brokkr::k8s {
 namespace {
@@ -51,39 +55,109 @@ nlohmann::json plain_scalar(const std::string& s) {
   return s;
 }
 
-nlohmann::json to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return nullptr;
-    case YAML::NodeType::Scalar:
-      // "?" marks a plain scalar; "!" a quoted one; explicit !!str keeps text as text.
-      if (node.Tag() == "?") return plain_scalar(node.Scalar());
-      return node.Scalar();
-    case YAML::NodeType::Sequence: {
-      auto arr = nlohmann::json::array();
-      for (const auto& item : node) arr.push_back(to_json(item));
-      return arr;
+// Builds JSON straight from the parser's events with an explicit stack: no yaml-cpp node tree, no
+// recursion of ours, and the shapes a peer could abuse are refused before they cost anything:
+// anchors and aliases (an alias bomb expands a kilobyte into gigabytes), nesting past the limit,
+// and mapping keys that are not scalars.
+class json_builder final : public YAML::EventHandler {
+ public:
+  explicit json_builder(size_t max_depth) : max_depth_(max_depth) {}
+
+  std::vector<nlohmann::json> docs;
+
+  void OnDocumentStart(const YAML::Mark&) override { stack_.clear(); }
+  void OnDocumentEnd() override {
+    if (!current_.is_null()) docs.push_back(std::move(current_));
+    current_ = nullptr;
+  }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_anchor(mark, anchor);
+    add(mark, nullptr);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    refuse(mark, "YAML aliases (*name) are not accepted");
+  }
+  void OnAnchor(const YAML::Mark& mark, const std::string&) override {
+    refuse(mark, "YAML anchors (&name) are not accepted");
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_anchor(mark, anchor);
+    // "?" marks a plain scalar; "!" a quoted one; explicit !!str keeps text as text.
+    add(mark, tag == "?" ? plain_scalar(value) : nlohmann::json(value), &value);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    check_anchor(mark, anchor);
+    open(mark, nlohmann::json::array());
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    check_anchor(mark, anchor);
+    open(mark, nlohmann::json::object());
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct frame {
+    nlohmann::json value;
+    std::string key;
+    bool has_key = false;  // mappings: a key was read, its value comes next
+  };
+
+  [[noreturn]] void refuse(const YAML::Mark& mark, const std::string& why) {
+    throw YAML::ParserException(mark, why);
+  }
+  void check_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) refuse(mark, "YAML anchors (&name) are not accepted");
+  }
+  void open(const YAML::Mark& mark, nlohmann::json empty) {
+    if (stack_.size() + 1 > max_depth_ || (!stack_.empty() && is_key_slot()))
+      refuse(mark, stack_.size() + 1 > max_depth_
+                       ? "nested deeper than " + std::to_string(max_depth_) + " levels"
+                       : "mapping keys must be scalars");
+    stack_.push_back({std::move(empty), {}, false});
+  }
+  void close() {
+    auto done = std::move(stack_.back().value);
+    stack_.pop_back();
+    add(YAML::Mark::null_mark(), std::move(done));
+  }
+  bool is_key_slot() const { return stack_.back().value.is_object() && !stack_.back().has_key; }
+  void add(const YAML::Mark& mark, nlohmann::json v, const std::string* raw = nullptr) {
+    if (stack_.empty()) {
+      current_ = std::move(v);
+      return;
     }
-    case YAML::NodeType::Map: {
-      auto obj = nlohmann::json::object();
-      for (const auto& kv : node) obj[kv.first.as<std::string>()] = to_json(kv.second);
-      return obj;
+    auto& top = stack_.back();
+    if (top.value.is_array()) {
+      top.value.push_back(std::move(v));
+    } else if (!top.has_key) {
+      if (!raw && !v.is_null()) refuse(mark, "mapping keys must be scalars");
+      top.key = raw ? *raw : std::string();
+      top.has_key = true;
+    } else {
+      top.value[top.key] = std::move(v);
+      top.has_key = false;
     }
   }
-  return nullptr;
-}
+
+  size_t max_depth_;
+  std::vector<frame> stack_;
+  nlohmann::json current_;
+};
 
 }  // namespace
 
 expected<std::vector<nlohmann::json>, std::string> parse_yaml_documents(std::string_view text) {
   try {
-    std::vector<nlohmann::json> docs;
-    for (const auto& node : YAML::LoadAll(std::string(text))) {
-      if (node.IsNull() || !node.IsDefined()) continue;
-      docs.push_back(to_json(node));
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    json_builder builder(yaml_max_depth);
+    while (parser.HandleNextDocument(builder)) {
     }
-    return docs;
+    return std::move(builder.docs);
   } catch (const YAML::Exception& e) {
     return unexpected("invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
                       std::to_string(e.mark.column + 1) + ": " + e.msg);
@@ -91,8 +165,8 @@ expected<std::vector<nlohmann::json>, std::string> parse_yaml_documents(std::str
 }
 
 expected<nlohmann::json, std::string> parse_yaml_or_json(std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_discarded()) return j;
+  if (auto j = json_limits::parse(text, "document", yaml_max_depth)) return std::move(*j);
+  else if (j.error().field != "document") return unexpected(j.error().message);
   auto docs = parse_yaml_documents(text);
   if (!docs) return unexpected(docs.error());
   if (docs->size() != 1) return unexpected("expected exactly one document, found " + std::to_string(docs->size()));

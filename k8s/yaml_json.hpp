@@ -2,6 +2,7 @@
 // YAML documents as nlohmann::json, typed by the YAML 1.2 core schema: plain scalars become null,
 // booleans, integers or floats when they look like one; quoted scalars stay strings. JSON is YAML, so
 // this reads both. yaml-cpp stays inside yaml_json.cpp.
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,7 +13,11 @@
 
 namespace brokkr::k8s {
 
+// Nesting limit of documents read here: deeper text is refused before a value exists.
+inline constexpr size_t yaml_max_depth = 64;
+
 // Every non-empty document of a "---" separated stream. The error names the line and column.
+// Anchors and aliases are refused (no alias bombs), and so are non-scalar mapping keys.
 expected<std::vector<nlohmann::json>, std::string> parse_yaml_documents(std::string_view text);
 // Exactly one document (JSON fast path first).
 expected<nlohmann::json, std::string> parse_yaml_or_json(std::string_view text);

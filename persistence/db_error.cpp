@@ -2,22 +2,28 @@
 
 #include <pqxx/except>
 
+#include "common/log.hpp"
+
 namespace brokkr::persistence {
 
+// The exception's text (SQL, values, server messages) goes to the log only: clients get a stable
+// message per code, never database internals.
 db_error classify(const std::exception& e) {
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) ||
-      dynamic_cast<const pqxx::in_doubt_error*>(&e))
-    return {db_errc::unavailable, std::string("database unavailable: ") + e.what(), {}};
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    const std::string state = sql->sqlstate();
-    // Class 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
-    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03")
-      return {db_errc::unavailable, std::string("database unavailable: ") + e.what(), {}};
-    if (state == "23505") return {db_errc::conflict, "duplicate: " + std::string(e.what()), {}};
-    if (state == "22P02" || state == "22003" || state == "23514" || state == "22001")
-      return {db_errc::invalid_argument, std::string("invalid value: ") + e.what(), {}};
-  }
-  return {db_errc::internal, e.what(), {}};
+  std::string state;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) state = sql->sqlstate();
+  auto logged = [&](db_errc code, const char* message) {
+    log::warn("db", message, state.empty() ? "" : " (SQLSTATE " + state + ")", ": ", e.what());
+    return db_error{code, message, {}};
+  };
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e))
+    return logged(db_errc::unavailable, "database unavailable");
+  // Class 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
+  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03")
+    return logged(db_errc::unavailable, "database unavailable");
+  if (state == "23505") return logged(db_errc::conflict, "a value that must be unique is already taken");
+  if (state == "22P02" || state == "22003" || state == "23514" || state == "22001" || state == "22021")
+    return logged(db_errc::invalid_argument, "a value is out of range or malformed");
+  return logged(db_errc::internal, "internal database error");
 }
 
 bool is_transient_conflict(const std::exception& e) {

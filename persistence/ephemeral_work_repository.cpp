@@ -1,4 +1,5 @@
 #include "persistence/ephemeral_work_repository.hpp"
+#include "common/json_limits.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -109,7 +110,7 @@ db_result<ok_t> validate_completion(const completion_params& p) {
                                                std::to_string(max_result_details_bytes) + " bytes",
                 "result_details");
   if (!p.result_details.empty()) {
-    const auto j = nlohmann::json::parse(p.result_details, nullptr, false);
+    const auto j = json_limits::parse_or_discarded(p.result_details);
     if (j.is_discarded() || !j.is_object())
       return fail(db_errc::invalid_argument, "result_details must be a JSON object", "result_details");
   }

@@ -128,6 +128,11 @@ bool prepare(self_ptr self) {
   const auto& s = st.ctx.settings;
   st.build = manifest->name();
   st.ns = manifest->namespace_name().empty() ? st.ctx.default_namespace : manifest->namespace_name();
+  if (!namespace_allowed(st.ctx, st.ns)) {
+    report_failure(self, work_outcome::failed_permanent, "NamespaceNotAllowed",
+                   "namespace " + st.ns + " is not in this agent's --allowed-namespaces");
+    return false;
+  }
   st.buildrun = sw::deterministic_buildrun_name(st.build, st.item.id, st.item.attempt);
   st.build_object = sw::make_build(*manifest, {{work_id_label, st.item.id}}, st.ns);
   const auto& spec = manifest->build["spec"];
@@ -161,6 +166,22 @@ void ensure(self_ptr self) {
       self, "ensure_buildrun",
       [ns = st.ns, build = st.build_object, run = st.buildrun_object, fm = st.ctx.settings.field_manager,
        id = st.item.id, attempt = std::to_string(st.item.attempt)](k8s::client& c) -> expected<json, k8s::api_status> {
+        // Builds are shared definitions (resubmitting a spec reuses its Build), but one that Brokkr
+        // never applied belongs to someone else: force-apply would take its fields over.
+        const auto build_name = build["metadata"]["name"].get<std::string>();
+        if (auto existing = c.get(k8s::resources::builds, ns, build_name)) {
+          const auto labels = (*existing)["metadata"].value("labels", json::object());
+          if (!labels.is_object() || !labels.contains(work_id_label)) {
+            k8s::api_status refused;
+            refused.code = 403;
+            refused.reason = "ObjectNotOwned";
+            refused.message = "Build " + ns + "/" + build_name + " exists and was not created by Brokkr (no " +
+                              work_id_label + " label)";
+            return unexpected(refused);
+          }
+        } else if (existing.error().code != 404) {
+          return unexpected(existing.error());
+        }
         auto b = c.apply(k8s::resources::builds, ns, build, fm, /*force=*/true);
         if (!b) return unexpected(b.error());
         auto created = c.create(k8s::resources::buildruns, ns, run);

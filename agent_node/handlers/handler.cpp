@@ -2,18 +2,26 @@
 
 #include <algorithm>
 
-#include "actors/work_types.hpp"
 #include "agent_node/handlers/buildrun_watcher.hpp"
 #include "agent_node/handlers/kubernetes_apply.hpp"
+#include "k8s/work_types.hpp"
 
 namespace brokkr::agent {
 
 const std::map<std::string, handler_factory>& handler_factories() {
   static const std::map<std::string, handler_factory> factories = {
-      {std::string(work_type_shipwright_build), spawn_buildrun_watcher},
-      {std::string(work_type_kubernetes_apply), spawn_kubernetes_apply},
+      {std::string(k8s::work_type_shipwright_build), spawn_buildrun_watcher},
+      {std::string(k8s::work_type_kubernetes_apply), spawn_kubernetes_apply},
   };
   return factories;
+}
+
+bool namespace_allowed(const handler_context& ctx, const std::string& ns) {
+  const auto& allowed = ctx.settings.allowed_namespaces;
+  if (allowed.empty()) return !ns.empty() && ns == ctx.default_namespace;
+  for (const auto& a : allowed)
+    if (a == "*" || (!ns.empty() && a == ns)) return true;
+  return false;
 }
 
 std::chrono::milliseconds watch_budget(int claim_timeout_seconds) {

@@ -35,6 +35,10 @@ struct handler_context {
   caf::actor dispatcher;
 };
 
+// The agent's write policy: may work create objects in namespace `ns` ("" = cluster-scoped)?
+// --allowed-namespaces, or only the agent's own namespace when that list is empty.
+bool namespace_allowed(const handler_context& ctx, const std::string& ns);
+
 using handler_factory = std::function<handler_actor(caf::actor_system&, const handler_context&, const work_item&)>;
 
 // work_type -> factory, for every type this agent can run.

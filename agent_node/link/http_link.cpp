@@ -1,4 +1,5 @@
 #include "agent_node/link/http_link.hpp"
+#include "common/json_limits.hpp"
 
 #include <caf/all.hpp>
 
@@ -75,7 +76,7 @@ expected<json, caf::error> call(self_ptr self, const std::string& method, const 
   if (!r) return unexpected(make_error(errc::unavailable, "broker unreachable: " + r.error().message));
   if (st.connected && !was && st.listener) caf::anon_send(st.listener, resync_atom::value);
   if (r->status == 204) return json(nullptr);
-  auto j = json::parse(r->body, nullptr, false);
+  auto j = json_limits::parse_or_discarded(r->body);
   if (r->status >= 300) {
     std::string message = "HTTP " + std::to_string(r->status);
     if (j.is_object() && j.contains("error")) message = j["error"].value("message", message);
@@ -150,7 +151,7 @@ broker_link_actor::behavior_type http_link(self_ptr self, http_link_config cfg) 
         json body = {{"attempt", c.attempt}, {"outcome", std::string(to_string(c.outcome))}};
         if (!c.failure_reason.empty()) body["failure_reason"] = c.failure_reason;
         if (!c.result_message.empty()) body["result_message"] = c.result_message;
-        if (!c.result_details.empty()) body["result_details"] = json::parse(c.result_details, nullptr, false);
+        if (!c.result_details.empty()) body["result_details"] = json_limits::parse_or_discarded(c.result_details);
         return item_of(call(self, "POST", "/api/v1/ephemeral-work/" + id + "/complete", &body));
       },
       [self](held_atom) -> caf::result<std::vector<work_item>> {

@@ -33,13 +33,11 @@ void list_agents(request_context& c) {
   }
   p.label = c.req().query.get("label").value_or("");
   p.after = c.req().query.get("cursor").value_or("");
-  if (auto l = c.req().query.get("limit")) {
-    try {
-      p.limit = std::stoi(*l);
-    } catch (...) {
-      return c.fail(400, "invalid_argument", "limit must be an integer", {{"field", "limit"}});
-    }
-  }
+  if (!p.after.empty() && !is_uuid(p.after))
+    return c.fail(400, "invalid_argument", "cursor must be a cursor returned by a previous page", {{"field", "cursor"}});
+  if (!p.label.empty() && !validate_label("label", p.label))
+    return c.fail(400, "invalid_argument", "label is not a valid label", {{"field", "label"}});
+  if (!c.query_int("limit", 1, 500, p.limit)) return;
   c.query<persistence::agent_page>("agent_list", [p](repositories& r) { return r.agents.list(p); },
                                    [&c](persistence::agent_page page) {
                                      json items = json::array();

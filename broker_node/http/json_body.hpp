@@ -16,6 +16,9 @@ namespace brokkr::broker::http {
 
 using nlohmann::json;
 
+// NUL bytes are refused in every text field (libpq cuts a value at the first NUL).
+status<validation_error> check_text(const std::string& field, std::string_view s);
+
 class body_reader {
  public:
   // Parses `body` as a JSON object (an empty body reads as {} when `empty_ok`).

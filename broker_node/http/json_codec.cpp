@@ -1,6 +1,7 @@
 #include "broker_node/http/json_codec.hpp"
 
 #include "broker_node/http/json_body.hpp"
+#include "common/json_limits.hpp"
 #include "common/time.hpp"
 
 namespace brokkr::broker::http {
@@ -30,8 +31,13 @@ expected<T, validation_error> required(std::optional<T> v, const char* field) {
 }  // namespace
 
 json to_json(const work_item& w) {
+  // Stored text is read back with the same depth limit as any input: a row written before the limit
+  // existed must not take a GET down with it.
   json details = nullptr;
-  if (!w.result_details.empty()) details = json::parse(w.result_details, nullptr, false);
+  if (!w.result_details.empty()) {
+    auto parsed = json_limits::parse(w.result_details, "result_details");
+    details = parsed ? std::move(*parsed) : json(json::value_t::discarded);
+  }
   return {
       {"id", w.id},
       {"work_type", w.work_type},
@@ -102,7 +108,7 @@ expected<work_request, validation_error> parse_work_request(std::string_view bod
   work_request req;
   BROKKR_READ(req.work_type, r->text("work_type", 50));
   // crd_spec is YAML or JSON text; a JSON object is accepted too and kept as its JSON text.
-  if (r->has("crd_spec") && r->raw().at("crd_spec").is_object()) req.crd_spec = r->raw().at("crd_spec").dump();
+  if (r->has("crd_spec") && r->raw().at("crd_spec").is_object()) req.crd_spec = json_limits::dump(r->raw().at("crd_spec"));
   else BROKKR_READ(req.crd_spec, r->text("crd_spec", max_crd_spec_bytes + 1));
   BROKKR_READ(req.max_retries, r->integer("max_retries"));
   BROKKR_READ(req.claim_timeout_seconds, r->integer("claim_timeout_seconds"));

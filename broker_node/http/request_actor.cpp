@@ -7,9 +7,12 @@
 #include "broker_node/event_relay.hpp"
 #include "broker_node/http/api_server.hpp"
 #include "broker_node/http/errors.hpp"
+#include "broker_node/http/json_body.hpp"
 #include "broker_node/http/json_codec.hpp"
 #include "broker_node/http/request_context.hpp"
 #include "broker_node/http/router.hpp"
+#include "common/json_limits.hpp"
+#include "common/log.hpp"
 
 namespace brokkr::broker::http {
 namespace {
@@ -34,7 +37,7 @@ class actor_context final : public request_context {
   const services& svc() const override { return *svc_; }
 
   void reply(int status, const json& body) override {
-    reply_raw(status, "application/json", body.dump() + "\n");
+    reply_raw(status, "application/json", json_limits::dump(body) + "\n");
   }
 
   void reply_raw(int status, std::string content_type, std::string body) override {
@@ -55,8 +58,9 @@ class actor_context final : public request_context {
     self_->request(svc_->db, svc_->request_timeout, persistence::run_atom::value, std::move(job))
         .then([done = std::move(done)](persistence::db_reply& r) mutable { done(r); },
               [this](caf::error& e) {
-                fail(e == caf::sec::request_timeout ? 504 : 503, "unavailable",
-                     "database request failed: " + self_->system().render(e));
+                if (e == caf::sec::request_timeout) return fail(504, "timeout", "the database did not answer in time");
+                log::warn("http", "database job failed: ", self_->system().render(e));
+                fail(503, "unavailable", "the database is unavailable");
               });
   }
 
@@ -93,10 +97,18 @@ class actor_context final : public request_context {
   bool answered_ = false;
 };
 
+// A label value from the request would let any client mint series without bound: methods outside
+// the known set count as "other" (routes are already the patterns, statuses a fixed set).
+std::string method_label(const std::string& method) {
+  for (const char* m : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    if (method == m) return method;
+  return "other";
+}
+
 void actor_context::record(int status) {
   const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   svc_->metrics->inc("brokkr_http_requests_total",
-                     {{"method", req_.method}, {"route", route_label_}, {"status", std::to_string(status)}});
+                     {{"method", method_label(req_.method)}, {"route", route_label_}, {"status", std::to_string(status)}});
   svc_->metrics->observe("brokkr_http_request_duration_seconds", {{"route", route_label_}}, secs);
 }
 
@@ -108,6 +120,12 @@ void actor_context::start() {
   }
   route_label_ = m.found->pattern;
   params_ = m.params;
+  // Path parameters reach SQL: ids are UUIDs (anything else names nothing), and no parameter may
+  // carry NUL (a %00 would be cut by libpq and match another row).
+  for (const auto& [name, value] : params_) {
+    if (name == "id" && !is_uuid(value)) return fail(404, "not_found", "no resource with id " + value + " (ids are UUIDs)");
+    if (auto bad = check_text(name, value); !bad) return request_context::fail(bad.error());
+  }
   if (m.found->who == access::open) return dispatch(*m.found);
   authenticate(*m.found);
 }
@@ -148,7 +166,7 @@ void actor_context::follow_events(const std::string& work_id, int64_t after, boo
   auto stream = resp_->begin_stream(200, {{"Cache-Control", "no-cache"}}, sse ? "text/event-stream" : "application/x-ndjson");
   event_sink sink;
   sink.deliver = [stream, sse](const work_event& e) {
-    const auto line = to_json(e).dump();
+    const auto line = json_limits::dump(to_json(e));
     return sse ? stream->write("event: transition\nid: " + std::to_string(e.id) + "\ndata: " + line + "\n\n")
                : stream->write(line + "\n");
   };

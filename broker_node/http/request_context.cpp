@@ -1,5 +1,7 @@
 #include "broker_node/http/request_context.hpp"
 
+#include <charconv>
+
 #include "broker_node/http/errors.hpp"
 
 namespace brokkr::broker::http {
@@ -35,6 +37,33 @@ bool request_context::require_self_or_admin(const std::string& agent_id) {
   if (who().is_admin() || who().agent_id == agent_id) return true;
   fail(403, code_for(errc::forbidden), "an agent key may only act on its own agent record");
   return false;
+}
+
+}  // namespace brokkr::broker::http
+
+namespace brokkr::broker::http {
+
+bool request_context::query_int(const char* name, int64_t lo, int64_t hi, int64_t& out) {
+  const auto v = req().query.get(name);
+  if (!v) return true;
+  int64_t n = 0;
+  const auto* end = v->data() + v->size();
+  const auto [ptr, ec] = std::from_chars(v->data(), end, n);
+  if (!v->empty() && ec == std::errc() && ptr == end && n >= lo && n <= hi) {
+    out = n;
+    return true;
+  }
+  fail(400, "invalid_argument",
+       std::string(name) + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi),
+       {{"field", name}});
+  return false;
+}
+
+bool request_context::query_int(const char* name, int lo, int hi, int& out) {
+  int64_t wide = out;
+  if (!query_int(name, int64_t{lo}, int64_t{hi}, wide)) return false;
+  out = static_cast<int>(wide);
+  return true;
 }
 
 }  // namespace brokkr::broker::http

@@ -57,6 +57,11 @@ class request_context {
   bool acting_agent(const std::string& from_body, std::string& out);
   // Agents may only touch their own record.
   bool require_self_or_admin(const std::string& agent_id);
+
+  // Query parameter `name` as a whole decimal integer in [lo, hi] (no sign tricks, no trailing
+  // text); absent leaves `out` as it is. Otherwise answers 400 naming the parameter and returns false.
+  bool query_int(const char* name, int64_t lo, int64_t hi, int64_t& out);
+  bool query_int(const char* name, int lo, int hi, int& out);
 };
 
 }  // namespace brokkr::broker::http

@@ -1,4 +1,6 @@
 // /api/v1/ephemeral-work and the agent-scoped work endpoints (DESIGN.md sections 5 and 10).
+#include <limits>
+
 #include "broker_node/http/json_codec.hpp"
 #include "broker_node/http/request_context.hpp"
 #include "broker_node/http/router.hpp"
@@ -25,24 +27,6 @@ json items_json(const std::vector<work_item>& items) {
   return out;
 }
 
-bool int_param(request_context& c, const char* name, int lo, int hi, int& out) {
-  const auto v = c.req().query.get(name);
-  if (!v) return true;
-  try {
-    size_t used = 0;
-    const int n = std::stoi(*v, &used);
-    if (used == v->size() && n >= lo && n <= hi) {
-      out = n;
-      return true;
-    }
-  } catch (...) {
-  }
-  c.fail(400, "invalid_argument", std::string(name) + " must be an integer between " + std::to_string(lo) + " and " +
-                                      std::to_string(hi),
-         {{"field", name}});
-  return false;
-}
-
 void create_work(request_context& c) {
   auto req = parse_work_request(c.req().body);
   if (!req) return c.fail(req.error());
@@ -55,10 +39,16 @@ void create_work(request_context& c) {
 
 void list_work(request_context& c) {
   persistence::work_list_params p;
-  if (!int_param(c, "limit", 1, 500, p.limit)) return;
+  if (!c.query_int("limit", 1, 500, p.limit)) return;
   p.work_type = c.req().query.get("work_type").value_or("");
   p.agent_id = c.req().query.get("agent_id").value_or("");
   p.after = c.req().query.get("cursor").value_or("");
+  if (!p.agent_id.empty() && !is_uuid(p.agent_id))
+    return c.fail(400, "invalid_argument", "agent_id must be a UUID", {{"field", "agent_id"}});
+  if (!p.after.empty() && !is_uuid(p.after))
+    return c.fail(400, "invalid_argument", "cursor must be a cursor returned by a previous page", {{"field", "cursor"}});
+  if (p.work_type.size() > 50 || p.work_type.find('\0') != std::string::npos)
+    return c.fail(400, "invalid_argument", "work_type is not a work type", {{"field", "work_type"}});
   if (auto statuses = c.req().query.get("status")) {
     size_t start = 0;
     while (start <= statuses->size()) {
@@ -146,15 +136,9 @@ void complete_work(request_context& c) {
 
 void work_events(request_context& c) {
   int64_t after = 0;
-  if (auto a = c.req().query.get("after")) {
-    try {
-      after = std::stoll(*a);
-    } catch (...) {
-      return c.fail(400, "invalid_argument", "after must be an event id", {{"field", "after"}});
-    }
-  }
+  if (!c.query_int("after", int64_t{0}, std::numeric_limits<int64_t>::max(), after)) return;
   int limit = 1000;
-  if (!int_param(c, "limit", 1, 1000, limit)) return;
+  if (!c.query_int("limit", 1, 1000, limit)) return;
   const auto follow = c.req().query.get("follow");
   const bool streaming = follow && (*follow == "1" || *follow == "true");
   const auto accept = c.req().headers.get("accept").value_or("");
@@ -175,7 +159,7 @@ void pending_for_agent(request_context& c) {
   const auto agent = c.param("id");
   if (!c.require_self_or_admin(agent)) return;
   int limit = 50;
-  if (!int_param(c, "limit", 1, 500, limit)) return;
+  if (!c.query_int("limit", 1, 500, limit)) return;
   c.query<std::vector<work_item>>("pending", [agent, limit](repositories& r) { return r.work.pending_for_agent(agent, limit); },
                                   [&c](std::vector<work_item> items) { c.reply(200, {{"items", items_json(items)}}); });
 }

@@ -1,5 +1,6 @@
 // api_server: get, list, create, update, patch and delete (reference/shipwright.md section 12).
 #include "common/log.hpp"
+#include "common/json_limits.hpp"
 #include "k8s/sim/api_errors.hpp"
 #include "k8s/sim/api_server.hpp"
 #include "k8s/sim/managed_fields.hpp"
@@ -154,7 +155,7 @@ void api_server::update_object(const http::request& req, const route& rt, const 
 void api_server::delete_object(const http::request& req, const route& rt, const reply& r) {
   delete_request dr;
   if (!req.body.empty()) {
-    const auto opts = json::parse(req.body, nullptr, false);
+    const auto opts = json_limits::parse_or_discarded(req.body);
     if (opts.is_discarded() || !opts.is_object()) return r->send(status_response(bad_request("invalid DeleteOptions")));
     dr.propagation = opts.value("propagationPolicy", "");
     if (const auto pre = opts.find("preconditions"); pre != opts.end() && pre->is_object()) {

@@ -1,5 +1,6 @@
 // api_server: authentication, routing, discovery, faults and the /sim/v1 admin endpoints.
 #include "k8s/sim/api_server.hpp"
+#include "common/json_limits.hpp"
 
 #include <openssl/crypto.h>
 
@@ -141,7 +142,7 @@ bool api_server::inject_fault(const http::request& req, bool is_watch, const rep
 void api_server::serve_admin(const http::request& req, const reply& r) {
   const auto& p = req.path;
   if (p == "/sim/v1/faults" && req.method == "POST") {
-    const auto body = json::parse(req.body, nullptr, false);
+    const auto body = json_limits::parse_or_discarded(req.body);
     auto f = parse_fault(body);
     if (!f) return r->send(status_response(bad_request("fault: " + f.error())));
     f->id = parts_.faults.add(*f);

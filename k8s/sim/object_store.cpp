@@ -1,4 +1,5 @@
 #include "k8s/sim/object_store.hpp"
+#include "common/json_limits.hpp"
 
 #include "common/time.hpp"
 #include "k8s/base64.hpp"
@@ -88,7 +89,7 @@ expected<list_page, api_status> object_store::list(const served_resource& r, con
   std::string start;
   if (!continue_token.empty()) {
     const auto decoded = base64_decode(continue_token);
-    const auto token = decoded ? json::parse(*decoded, nullptr, false) : json();
+    const auto token = decoded ? json_limits::parse_or_discarded(*decoded) : json();
     if (!token.is_object() || !token.contains("start") || !token.contains("rv"))
       return unexpected(bad_request("invalid continue token"));
     if (token["rv"].get<uint64_t>() < floor_rv_)

@@ -30,7 +30,7 @@ BOOST_FIXTURE_TEST_CASE(api_guide_examples_run, broker_fixture) {
   BOOST_TEST(code.value_or(-1) == 0, out);
   BOOST_TEST(out.find("\"status\": \"COMPLETED\"") != std::string::npos, out);
   BOOST_TEST(out.find("CANCELED") != std::string::npos);
-  BOOST_TEST(out.find("\"field\":\"crd_spec.kind\"") != std::string::npos, out);
+  BOOST_TEST(out.find("\"field\":\"crd_spec.build.apiVersion\"") != std::string::npos, out);
   BOOST_TEST(out.find("204") != std::string::npos);
 }
 

@@ -118,18 +118,6 @@ BOOST_AUTO_TEST_CASE(a_reattached_handler_gets_what_is_left_of_the_budget) {
   BOOST_TEST(remaining_watch_budget(w, now).count() == 55000);
 }
 
-BOOST_AUTO_TEST_CASE(condition_annotations_and_known_kinds) {
-  auto c = parse_condition_annotation("condition=Complete");
-  BOOST_REQUIRE(c.has_value());
-  BOOST_TEST(c->type == "Complete");
-  BOOST_TEST(c->status == "True");
-  BOOST_TEST(parse_condition_annotation("condition=Ready=False")->status == "False");
-  BOOST_TEST(!parse_condition_annotation("Complete").has_value());
-  BOOST_TEST(resource_for("batch/v1", "Job")->plural == "jobs");
-  BOOST_TEST(resource_for("v1", "ConfigMap")->plural == "configmaps");
-  BOOST_TEST(!resource_for("apps/v1", "Frobnicator").has_value());
-}
-
 BOOST_AUTO_TEST_CASE(log_requests_follow_the_failure_location_or_the_build_step) {
   sw::buildrun_status s;
   s.executor_name = "app-abc-tr";

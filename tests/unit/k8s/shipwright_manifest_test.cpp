@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(agent_defaults_without_a_buildrun_document) {
   BOOST_TEST(!(*br)["metadata"].contains("namespace"));
   auto bad = make_buildrun({.name = std::string(64, 'a'), .build_name = "b"});
   BOOST_REQUIRE(!bad);
-  BOOST_TEST(bad.error().field == "buildrun.metadata.name");
+  BOOST_TEST(bad.error().field == "crd_spec.buildrun.metadata.name");
   BOOST_TEST(!make_buildrun({.name = "ok", .build_name = ""}));
 }
 
@@ -107,20 +107,20 @@ BOOST_AUTO_TEST_CASE(bad_manifests_name_the_field) {
       {"", "crd_spec"},
       {"{not yaml: [", "crd_spec"},
       {"a: 1\n---\nb: 2\n---\nc: 3\n", "crd_spec"},
-      {"[1, 2]", "build"},
-      {R"({"apiVersion":"v1","kind":"Build"})", "build.apiVersion"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Job"})", "build.kind"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":[]})", "build.metadata"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{}})", "build.metadata.name"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"Bad_Name"}})", "build.metadata.name"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"}})", "build.spec"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{}})", "build.spec.strategy.name"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s","kind":"Weird"}}})", "build.spec.strategy.kind"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"}}})", "build.spec.output.image"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"},"output":{"image":"i"},"source":{}}})", "build.spec.source.type"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"},"output":{"image":"i"},"timeout":"soon"}})", "build.spec.timeout"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"},"output":{"image":"i"},"retention":{"ttlAfterFailed":5}}})", "build.spec.retention.ttlAfterFailed"},
-      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"},"output":{"image":"i"},"retention":{"ttlAfterSucceeded":"x"}}})", "build.spec.retention.ttlAfterSucceeded"},
+      {"[1, 2]", "crd_spec.build"},
+      {R"({"apiVersion":"v1","kind":"Build"})", "crd_spec.build.apiVersion"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Job"})", "crd_spec.build.kind"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":[]})", "crd_spec.build.metadata"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{}})", "crd_spec.build.metadata.name"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"Bad_Name"}})", "crd_spec.build.metadata.name"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"}})", "crd_spec.build.spec"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{}})", "crd_spec.build.spec.strategy.name"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s","kind":"Weird"}}})", "crd_spec.build.spec.strategy.kind"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"}}})", "crd_spec.build.spec.output.image"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"},"output":{"image":"i"},"source":{}}})", "crd_spec.build.spec.source.type"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"},"output":{"image":"i"},"timeout":"soon"}})", "crd_spec.build.spec.timeout"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"},"output":{"image":"i"},"retention":{"ttlAfterFailed":5}}})", "crd_spec.build.spec.retention.ttlAfterFailed"},
+      {R"({"apiVersion":"shipwright.io/v1beta1","kind":"Build","metadata":{"name":"b"},"spec":{"strategy":{"name":"s"},"output":{"image":"i"},"retention":{"ttlAfterSucceeded":"x"}}})", "crd_spec.build.spec.retention.ttlAfterSucceeded"},
   };
   for (const auto& t : cases) {
     auto m = parse_build_manifest(t.text);
@@ -138,15 +138,15 @@ BOOST_AUTO_TEST_CASE(bad_buildrun_documents_name_the_field) {
     std::string spec;
     std::string field;
   } cases[] = {
-      {"spec: {state: BuildRunCanceled}", "buildrun.spec.state"},
-      {"spec: {build: {spec: {}}}", "buildrun.spec.build.spec"},
-      {"spec: {build: {name: other}}", "buildrun.spec.build.name"},
-      {"spec: {output: {}}", "buildrun.spec.output.image"},
-      {"spec: {timeout: forever}", "buildrun.spec.timeout"},
-      {"spec: {retention: {ttlAfterFailed: x}}", "buildrun.spec.retention.ttlAfterFailed"},
-      {"spec: {retention: {ttlAfterSucceeded: x}}", "buildrun.spec.retention.ttlAfterSucceeded"},
-      {"spec: []", "buildrun.spec"},
-      {"kind: Nope", "buildrun.kind"},
+      {"spec: {state: BuildRunCanceled}", "crd_spec.buildrun.spec.state"},
+      {"spec: {build: {spec: {}}}", "crd_spec.buildrun.spec.build.spec"},
+      {"spec: {build: {name: other}}", "crd_spec.buildrun.spec.build.name"},
+      {"spec: {output: {}}", "crd_spec.buildrun.spec.output.image"},
+      {"spec: {timeout: forever}", "crd_spec.buildrun.spec.timeout"},
+      {"spec: {retention: {ttlAfterFailed: x}}", "crd_spec.buildrun.spec.retention.ttlAfterFailed"},
+      {"spec: {retention: {ttlAfterSucceeded: x}}", "crd_spec.buildrun.spec.retention.ttlAfterSucceeded"},
+      {"spec: []", "crd_spec.buildrun.spec"},
+      {"kind: Nope", "crd_spec.buildrun.kind"},
   };
   for (const auto& t : cases) {
     auto m = parse_build_manifest(head + t.spec + "\n");
