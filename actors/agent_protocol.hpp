@@ -1,6 +1,7 @@
 #pragma once
-// Agents over CAF: the agent's session at the broker, and the agent's own link actor that receives
-// the broker's pushes. Every session call acts as the session's agent; errors are caf::error with
+// Agents over CAF (protocol version 2, actors/protocol_version.hpp): the agent's session at the
+// broker, and the agent's own link actor that receives the broker's pushes. Every session call
+// carries the session's token and acts as the session's agent; errors are caf::error with
 // brokkr::errc codes (actors/caf_errors.hpp).
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -26,15 +27,30 @@ using agent_link_actor = caf::typed_actor<
     // Stop work `id` (a cancel was requested); the agent reports CANCELED once it stopped.
     caf::reacts_to<cancel_atom, std::string>>;
 
+// One per report of a batch completion, in the order of the reports.
+struct completion_ack {
+  std::string work_id;
+  uint8_t code = 0;         // 0: accepted; else a brokkr::errc (conflict: a stale attempt ...)
+  std::string message;      // why, when refused
+  work_status status = work_status::pending;  // the item's status after an accepted report
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, completion_ack& x) {
+  return f(caf::meta::type_name("completion_ack"), x.work_id, x.code, x.message, x.status);
+}
+
 using agent_session_actor = caf::typed_actor<
-    caf::replies_to<caf::pending_atom, int32_t>::with<std::vector<work_item>>,
-    caf::replies_to<claim_atom, std::string>::with<work_item>,
-    // Work types this agent runs (empty: any) -> zero or one claimed item.
-    caf::replies_to<claimnext_atom, std::vector<std::string>>::with<std::vector<work_item>>,
+    caf::replies_to<caf::pending_atom, session_token, int32_t>::with<std::vector<work_item>>,
+    caf::replies_to<claim_atom, session_token, std::string>::with<work_item>,
+    // Work types this agent runs (empty: any), at most `limit` items -> the items claimed.
+    caf::replies_to<claimnext_atom, session_token, std::vector<std::string>, int32_t>::with<std::vector<work_item>>,
     // id, attempt -> cancel_requested
-    caf::replies_to<heartbeat_atom, std::string, int32_t>::with<bool>,
-    caf::replies_to<complete_atom, std::string, completion_msg>::with<work_item>,
+    caf::replies_to<heartbeat_atom, session_token, std::string, int32_t>::with<bool>,
+    caf::replies_to<complete_atom, session_token, completion_report>::with<work_item>,
+    // Many reports in one message and one database transaction.
+    caf::replies_to<complete_atom, session_token, std::vector<completion_report>>::with<std::vector<completion_ack>>,
     // Items this agent holds (CLAIMED by it): what a restarted agent re-attaches to.
-    caf::replies_to<held_atom>::with<std::vector<work_item>>>;
+    caf::replies_to<held_atom, session_token>::with<std::vector<work_item>>>;
 
 }  // namespace brokkr

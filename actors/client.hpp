@@ -28,16 +28,24 @@ void configure_client(caf::actor_system_config& cfg, const std::string& tls_cert
 
 expected<gateway_actor, std::string> connect_gateway(caf::actor_system& sys, const connect_options& opt);
 
+// A logged-in session and the token every message to it must carry (actors/wire.hpp).
 struct agent_login_result {
   agent_session_actor session;
   std::string agent_id;
+  session_token token;
 };
 
+struct integration_login_result {
+  integration_session_actor session;
+  session_token token;
+};
+
+// Logs in with this build's protocol version; a broker that does not speak it says so in the error.
 expected<agent_login_result, std::string> login_agent(caf::actor_system& sys, const gateway_actor& gw,
                                                       const std::string& key, const agent_link_actor& link,
                                                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
-expected<integration_session_actor, std::string> login_integration(caf::actor_system& sys, const gateway_actor& gw,
-                                                                   const std::string& key,
-                                                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
+expected<integration_login_result, std::string> login_integration(caf::actor_system& sys, const gateway_actor& gw,
+                                                                  const std::string& key,
+                                                                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace brokkr

@@ -1,5 +1,6 @@
 #pragma once
 // Integrations (admin keys) over CAF: submit, read, cancel, and subscribe to an item's transitions.
+// Every call carries the session's token (actors/wire.hpp).
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
@@ -20,12 +21,12 @@ using work_subscriber_actor = caf::typed_actor<caf::reacts_to<work_event>, caf::
 
 using integration_session_actor = caf::typed_actor<
     // -> the item and whether it was created (false: the idempotency key's existing item)
-    caf::replies_to<submit_atom, work_request>::with<work_item, bool>,
-    caf::replies_to<caf::get_atom, std::string>::with<work_item>,
-    caf::replies_to<list_atom, work_list_query>::with<work_page_msg>,
-    caf::replies_to<events_atom, std::string, int64_t>::with<std::vector<work_event>>,
-    caf::replies_to<cancel_atom, std::string>::with<work_item>,
+    caf::replies_to<submit_atom, session_token, work_request>::with<work_item, bool>,
+    caf::replies_to<caf::get_atom, session_token, std::string>::with<work_item>,
+    caf::replies_to<list_atom, session_token, work_list_params>::with<work_page>,
+    caf::replies_to<events_atom, session_token, std::string, int64_t>::with<std::vector<work_event>>,
+    caf::replies_to<cancel_atom, session_token, std::string>::with<work_item>,
     // Transitions after event id `after` (0: all of them) go to the subscriber.
-    caf::replies_to<caf::subscribe_atom, std::string, int64_t, work_subscriber_actor>::with<bool>>;
+    caf::replies_to<caf::subscribe_atom, session_token, std::string, int64_t, work_subscriber_actor>::with<bool>>;
 
 }  // namespace brokkr

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "actors/work_item.hpp"
 #include "actors/work_status.hpp"
 #include "common/expected.hpp"
 
@@ -63,14 +64,6 @@ enum class completion_refusal : uint8_t {
 };
 const char* to_string(completion_refusal r);
 std::ostream& operator<<(std::ostream& os, completion_refusal r);
-
-struct completion_report {
-  std::string agent_id;
-  int attempt = 0;
-  work_outcome outcome = work_outcome::completed;
-  std::string failure_reason;
-  std::string result_message;
-};
 
 // The claimer's report: accepted only from the current claimer with the current attempt.
 // COMPLETED always wins (the work finished before a cancel could stop it); with a cancel

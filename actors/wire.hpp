@@ -1,7 +1,12 @@
 #pragma once
 // How the plain structs of actors/ cross the wire (CAF 0.17 inspect). Optional timestamps travel as
 // nanoseconds since the epoch with INT64_MIN for "unset".
+//
+// Compatibility: these layouts are the wire protocol of actors/protocol_version.hpp. Any change to a
+// field list, a message signature or the type-ID block is a new protocol version; the gateway
+// refuses versions it does not speak with an error that says so (docs/integrations.md).
 #include <caf/error.hpp>
+#include <caf/sec.hpp>
 #include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
 
@@ -15,25 +20,11 @@
 
 namespace brokkr {
 
-// What a claimer reports over CAF (the HTTP body of /complete, minus agent_id: the session knows it).
-struct completion_msg {
-  int32_t attempt = 0;
-  work_outcome outcome = work_outcome::completed;
-  std::string failure_reason;
-  std::string result_message;
-  std::string result_details;  // JSON object text
-};
-
-struct work_list_query {
-  std::vector<std::string> statuses;  // empty: all
-  std::string work_type;
-  std::string after;  // cursor
-  int32_t limit = 50;
-};
-
-struct work_page_msg {
-  std::vector<work_item> items;
-  std::string next;
+// The capability a session's owner presents on every message: 128 random bits issued at login and
+// known only to the broker and that peer. CAF actor ids are sequential and node ids are whatever a
+// peer writes into its handshake, so neither can carry authority (docs/security.md).
+struct session_token {
+  std::string value;
 };
 
 namespace wire {
@@ -88,19 +79,36 @@ typename Inspector::result_type inspect(Inspector& f, work_event& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, completion_msg& x) {
-  return f(caf::meta::type_name("completion_msg"), x.attempt, x.outcome, x.failure_reason, x.result_message,
-           x.result_details);
+typename Inspector::result_type inspect(Inspector& f, completion_report& x) {
+  return f(caf::meta::type_name("completion_report"), x.work_id, x.agent_id, x.attempt, x.outcome, x.failure_reason,
+           x.result_message, x.result_details);
+}
+
+// Statuses travel as their uint8 values: CAF 0.17's deserializer of a vector of enums trips
+// g++ 12's maybe-uninitialized analysis in every TU that instantiates it.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, work_list_params& x) {
+  std::vector<uint8_t> statuses;
+  for (auto s : x.statuses) statuses.push_back(static_cast<uint8_t>(s));
+  auto restore = caf::meta::load_callback([&]() -> caf::error {
+    x.statuses.clear();
+    for (auto v : statuses) {
+      if (v > static_cast<uint8_t>(work_status::canceled)) return caf::make_error(caf::sec::invalid_argument);
+      x.statuses.push_back(static_cast<work_status>(v));
+    }
+    return caf::none;
+  });
+  return f(caf::meta::type_name("work_list_params"), statuses, x.work_type, x.agent_id, x.after, x.limit, restore);
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, work_list_query& x) {
-  return f(caf::meta::type_name("work_list_query"), x.statuses, x.work_type, x.after, x.limit);
+typename Inspector::result_type inspect(Inspector& f, work_page& x) {
+  return f(caf::meta::type_name("work_page"), x.items, x.next);
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, work_page_msg& x) {
-  return f(caf::meta::type_name("work_page_msg"), x.items, x.next);
+typename Inspector::result_type inspect(Inspector& f, session_token& x) {
+  return f(caf::meta::type_name("session_token"), x.value);
 }
 
 }  // namespace brokkr

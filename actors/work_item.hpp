@@ -45,6 +45,33 @@ struct work_item {
   std::optional<timestamp> deleted_at;
 };
 
+// What a claimer reports at the end of a run: the body of POST .../complete and the CAF complete
+// message alike. agent_id is the caller's identity, set by the broker's facade from the key or
+// the session, never taken from the peer.
+struct completion_report {
+  std::string work_id;
+  std::string agent_id;
+  int32_t attempt = 0;
+  work_outcome outcome = work_outcome::completed;
+  std::string failure_reason;
+  std::string result_message;
+  std::string result_details;  // JSON object text; empty: none
+};
+
+// A list query (GET /api/v1/ephemeral-work, the integrations' list message) and its page.
+struct work_list_params {
+  std::vector<work_status> statuses;  // empty: all
+  std::string work_type;              // empty: all
+  std::string agent_id;               // empty: all; else claimed by or targeted at this agent
+  std::string after;                  // cursor: id of the last item of the previous page
+  int32_t limit = 50;
+};
+
+struct work_page {
+  std::vector<work_item> items;
+  std::string next;  // cursor for the next page; empty at the end
+};
+
 struct work_event {
   int64_t id = 0;
   std::string work_id;

@@ -1,9 +1,13 @@
 #include "actors/work_request.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <set>
 
+#include "actors/work_item.hpp"
+#include "common/json_limits.hpp"
 #include "k8s/work_types.hpp"
 
 namespace brokkr {
@@ -89,6 +93,33 @@ status<validation_error> validate_annotation(const std::string& field, const std
   return ok;
 }
 
+status<validation_error> validate_text(const std::string& field, const std::string& value) {
+  if (value.find('\0') != std::string::npos) return unexpected(err(field, field + " must not contain NUL characters"));
+  return ok;
+}
+
+status<validation_error> validate(const completion_report& r) {
+  const auto too_long = [](const char* field, size_t max) {
+    return unexpected(err(field, std::string(field) + " may be at most " + std::to_string(max) + " bytes"));
+  };
+  if (r.failure_reason.size() > max_failure_reason_bytes) return too_long("failure_reason", max_failure_reason_bytes);
+  if (r.result_message.size() > max_result_message_bytes) return too_long("result_message", max_result_message_bytes);
+  if (r.result_details.size() > max_result_details_bytes) return too_long("result_details", max_result_details_bytes);
+  if (auto s = validate_text("failure_reason", r.failure_reason); !s) return s;
+  if (auto s = validate_text("result_message", r.result_message); !s) return s;
+  if (!r.result_details.empty()) {
+    auto j = json_limits::parse(r.result_details, "result_details");
+    if (!j) {
+      const auto& e = j.error();
+      return unexpected(err(e.field == "result_details" ? e.field : "result_details." + e.field,
+                            e.field == "result_details" ? "result_details must be a JSON object"
+                                                        : "result_details." + e.message));
+    }
+    if (!j->is_object()) return unexpected(err("result_details", "result_details must be a JSON object"));
+  }
+  return ok;
+}
+
 int effective_lease_seconds(const work_request& req) {
   return req.lease_seconds != 0 ? req.lease_seconds : std::min(default_lease_seconds, req.claim_timeout_seconds);
 }
@@ -100,6 +131,8 @@ status<validation_error> validate(const work_request& req) {
     return unexpected(err("work_type", "unknown work_type '" + req.work_type.substr(0, 60) +
                                            "' (known: " + k8s::work_type_names() + ")"));
   if (req.crd_spec.empty()) return unexpected(err("crd_spec", "crd_spec is required"));
+  if (auto s = validate_text("crd_spec", req.crd_spec); !s) return s;
+  if (auto s = validate_text("idempotency_key", req.idempotency_key); !s) return s;
   if (req.crd_spec.size() > max_crd_spec_bytes)
     return unexpected(err("crd_spec", "crd_spec is " + std::to_string(req.crd_spec.size()) +
                                           " bytes; the limit is " + std::to_string(max_crd_spec_bytes)));

@@ -35,6 +35,9 @@ inline constexpr size_t max_annotation_value_bytes = 1024;
 inline constexpr size_t max_result_message_bytes = 64 * 1024;
 inline constexpr size_t max_result_details_bytes = 256 * 1024;
 inline constexpr size_t max_failure_reason_bytes = 255;
+// Most items one claim-next or one batch completion may carry.
+inline constexpr int max_claim_batch = 100;
+inline constexpr size_t max_completion_batch = 100;
 
 struct work_targets {
   std::vector<std::string> agent_ids;
@@ -63,6 +66,14 @@ struct validation_error {
 };
 
 status<validation_error> validate(const work_request& req);
+
+struct completion_report;
+// A claimer's report, before anything is read: sizes, no NUL in text, result_details a JSON object
+// within the nesting limit. The agent's identity and the attempt are the database's to judge.
+status<validation_error> validate(const completion_report& report);
+
+// PostgreSQL text cannot hold NUL (libpq cuts the value there): every text field refuses it.
+status<validation_error> validate_text(const std::string& field, const std::string& value);
 
 // The lease an item gets: as requested, or the default capped at its claim timeout.
 int effective_lease_seconds(const work_request& req);

@@ -24,7 +24,7 @@ struct agent::impl {
   k8s_pool_actor k8s;
   informer_hub_actor informers;
   broker_link_actor link;
-  caf::actor dispatcher;
+  dispatcher_actor dispatcher;
   caf::actor prober;
   std::unique_ptr<http::server> health;
   uint16_t health_port = 0;
@@ -78,7 +78,7 @@ void agent::stop() {
   d.running = false;
   log::info("agent", "shutting down");
   d.health->stop(std::chrono::seconds(2));
-  for (const auto& a : {d.prober, d.dispatcher, caf::actor_cast<caf::actor>(d.link), caf::actor_cast<caf::actor>(d.informers),
+  for (const auto& a : {d.prober, caf::actor_cast<caf::actor>(d.dispatcher), caf::actor_cast<caf::actor>(d.link), caf::actor_cast<caf::actor>(d.informers),
                         caf::actor_cast<caf::actor>(d.k8s)})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   // Detached actors' threads end only when their last handle is gone; ~actor_system waits for them.

@@ -1,8 +1,3 @@
-// Messages the dispatcher handles:
-//   from the link:      (available_atom, id) (cancel_atom, id) (resync_atom)
-//   from handlers:      (done_atom, id, attempt, completion_msg)
-//   own timers:         (caf::tick_atom) poll; (heartbeat_atom, id, attempt); (complete_atom, id) report retry
-//   from /readyz etc.:  (stats_atom) -> running count
 #include "agent_node/dispatcher.hpp"
 
 #include <caf/all.hpp>
@@ -10,6 +5,7 @@
 #include <map>
 
 #include "actors/caf_errors.hpp"
+#include "common/backoff.hpp"
 #include "common/log.hpp"
 
 namespace brokkr::agent {
@@ -25,8 +21,8 @@ struct running_item {
 };
 
 struct pending_report {
-  completion_msg msg;
-  std::chrono::milliseconds backoff{0};
+  completion_report report;
+  backoff retry;
 };
 
 struct dispatcher_state {
@@ -41,12 +37,22 @@ struct dispatcher_state {
   bool claim_again = false;
 };
 
-using self_ptr = caf::stateful_actor<dispatcher_state>*;
+using self_ptr = dispatcher_actor::stateful_pointer<dispatcher_state>;
 
 void fill(self_ptr self);
+void report(self_ptr self, const std::string& id);
 
 void update_gauge(self_ptr self) {
   self->state.metrics->set("brokkr_agent_running_work", {}, static_cast<double>(self->state.running.size()));
+}
+
+// Queues a report and sends it; it is retried with backoff until the broker answers for it.
+void queue_report(self_ptr self, completion_report r) {
+  auto& st = self->state;
+  const auto id = r.work_id;
+  st.reports.insert_or_assign(
+      id, pending_report{std::move(r), reconnect_backoff(st.cfg.report_retry_min, st.cfg.report_retry_max)});
+  report(self, id);
 }
 
 void start_handler(self_ptr self, const work_item& w) {
@@ -55,13 +61,11 @@ void start_handler(self_ptr self, const work_item& w) {
   auto f = factories.find(w.work_type);
   if (f == factories.end()) {
     // Claimed work of a type this agent cannot run (its --work-types changed): hand it back as retryable.
-    st.reports[w.id] = {completion_msg{w.attempt, work_outcome::failed_retryable, "UnsupportedWorkType",
-                                       "this agent does not run work type " + w.work_type, ""}};
-    self->send(self, complete_atom::value, w.id);
-    return;
+    return queue_report(self, completion_report{w.id, {}, w.attempt, work_outcome::failed_retryable, "UnsupportedWorkType",
+                                                "this agent does not run work type " + w.work_type, ""});
   }
   auto ctx = st.ctx;
-  ctx.dispatcher = caf::actor_cast<caf::actor>(self);
+  ctx.dispatcher = caf::actor_cast<handler_sink_actor>(self);
   auto h = f->second(self->system(), ctx, w);
   self->monitor(h);
   const auto every = std::chrono::milliseconds(std::max(1000, w.lease_seconds * 1000 / 3));
@@ -71,7 +75,7 @@ void start_handler(self_ptr self, const work_item& w) {
   log::info("dispatcher", "running ", w.work_type, " ", w.id, " (attempt ", w.attempt, ")");
 }
 
-// Claims until the slots are full or nothing is claimable.
+// Claims what the free slots hold, in one call, until they are full or nothing is claimable.
 void fill(self_ptr self) {
   auto& st = self->state;
   if (!st.cfg.enabled) return;
@@ -79,16 +83,18 @@ void fill(self_ptr self) {
     st.claim_again = true;
     return;
   }
-  if (static_cast<int>(st.running.size()) >= st.cfg.max_concurrent) return;
+  const int free = st.cfg.max_concurrent - static_cast<int>(st.running.size());
+  if (free <= 0) return;
   st.claiming = true;
-  self->request(st.link, std::chrono::seconds(30), claimnext_atom::value, st.cfg.work_types)
+  self->request(st.link, std::chrono::seconds(30), claimnext_atom::value, st.cfg.work_types,
+                static_cast<int32_t>(std::min(free, max_claim_batch)))
       .then(
           [self](std::vector<work_item>& items) {
             auto& st = self->state;
             st.claiming = false;
             if (!items.empty()) {
-              st.metrics->inc("brokkr_agent_claims_total");
-              start_handler(self, items.front());
+              st.metrics->inc("brokkr_agent_claims_total", {}, static_cast<double>(items.size()));
+              for (const auto& w : items) start_handler(self, w);
               return fill(self);
             }
             if (st.claim_again) {
@@ -111,6 +117,12 @@ void cancel_running(self_ptr self, const std::string& id, bool lost) {
   self->send(it->second.handler, cancel_atom::value);
 }
 
+// A refusal for this claim means the broker took it back: stop, or drop the report.
+bool claim_lost(const caf::error& e) {
+  const auto code = code_of(e);
+  return code == errc::conflict || code == errc::not_found || code == errc::forbidden;
+}
+
 void heartbeat(self_ptr self, const std::string& id, int32_t attempt) {
   auto it = self->state.running.find(id);
   if (it == self->state.running.end() || it->second.attempt != attempt) return;
@@ -120,11 +132,9 @@ void heartbeat(self_ptr self, const std::string& id, int32_t attempt) {
             if (cancel_requested) cancel_running(self, id, false);
           },
           [self, id](caf::error& e) {
-            const auto code = code_of(e);
-            if (code == errc::conflict || code == errc::not_found || code == errc::forbidden) {
-              log::warn("dispatcher", "lost the claim of ", id, " (", message_of(e), "); stopping its handler");
-              cancel_running(self, id, true);
-            }
+            if (!claim_lost(e)) return;
+            log::warn("dispatcher", "lost the claim of ", id, " (", message_of(e), "); stopping its handler");
+            cancel_running(self, id, true);
           });
   self->delayed_send(self, it->second.heartbeat_every, heartbeat_atom::value, id, attempt);
 }
@@ -132,7 +142,7 @@ void heartbeat(self_ptr self, const std::string& id, int32_t attempt) {
 void report(self_ptr self, const std::string& id) {
   auto it = self->state.reports.find(id);
   if (it == self->state.reports.end()) return;
-  self->request(self->state.link, std::chrono::seconds(30), complete_atom::value, id, it->second.msg)
+  self->request(self->state.link, std::chrono::seconds(30), complete_atom::value, it->second.report)
       .then(
           [self, id](work_item& w) {
             self->state.reports.erase(id);
@@ -141,17 +151,16 @@ void report(self_ptr self, const std::string& id) {
           },
           [self, id](caf::error& e) {
             auto& st = self->state;
-            const auto code = code_of(e);
-            if (code == errc::conflict || code == errc::not_found || code == errc::forbidden) {
+            if (claim_lost(e)) {
               // A stale attempt: the broker took the claim back; nothing to report any more.
               log::info("dispatcher", "report for ", id, " refused (", message_of(e), "); dropping it");
               st.reports.erase(id);
               return;
             }
-            auto& r = st.reports[id];
-            r.backoff = std::clamp(r.backoff * 2, st.cfg.report_retry_min, st.cfg.report_retry_max);
+            auto r = st.reports.find(id);
+            if (r == st.reports.end()) return;
             st.metrics->inc("brokkr_agent_report_retries_total");
-            self->delayed_send(self, r.backoff, complete_atom::value, id);
+            self->delayed_send(self, r->second.retry.next(), complete_atom::value, id);
           });
 }
 
@@ -177,36 +186,40 @@ void resync(self_ptr self) {
           [self](caf::error&) { fill(self); });
 }
 
-caf::behavior dispatcher(self_ptr self, dispatcher_config cfg, broker_link_actor link, handler_context ctx,
-                         std::shared_ptr<metrics::registry> metrics) {
+// A handler that died without reporting: the run is in an unknown state, so retry it.
+void handler_down(self_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  for (auto it = st.running.begin(); it != st.running.end(); ++it) {
+    if (it->second.handler.address() != dm.source) continue;
+    log::error("dispatcher", "handler for ", it->first, " died: ", self->system().render(dm.reason));
+    const auto id = it->first;
+    const auto attempt = it->second.attempt;
+    const bool lost = it->second.lost;
+    st.running.erase(it);
+    update_gauge(self);
+    if (!lost)
+      queue_report(self, completion_report{id, {}, attempt, work_outcome::failed_retryable, "AgentHandlerFailed",
+                                           "the agent's handler failed: " + self->system().render(dm.reason), ""});
+    fill(self);
+    return;
+  }
+}
+
+dispatcher_actor::behavior_type dispatcher(self_ptr self, dispatcher_config cfg, broker_link_actor link,
+                                           handler_context ctx, std::shared_ptr<metrics::registry> metrics) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.link = std::move(link);
   st.ctx = std::move(ctx);
   st.metrics = std::move(metrics);
-  self->set_down_handler([self](caf::down_msg& dm) {
-    auto& st = self->state;
-    for (auto it = st.running.begin(); it != st.running.end(); ++it) {
-      if (it->second.handler.address() != dm.source) continue;
-      // A handler that died without reporting: the run is in an unknown state, so retry it.
-      log::error("dispatcher", "handler for ", it->first, " died: ", self->system().render(dm.reason));
-      if (!it->second.lost)
-        st.reports[it->first] = {completion_msg{it->second.attempt, work_outcome::failed_retryable, "AgentHandlerFailed",
-                                                "the agent's handler failed: " + self->system().render(dm.reason), ""}};
-      self->send(self, complete_atom::value, it->first);
-      st.running.erase(it);
-      update_gauge(self);
-      fill(self);
-      return;
-    }
-  });
+  self->set_down_handler([self](caf::down_msg& dm) { handler_down(self, dm); });
   // On shutdown the handlers stop with us; their BuildRuns keep running and a restarted agent
   // re-attaches to them.
   self->set_exit_handler([self](caf::exit_msg& em) {
     for (auto& [id, r] : self->state.running) self->send_exit(r.handler, em.reason);
     self->quit(em.reason);
   });
-  self->send(st.link, caf::subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  self->send(st.link, caf::subscribe_atom::value, caf::actor_cast<link_listener_actor>(self));
   self->delayed_send(self, st.cfg.poll_interval, caf::tick_atom::value);
   return {
       [self](available_atom, std::string&) { fill(self); },
@@ -217,19 +230,16 @@ caf::behavior dispatcher(self_ptr self, dispatcher_config cfg, broker_link_actor
         self->delayed_send(self, self->state.cfg.poll_interval, caf::tick_atom::value);
       },
       [self](heartbeat_atom, std::string& id, int32_t attempt) { heartbeat(self, id, attempt); },
-      [self](done_atom, std::string& id, int32_t attempt, completion_msg& msg) {
+      [self](done_atom, completion_report& r) {
         auto& st = self->state;
-        auto it = st.running.find(id);
-        if (it == st.running.end() || it->second.attempt != attempt) return;
+        auto it = st.running.find(r.work_id);
+        if (it == st.running.end() || it->second.attempt != r.attempt) return;
         const bool lost = it->second.lost;
         self->demonitor(it->second.handler.address());
         st.running.erase(it);
         update_gauge(self);
-        st.metrics->inc("brokkr_agent_outcomes_total", {{"outcome", std::string(to_string(msg.outcome))}});
-        if (!lost) {
-          st.reports[id] = {std::move(msg)};
-          report(self, id);
-        }
+        st.metrics->inc("brokkr_agent_outcomes_total", {{"outcome", std::string(to_string(r.outcome))}});
+        if (!lost) queue_report(self, std::move(r));
         fill(self);
       },
       [self](complete_atom, std::string& id) { report(self, id); },
@@ -250,8 +260,8 @@ void declare_agent_metrics(metrics::registry& m) {
   m.declare("brokkr_agent_kubernetes_reachable", kind::gauge, "1 while the Kubernetes API answers.");
 }
 
-caf::actor spawn_dispatcher(caf::actor_system& sys, dispatcher_config cfg, broker_link_actor link, handler_context ctx,
-                            std::shared_ptr<metrics::registry> metrics) {
+dispatcher_actor spawn_dispatcher(caf::actor_system& sys, dispatcher_config cfg, broker_link_actor link,
+                                  handler_context ctx, std::shared_ptr<metrics::registry> metrics) {
   return sys.spawn(dispatcher, std::move(cfg), std::move(link), std::move(ctx), std::move(metrics));
 }
 

@@ -3,6 +3,8 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/job_request.hpp"
+
 namespace brokkr::agent {
 
 caf::actor spawn_prober(caf::actor_system& sys, broker_link_actor link, k8s_pool_actor k8s, std::string ns,
@@ -15,15 +17,16 @@ caf::actor spawn_prober(caf::actor_system& sys, broker_link_actor link, k8s_pool
               .then([ready](bool connected) { ready->broker = connected; }, [ready](caf::error&) { ready->broker = false; });
           // Any answer from the API server shows it is reachable (the pool records it); listing one
           // BuildRun is something the agent's Role allows, so a healthy agent causes no denials.
-          self->request(k8s, every * 5, run_atom::value,
-                        make_k8s_job<int>("probe", [ns](k8s::client& c) -> expected<int, k8s::api_status> {
-                          k8s::list_options o;
-                          o.limit = 1;
-                          auto l = c.list(k8s::resources::buildruns, ns, o);
-                          if (!l) return unexpected(l.error());
-                          return static_cast<int>(l->items.size());
-                        }))
-              .then([](k8s_reply&) {}, [](caf::error&) {});
+          request_job(
+              self, k8s, every * 5,
+              make_k8s_job<int>("probe", [ns](k8s::client& c) -> expected<int, k8s::api_status> {
+                k8s::list_options o;
+                o.limit = 1;
+                auto l = c.list(k8s::resources::buildruns, ns, o);
+                if (!l) return unexpected(l.error());
+                return static_cast<int>(l->items.size());
+              }),
+              [](int) {}, [](const k8s::api_status&) {});
           self->delayed_send(self, every, caf::tick_atom::value);
         },
     };

@@ -24,6 +24,14 @@ k8s_pool_actor::behavior_type k8s_worker(k8s_pool_actor::stateful_pointer<worker
 
 }  // namespace
 
+k8s::api_status k8s_job_failure(const caf::error& e) {
+  k8s::api_status st;
+  st.origin = k8s::error_origin::agent;
+  st.reason = e == caf::sec::request_timeout ? "Timeout" : "PoolUnavailable";
+  st.message = caf::to_string(e);
+  return st;
+}
+
 k8s_pool_actor spawn_k8s_pool(caf::actor_system& sys, k8s::cluster_config cluster, int size,
                               std::shared_ptr<k8s_health> health) {
   job_pool_config<k8s_job, k8s_reply> cfg;
@@ -31,7 +39,7 @@ k8s_pool_actor spawn_k8s_pool(caf::actor_system& sys, k8s::cluster_config cluste
   cfg.name = "kubernetes pool";
   cfg.failure = [](std::string why) {
     k8s::api_status st;
-    st.origin = k8s::error_origin::client;
+    st.origin = k8s::error_origin::agent;
     st.reason = "PoolUnavailable";
     st.message = std::move(why);
     return k8s_reply{nullptr, st};

@@ -15,6 +15,7 @@
 
 namespace caf {
 class actor_system;
+class error;
 }
 
 namespace brokkr::agent {
@@ -23,10 +24,16 @@ using k8s_reply = job_reply<k8s::api_status>;
 using k8s_job = job<k8s::client, k8s::api_status>;
 using k8s_pool_actor = caf::typed_actor<caf::replies_to<run_atom, k8s_job>::with<k8s_reply>>;
 
+template <class T>
+using k8s_job_of = typed_job<T, k8s::client, k8s::api_status>;
+
 template <class T, class Fn>
-k8s_job make_k8s_job(std::string name, Fn fn) {
+k8s_job_of<T> make_k8s_job(std::string name, Fn fn) {
   return make_typed_job<T, k8s::client, k8s::api_status>(std::move(name), std::move(fn));
 }
+
+// A job that never answered: the pool or its worker is gone, or the call outlived its timeout.
+k8s::api_status k8s_job_failure(const caf::error& e);
 
 // Whether the API server answered the last call (any HTTP answer counts, even 403): /readyz.
 struct k8s_health {
@@ -37,6 +44,11 @@ k8s_pool_actor spawn_k8s_pool(caf::actor_system& sys, k8s::cluster_config cluste
                               std::shared_ptr<k8s_health> health);
 
 }  // namespace brokkr::agent
+
+template <>
+struct brokkr::job_errors<brokkr::k8s::api_status> {
+  static brokkr::k8s::api_status from(const caf::error& e) { return brokkr::agent::k8s_job_failure(e); }
+};
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(brokkr::agent::k8s_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(brokkr::agent::k8s_reply)

@@ -83,9 +83,10 @@ void repositories(const test::test_database& db, const std::string& agent_id) {
     return [conn, repo, agent_id] {
       if (!repo->create(test::make_request({.agent_ids = {agent_id}}))) return false;
       auto c = repo->claim_next(agent_id);
-      if (!c || !c->has_value()) return c.has_value();
-      persistence::completion_params p{.agent_id = agent_id, .attempt = (*c)->attempt, .outcome = work_outcome::completed};
-      return repo->complete((*c)->id, p).has_value();
+      if (!c || c->empty()) return c.has_value();
+      return repo->complete({.work_id = c->front().id, .agent_id = agent_id, .attempt = c->front().attempt,
+                             .outcome = work_outcome::completed})
+          .has_value();
     };
   });
 }
@@ -129,7 +130,7 @@ void claim_cost_with_history(const test::test_database& db) {
       const auto t0 = clk::now();
       auto c = work.claim_next(agent.id);
       total += std::chrono::duration<double, std::micro>(clk::now() - t0).count();
-      work.complete(w.id, {.agent_id = agent.id, .attempt = 1, .outcome = work_outcome::completed}).value();
+      work.complete({.work_id = w.id, .agent_id = agent.id, .attempt = 1, .outcome = work_outcome::completed}).value();
     }
     return total / n;
   };
@@ -137,7 +138,7 @@ void claim_cost_with_history(const test::test_database& db) {
   for (int i = 0; i < 3000; ++i) {
     const auto w = test::make_work(work, {.agent_ids = {agent.id}});
     (void)work.claim_next(agent.id);
-    (void)work.complete(w.id, {.agent_id = agent.id, .attempt = 1, .outcome = work_outcome::completed});
+    (void)work.complete({.work_id = w.id, .agent_id = agent.id, .attempt = 1, .outcome = work_outcome::completed});
   }
   const double with_history = measure(200);
   std::printf("claim_next latency: %.0f us with no history, %.0f us after 3,000 more finished items\n", fresh, with_history);

@@ -9,6 +9,7 @@
 
 #include "actors/scheduler.hpp"
 #include "actors/type_ids.hpp"
+#include "broker_node/agent_service.hpp"
 #include "broker_node/auth/authenticate.hpp"
 #include "broker_node/claim_supervisor.hpp"
 #include "broker_node/embedded_docs.hpp"
@@ -16,6 +17,7 @@
 #include "broker_node/maintenance/maintenance_supervisor.hpp"
 #include "broker_node/sessions/gateway.hpp"
 #include "broker_node/sessions/session_registry.hpp"
+#include "broker_node/work_service.hpp"
 #include "common/log.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/migrator.hpp"
@@ -114,6 +116,10 @@ status<std::string> broker::start() {
   auto& sys = *d.sys;
 
   http::declare_metrics(*d.metrics);
+  work_service::declare_metrics(*d.metrics);
+  auto work = std::make_shared<const work_service>(d.metrics);
+  auto keys = std::make_shared<auth::key_cache>(s.key_cache_ttl);
+  auto agents = std::make_shared<const agent_service>(keys);
   persistence::pool_config pool{.url = s.database_url, .size = s.db_pool_size};
   pool.queue.backoff_cap = s.backoff_cap;
   pool.queue.retry_elsewhere_for = s.retry_elsewhere_for;
@@ -132,7 +138,7 @@ status<std::string> broker::start() {
   d.maintenance = spawn_maintenance(sys, maintenance, d.db, d.supervisor);
 
   if (s.caf_enabled) {
-    d.gateway = spawn_gateway(sys, {d.db, d.supervisor, d.registry});
+    d.gateway = spawn_gateway(sys, {d.db, d.supervisor, d.registry, work, agents});
     const char* in = s.caf_host.c_str();
     auto port = tls ? caf::openssl::publish(d.gateway, s.caf_port, in, true)
                     : sys.middleman().publish(d.gateway, s.caf_port, in, true);
@@ -149,7 +155,8 @@ status<std::string> broker::start() {
   svc->supervisor = d.supervisor;
   svc->health = d.health;
   svc->metrics = d.metrics;
-  svc->keys = std::make_shared<auth::key_cache>(s.key_cache_ttl);
+  svc->work = work;
+  svc->agents = agents;
   svc->openapi_yaml = openapi_text();
   svc->request_timeout = s.request_timeout;
   brokkr::http::server_config hc;

@@ -8,14 +8,13 @@
 
 #include <unordered_map>
 
+#include "actors/job_request.hpp"
 #include "common/log.hpp"
 
 namespace brokkr::broker {
 namespace {
 
-using persistence::db_reply;
 using persistence::make_job;
-using persistence::run_atom;
 
 struct supervisor_state {
   static inline const char* name = "claim_supervisor";
@@ -42,31 +41,25 @@ work_item_actor ensure(self_ptr self, const std::string& id) {
 // Pages through every live item id, creating actors for those without one.
 void rehydrate_from(self_ptr self, std::string after) {
   const int page = self->state.cfg.rehydrate_page;
-  self->request(self->state.deps.db, std::chrono::seconds(30), run_atom::value,
-                make_job<std::vector<std::string>>("live_ids", [after, page](persistence::repositories& r) {
-                  return r.work.live_ids(after, page);
-                }))
-      .then(
-          [self, page](db_reply& r) {
-            auto ids = persistence::take<std::vector<std::string>>(r);
-            if (!ids) {
-              log::warn("supervisor", "rehydration paused: ", ids.error().message);
-              self->state.rehydrating = false;
-              return;
-            }
-            size_t created = 0;
-            for (const auto& id : *ids) {
-              if (!self->state.items.count(id)) ++created;
-              ensure(self, id);
-            }
-            if (created) log::debug("supervisor", "rehydrated ", created, " work-item actors");
-            if (static_cast<int>(ids->size()) == page) rehydrate_from(self, ids->back());
-            else self->state.rehydrating = false;
-          },
-          [self](caf::error& e) {
-            log::warn("supervisor", "rehydration paused: ", self->system().render(e));
-            self->state.rehydrating = false;
-          });
+  request_job(
+      self, self->state.deps.db, std::chrono::seconds(30),
+      make_job<std::vector<std::string>>("live_ids", [after, page](persistence::repositories& r) {
+        return r.work.live_ids(after, page);
+      }),
+      [self, page](std::vector<std::string> ids) {
+        size_t created = 0;
+        for (const auto& id : ids) {
+          if (!self->state.items.count(id)) ++created;
+          ensure(self, id);
+        }
+        if (created) log::debug("supervisor", "rehydrated ", created, " work-item actors");
+        if (static_cast<int>(ids.size()) == page) rehydrate_from(self, ids.back());
+        else self->state.rehydrating = false;
+      },
+      [self](const persistence::db_error& e) {
+        log::warn("supervisor", "rehydration paused: ", e.message);
+        self->state.rehydrating = false;
+      });
 }
 
 void resync(self_ptr self) {

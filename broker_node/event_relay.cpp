@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/job_request.hpp"
 #include "common/log.hpp"
 
 namespace brokkr::broker {
@@ -36,27 +37,25 @@ void load(self_ptr self) {
     return;
   }
   st.loading = true;
-  auto job = persistence::make_job<std::vector<work_event>>(
-      "events", [id = st.cfg.work_id, after = st.last](persistence::repositories& r) { return r.work.events(id, after, 1000); });
-  self->request(st.db, st.cfg.db_timeout, persistence::run_atom::value, std::move(job))
-      .then(
-          [self](persistence::db_reply& reply) {
-            auto& st = self->state;
-            st.loading = false;
-            auto events = persistence::take<std::vector<work_event>>(reply);
-            if (!events) return;  // the poll tries again
-            for (const auto& e : *events) {
-              if (!st.sink.deliver(e)) return finish(self, false);
-              st.last = e.id;
-              const auto to = parse_work_status(e.to_status);
-              if (to && is_terminal(*to)) return finish(self, false);
-            }
-            if (events->size() == 1000 || st.again) {
-              st.again = false;
-              load(self);
-            }
-          },
-          [self](caf::error&) { self->state.loading = false; });
+  request_job(
+      self, st.db, st.cfg.db_timeout,
+      persistence::make_job<std::vector<work_event>>(
+          "events", [id = st.cfg.work_id, after = st.last](persistence::repositories& r) { return r.work.events(id, after, 1000); }),
+      [self](std::vector<work_event> events) {
+        auto& st = self->state;
+        st.loading = false;
+        for (const auto& e : events) {
+          if (!st.sink.deliver(e)) return finish(self, false);
+          st.last = e.id;
+          const auto to = parse_work_status(e.to_status);
+          if (to && is_terminal(*to)) return finish(self, false);
+        }
+        if (events.size() == 1000 || st.again) {
+          st.again = false;
+          load(self);
+        }
+      },
+      [self](const persistence::db_error&) { self->state.loading = false; });  // the poll tries again
 }
 
 caf::behavior relay(self_ptr self, event_relay_config cfg, event_sink sink, persistence::persistence_actor db,

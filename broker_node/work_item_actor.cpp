@@ -17,14 +17,12 @@
 
 #include <set>
 
+#include "actors/job_request.hpp"
 #include "common/log.hpp"
 
 namespace brokkr::broker {
 
-using persistence::db_reply;
 using persistence::make_job;
-using persistence::run_atom;
-using persistence::take;
 using persistence::work_timing;
 
 struct work_item_state {
@@ -159,12 +157,13 @@ work_item_actor::behavior_type claimed(self_ptr self) {
   return state_behavior(self, [self] {
     // The deadline passed by our clock of PostgreSQL's; the guarded statement decides.
     const auto id = self->state.id;
-    self->request(self->state.deps.db, self->state.deps.cfg.db_timeout, run_atom::value,
-                  make_job<persistence::expire_result>("expire_one", [id](persistence::repositories& r) {
-                    return r.work.expire_stale_claims(1, {id});
-                  }))
-        .then([self](db_reply&) { reload(self); },
-              [self](caf::error&) { self->delayed_send(self, self->state.deps.cfg.retry_read, resync_atom::value); });
+    request_job(
+        self, self->state.deps.db, self->state.deps.cfg.db_timeout,
+        make_job<persistence::expire_result>("expire_one", [id](persistence::repositories& r) {
+          return r.work.expire_stale_claims(1, {id});
+        }),
+        [self](persistence::expire_result) { reload(self); },
+        [self](const persistence::db_error&) { self->delayed_send(self, self->state.deps.cfg.retry_read, resync_atom::value); });
   });
 }
 
@@ -214,28 +213,24 @@ void reload(self_ptr self) {
   }
   st.loading = true;
   const auto id = st.id;
-  self->request(st.deps.db, st.deps.cfg.db_timeout, run_atom::value,
-                make_job<work_timing>("timing", [id](persistence::repositories& r) { return r.work.timing(id); }))
-      .then(
-          [self](db_reply& r) {
-            auto& st = self->state;
-            st.loading = false;
-            auto t = take<work_timing>(r);
-            if (!t) {
-              if (t.error().code == errc::not_found) return finish(self, true);
-              self->delayed_send(self, st.deps.cfg.retry_read, resync_atom::value);
-              return;
-            }
-            apply(self, std::move(*t));
-            if (st.dirty && !st.finished) {
-              st.dirty = false;
-              reload(self);
-            }
-          },
-          [self](caf::error&) {
-            self->state.loading = false;
-            self->delayed_send(self, self->state.deps.cfg.retry_read, resync_atom::value);
-          });
+  request_job(
+      self, st.deps.db, st.deps.cfg.db_timeout,
+      make_job<work_timing>("timing", [id](persistence::repositories& r) { return r.work.timing(id); }),
+      [self](work_timing t) {
+        auto& st = self->state;
+        st.loading = false;
+        apply(self, std::move(t));
+        if (st.dirty && !st.finished) {
+          st.dirty = false;
+          reload(self);
+        }
+      },
+      [self](const persistence::db_error& e) {
+        auto& st = self->state;
+        st.loading = false;
+        if (e.code == errc::not_found) return finish(self, true);
+        self->delayed_send(self, st.deps.cfg.retry_read, resync_atom::value);
+      });
 }
 
 work_item_actor::behavior_type work_item_fn(work_item_actor::stateful_pointer<work_item_state> self, std::string id,

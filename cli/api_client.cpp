@@ -1,10 +1,10 @@
 #include "cli/api_client.hpp"
-#include "common/json_limits.hpp"
 
 #include <optional>
 
 #include "cli/api_error.hpp"
 #include "cli/line_buffer.hpp"
+#include "common/json_limits.hpp"
 
 namespace brokkr::cli {
 namespace {

@@ -1,7 +1,8 @@
 #include "cli/api_error.hpp"
-#include "common/json_limits.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include "common/json_limits.hpp"
 
 namespace brokkr::cli {
 namespace {

@@ -82,13 +82,14 @@ int main(int argc, char** argv) {
   caf::scoped_actor self{sys};
   std::string id;
   int exit_code = 1;
-  self->request(*session, std::chrono::seconds(30), brokkr::submit_atom::value, req)
+  // Every call to the session carries the token it was issued at login.
+  self->request(session->session, std::chrono::seconds(30), brokkr::submit_atom::value, session->token, req)
       .receive([&](brokkr::work_item& w, bool) { id = w.id; },
                [&](caf::error& e) { std::cerr << "submit failed: " << sys.render(e) << "\n"; });
   if (id.empty()) return 1;
   std::cout << "submitted " << id << "\n" << std::flush;
   auto me = caf::actor_cast<brokkr::work_subscriber_actor>(self);
-  self->request(*session, std::chrono::seconds(30), caf::subscribe_atom::value, id, int64_t{0}, me)
+  self->request(session->session, std::chrono::seconds(30), caf::subscribe_atom::value, session->token, id, int64_t{0}, me)
       .receive([](bool) {}, [&](caf::error& e) { std::cerr << "subscribe failed: " << sys.render(e) << "\n"; });
   for (bool done = false; !done;) {
     self->receive(

@@ -1,7 +1,8 @@
 #include "k8s/api_status.hpp"
-#include "common/json_limits.hpp"
 
 #include <cstdlib>
+
+#include "common/json_limits.hpp"
 
 namespace brokkr::k8s {
 namespace {
@@ -118,6 +119,8 @@ std::string describe(const api_status& s) {
       return "transport " + s.reason + ": " + s.message;
     case error_origin::client:
       return "client " + s.reason + ": " + s.message;
+    case error_origin::agent:
+      return "agent " + s.reason + ": " + s.message;
   }
   return s.message;
 }

@@ -17,6 +17,7 @@ enum class error_origin {
   api,        // the server answered with an error status
   transport,  // no answer: connection refused, TLS verification failed, timeout, dropped stream
   client,     // we could not make or understand the call (reason InvalidArgument or DecodeError)
+  agent,      // the caller's own machinery failed (a worker pool gone, no answer in time)
 };
 
 struct status_cause {

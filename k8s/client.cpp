@@ -1,7 +1,7 @@
 #include "k8s/client.hpp"
-#include "common/json_limits.hpp"
 
 #include "common/http_url.hpp"
+#include "common/json_limits.hpp"
 
 namespace brokkr::k8s {
 namespace {

@@ -19,7 +19,7 @@
 
 #include "common/expected.hpp"
 #include "k8s/api_status.hpp"
-#include "k8s/backoff.hpp"
+#include "common/backoff.hpp"
 #include "k8s/clock.hpp"
 #include "k8s/cluster_config.hpp"
 #include "k8s/resource.hpp"

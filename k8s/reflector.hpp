@@ -16,7 +16,7 @@
 
 #include "common/expected.hpp"
 #include "k8s/api_status.hpp"
-#include "k8s/backoff.hpp"
+#include "common/backoff.hpp"
 #include "k8s/client.hpp"
 #include "k8s/clock.hpp"
 #include "k8s/resource.hpp"

@@ -1,4 +1,5 @@
 #include "k8s/watch_event.hpp"
+
 #include "common/json_limits.hpp"
 
 namespace brokkr::k8s {

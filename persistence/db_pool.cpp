@@ -7,6 +7,12 @@
 
 namespace brokkr::persistence {
 
+db_error job_failure(const caf::error& e) {
+  if (e == caf::sec::request_timeout) return {errc::timeout, "the database did not answer in time", {}};
+  log::warn("db", "database job failed: ", caf::to_string(e));
+  return {errc::unavailable, "the database is unavailable", {}};
+}
+
 void db_health::mark_up() {
   if (!up.exchange(true)) ++reconnects;
 }
@@ -29,14 +35,14 @@ struct worker_state {
   std::unique_ptr<db_connection> conn;
   std::unique_ptr<repositories> repos;
   clock::time_point next_attempt{};
-  reconnect_backoff backoff;
+  backoff retry_backoff;
 };
 
 db_reply unavailable(const std::string& why) { return db_reply{nullptr, db_error{errc::unavailable, why, {}}}; }
 
 persistence_actor::behavior_type db_worker(persistence_actor::stateful_pointer<worker_state> self,
                                            pool_config cfg, std::shared_ptr<db_health> health) {
-  self->state.backoff = reconnect_backoff(cfg.reconnect_min, cfg.reconnect_max);
+  self->state.retry_backoff = reconnect_backoff(cfg.reconnect_min, cfg.reconnect_max);
   // Connect now rather than on the first job: the first requests after start then cost no
   // connection set-up (about 30 ms with statement preparation).
   if (auto c = db_connection::open(cfg.url)) {
@@ -50,13 +56,13 @@ persistence_actor::behavior_type db_worker(persistence_actor::stateful_pointer<w
           if (clock::now() < st.next_attempt) return unavailable("database unavailable (reconnecting)");
           auto c = db_connection::open(cfg.url);
           if (!c) {
-            st.next_attempt = clock::now() + st.backoff.next();
+            st.next_attempt = clock::now() + st.retry_backoff.next();
             health->mark_down();
             return db_reply{nullptr, c.error()};
           }
           st.conn = std::move(*c);
           st.repos = std::make_unique<repositories>(*st.conn, cfg.queue);
-          st.backoff.reset();
+          st.retry_backoff.reset();
         }
         auto reply = job.run(*st.repos);
         if (reply.error && reply.error->code == errc::unavailable) {

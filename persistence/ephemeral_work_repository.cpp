@@ -1,12 +1,12 @@
 #include "persistence/ephemeral_work_repository.hpp"
-#include "common/json_limits.hpp"
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
-
-#include "common/time.hpp"
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <map>
+
+#include "common/time.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/pg_types.hpp"
 #include "persistence/rows.hpp"
@@ -96,24 +96,8 @@ std::vector<work_item> expire_locked(pqxx::transaction_base& tx, const std::vect
   return batch.apply(tx);
 }
 
-db_result<ok_t> validate_completion(const completion_params& p) {
-  if (p.failure_reason.size() > max_failure_reason_bytes)
-    return fail(db_errc::invalid_argument, "failure_reason may be at most " +
-                                               std::to_string(max_failure_reason_bytes) + " bytes",
-                "failure_reason");
-  if (p.result_message.size() > max_result_message_bytes)
-    return fail(db_errc::invalid_argument, "result_message may be at most " +
-                                               std::to_string(max_result_message_bytes) + " bytes",
-                "result_message");
-  if (p.result_details.size() > max_result_details_bytes)
-    return fail(db_errc::invalid_argument, "result_details may be at most " +
-                                               std::to_string(max_result_details_bytes) + " bytes",
-                "result_details");
-  if (!p.result_details.empty()) {
-    const auto j = json_limits::parse_or_discarded(p.result_details);
-    if (j.is_discarded() || !j.is_object())
-      return fail(db_errc::invalid_argument, "result_details must be a JSON object", "result_details");
-  }
+db_result<ok_t> validate_completion(const completion_report& p) {
+  if (auto v = validate(p); !v) return fail(db_errc::invalid_argument, v.error().message, v.error().field);
   return ok;
 }
 
@@ -256,14 +240,13 @@ db_result<work_item> ephemeral_work_repository::explain_claim_refusal(pqxx::tran
   return fail(db_errc::conflict, "work item " + id + " is not claimable (" + status + ")");
 }
 
-db_result<std::optional<work_item>> ephemeral_work_repository::claim_next(
-    const std::string& agent_id, const std::vector<std::string>& work_types) {
+db_result<std::vector<work_item>> ephemeral_work_repository::claim_next(
+    const std::string& agent_id, const std::vector<std::string>& work_types, int limit) {
   if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
-  return guarded([&]() -> db_result<std::optional<work_item>> {
+  return guarded([&]() -> db_result<std::vector<work_item>> {
     pqxx::nontransaction n{conn_.raw()};
-    const auto r = n.exec_prepared("ephemeral_work_claim_next", agent_id, pg_array(work_types), hold_seconds());
-    if (r.empty()) return std::optional<work_item>{};
-    return std::optional<work_item>{read_work_item(r[0])};
+    return read_items(n.exec_prepared("ephemeral_work_claim_next", agent_id, pg_array(work_types), hold_seconds(),
+                                      std::clamp(limit, 1, max_claim_batch)));
   });
 }
 
@@ -286,28 +269,70 @@ db_result<heartbeat_result> ephemeral_work_repository::heartbeat(const std::stri
   });
 }
 
-db_result<work_item> ephemeral_work_repository::complete(const std::string& id, const completion_params& p) {
-  if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
-  if (!is_uuid(p.agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
-  if (auto v = validate_completion(p); !v) return unexpected(v.error());
-  return guarded([&]() -> db_result<work_item> {
+db_result<work_item> ephemeral_work_repository::complete(const completion_report& p) {
+  auto results = complete_many({p});
+  if (!results) return unexpected(results.error());
+  auto& r = results->front();
+  if (r.error) return unexpected(std::move(*r.error));
+  return std::move(r.item);
+}
+
+db_result<std::vector<completion_result>> ephemeral_work_repository::complete_many(
+    const std::vector<completion_report>& reports) {
+  std::vector<completion_result> out(reports.size());
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const auto& p = reports[i];
+    out[i].work_id = p.work_id;
+    if (!is_uuid(p.work_id)) out[i].error = db_error{db_errc::not_found, "no work item " + p.work_id, {}};
+    else if (!is_uuid(p.agent_id)) out[i].error = db_error{db_errc::invalid_argument, "agent_id is not a UUID", "agent_id"};
+    else if (auto v = validate_completion(p); !v) out[i].error = v.error();
+    else ids.push_back(p.work_id);
+  }
+  if (ids.empty()) return out;
+  return guarded([&]() -> db_result<std::vector<completion_result>> {
+    auto results = out;  // a retried transaction starts from the same verdicts
     pqxx::work tx{conn_.raw()};
-    const auto r = tx.exec_prepared("ephemeral_work_lock_for_completion", id);
-    if (r.empty()) return fail(db_errc::not_found, "no work item " + id);
-    const auto snapshot = read_snapshot(r[0]);
-    const completion_report report{p.agent_id, p.attempt, p.outcome, p.failure_reason, p.result_message};
-    const auto decision = decide_completion(snapshot, report, cfg_.backoff_cap);
-    if (!decision)
-      return fail(decision.error() == completion_refusal::not_claimer ? db_errc::forbidden : db_errc::conflict,
-                  std::string("completion refused: ") + to_string(decision.error()) +
-                                         " (item is " + std::string(to_string(snapshot.status)) +
-                                         ", attempt " + std::to_string(snapshot.attempt) + ")");
+    std::map<std::string, claim_snapshot> locked;
+    for (const auto& row : tx.exec_prepared("ephemeral_work_lock_for_completion", pg_array(ids)))
+      locked.emplace(row["id"].as<std::string>(), read_snapshot(row));
     transition_batch batch;
-    batch.add(id, p.attempt, *decision, p.result_details);
-    auto items = batch.apply(tx);
+    std::map<std::string, size_t> decided;  // work id -> index of the report written
+    for (size_t i = 0; i < reports.size(); ++i) {
+      auto& res = results[i];
+      if (res.error) continue;
+      const auto& p = reports[i];
+      const auto it = locked.find(p.work_id);
+      if (it == locked.end()) {
+        res.error = db_error{db_errc::not_found, "no work item " + p.work_id, {}};
+        continue;
+      }
+      if (decided.count(p.work_id)) {
+        res.error = db_error{db_errc::conflict, "work item " + p.work_id + " is reported twice in this batch", {}};
+        continue;
+      }
+      const auto& snapshot = it->second;
+      const auto decision = decide_completion(snapshot, p, cfg_.backoff_cap);
+      if (!decision) {
+        res.error = db_error{decision.error() == completion_refusal::not_claimer ? db_errc::forbidden : db_errc::conflict,
+                             std::string("completion refused: ") + to_string(decision.error()) + " (item is " +
+                                 std::string(to_string(snapshot.status)) + ", attempt " +
+                                 std::to_string(snapshot.attempt) + ")",
+                             {}};
+        continue;
+      }
+      batch.add(p.work_id, p.attempt, *decision, p.result_details);
+      decided.emplace(p.work_id, i);
+    }
+    for (auto& item : batch.apply(tx)) {
+      auto& res = results[decided.at(item.id)];
+      res.item = std::move(item);
+      decided.erase(res.work_id);
+    }
     tx.commit();
-    if (items.empty()) return fail(db_errc::internal, "completion of a locked item changed nothing");
-    return std::move(items.front());
+    for (const auto& [id, i] : decided)  // locked and decided, yet the guarded write changed nothing
+      results[i].error = db_error{db_errc::internal, "completion of a locked item changed nothing", {}};
+    return results;
   });
 }
 

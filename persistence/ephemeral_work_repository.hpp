@@ -34,31 +34,16 @@ struct create_result {
   bool created = true;  // false: a live item already held the idempotency key
 };
 
-struct work_list_params {
-  std::vector<work_status> statuses;  // empty: all
-  std::string work_type;              // empty: all
-  std::string agent_id;               // empty: all; else claimed by or targeted at this agent
-  std::string after;                  // cursor: id of the last item of the previous page
-  int limit = 50;
-};
-
-struct work_page {
-  std::vector<work_item> items;
-  std::string next;  // cursor for the next page; empty at the end
-};
-
 struct heartbeat_result {
   bool cancel_requested = false;
   timestamp lease_expires_at{};
 };
 
-struct completion_params {
-  std::string agent_id;
-  int attempt = 0;
-  work_outcome outcome = work_outcome::completed;
-  std::string failure_reason;
-  std::string result_message;
-  std::string result_details;  // JSON object text; empty: none
+// One report's verdict in a batch completion: the item as it is now, or why nothing was written.
+struct completion_result {
+  std::string work_id;
+  std::optional<db_error> error;
+  work_item item;
 };
 
 enum class cancel_action : uint8_t { canceled, cancel_requested, deleted };
@@ -99,13 +84,19 @@ class ephemeral_work_repository {
 
   // not_found, forbidden (agent not an active target), conflict (not claimable now).
   db_result<work_item> claim(const std::string& id, const std::string& agent_id);
-  // nullopt when nothing is claimable for the agent.
-  db_result<std::optional<work_item>> claim_next(const std::string& agent_id,
-                                                 const std::vector<std::string>& work_types = {});
+  // Up to `limit` items claimable by the agent, highest priority first, claimed in one statement;
+  // empty when nothing is claimable.
+  db_result<std::vector<work_item>> claim_next(const std::string& agent_id,
+                                               const std::vector<std::string>& work_types = {}, int limit = 1);
   // conflict when the caller is not the current claimer with the current attempt.
   db_result<heartbeat_result> heartbeat(const std::string& id, const std::string& agent_id,
                                         int attempt);
-  db_result<work_item> complete(const std::string& id, const completion_params& p);
+  // The report's agent_id must be the claimer and its attempt the current one.
+  db_result<work_item> complete(const completion_report& report);
+  // Many reports in one transaction and one write (group commit): each is decided on its own, and
+  // a refused report does not hold back the others. The error is for the batch as a whole
+  // (database unavailable); per-report refusals are in the results, in the order of `reports`.
+  db_result<std::vector<completion_result>> complete_many(const std::vector<completion_report>& reports);
   db_result<cancel_result> cancel(const std::string& id);
 
   // Maintenance. `only` restricts expiry to these ids (a work-item actor's own timer).

@@ -35,7 +35,7 @@ struct listener_state {
   std::unique_ptr<db_connection> conn;
   std::unique_ptr<forwarding_receiver> work_rx;
   std::unique_ptr<forwarding_receiver> agent_rx;
-  reconnect_backoff backoff;
+  backoff retry_backoff;
 };
 
 void disconnect(listener_state& st) {
@@ -46,7 +46,7 @@ void disconnect(listener_state& st) {
 
 caf::behavior listener(caf::stateful_actor<listener_state>* self, listener_config cfg, caf::actor target,
                        std::shared_ptr<db_health> health) {
-  self->state.backoff = reconnect_backoff(cfg.reconnect_min, cfg.reconnect_max);
+  self->state.retry_backoff = reconnect_backoff(cfg.reconnect_min, cfg.reconnect_max);
   self->send(self, caf::tick_atom::value);
   return {
       [=](caf::tick_atom) {
@@ -55,13 +55,13 @@ caf::behavior listener(caf::stateful_actor<listener_state>* self, listener_confi
           auto c = db_connection::open(cfg.url, /*prepare_statements=*/false);
           if (!c) {
             health->mark_down();
-            self->delayed_send(self, st.backoff.next(), caf::tick_atom::value);
+            self->delayed_send(self, st.retry_backoff.next(), caf::tick_atom::value);
             return;
           }
           st.conn = std::move(*c);
           st.work_rx = std::make_unique<forwarding_receiver>(st.conn->raw(), work_channel, target);
           st.agent_rx = std::make_unique<forwarding_receiver>(st.conn->raw(), agent_channel, target);
-          st.backoff.reset();
+          st.retry_backoff.reset();
           health->mark_up();
           caf::anon_send(target, resync_atom::value);
         }
@@ -73,8 +73,8 @@ caf::behavior listener(caf::stateful_actor<listener_state>* self, listener_confi
           log::warn("listener", "LISTEN connection lost: ", e.what());
           disconnect(st);
           health->mark_down();
-          st.backoff.reset();
-          self->delayed_send(self, st.backoff.next(), caf::tick_atom::value);
+          st.retry_backoff.reset();
+          self->delayed_send(self, st.retry_backoff.next(), caf::tick_atom::value);
         }
       },
   };

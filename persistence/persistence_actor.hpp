@@ -2,9 +2,10 @@
 // The persistence actors' protocol. A job is a function over the repositories that runs on one
 // of the pool's detached workers (each owning a libpq connection), so blocking I/O never runs on
 // CAF's cooperative scheduler. The repository API is the protocol's vocabulary: a caller writes
-//   make_job<work_item>("get", [id](repositories& r) { return r.work.get(id); })
-// and gets a db_result<work_item> back, instead of mirroring every repository method as a message
-// type. Jobs are in-process only; they never cross the wire (docs/adr/0003).
+//   request_job(self, db, timeout, make_job<work_item>("get", [id](repositories& r) { return r.work.get(id); }),
+//               [](work_item w) {...}, [](db_error e) {...});
+// instead of mirroring every repository method as a message type. Jobs are in-process only; they
+// never cross the wire (docs/adr/0003).
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/replies_to.hpp>
@@ -26,6 +27,7 @@
 
 namespace caf {
 class actor_system;
+class error;
 }
 
 namespace brokkr::persistence {
@@ -44,16 +46,17 @@ using db_job = brokkr::job<repositories, db_error>;
 using run_atom = brokkr::run_atom;
 using persistence_actor = caf::typed_actor<caf::replies_to<run_atom, db_job>::with<db_reply>>;
 
+// A database job whose result is a T.
+template <class T>
+using db_job_of = brokkr::typed_job<T, repositories, db_error>;
+
 template <class T, class Fn>
-db_job make_job(std::string name, Fn fn) {
+db_job_of<T> make_job(std::string name, Fn fn) {
   return make_typed_job<T, repositories, db_error>(std::move(name), std::move(fn));
 }
 
-// Unpacks a reply of a job built with make_job<T>.
-template <class T>
-db_result<T> take(db_reply& r) {
-  return take_reply<T>(r);
-}
+// A job that never ran or never answered: the caller's timeout, or the pool gone.
+db_error job_failure(const caf::error& e);
 
 // Whether PostgreSQL answered the last time anyone asked: /readyz and fail-fast read it.
 // Written by the workers and the notification listener, read by anyone.
@@ -78,6 +81,11 @@ struct pool_config {
 persistence_actor spawn_db_pool(caf::actor_system& sys, pool_config cfg, std::shared_ptr<db_health> health);
 
 }  // namespace brokkr::persistence
+
+template <>
+struct brokkr::job_errors<brokkr::persistence::db_error> {
+  static brokkr::persistence::db_error from(const caf::error& e) { return brokkr::persistence::job_failure(e); }
+};
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(brokkr::persistence::db_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(brokkr::persistence::db_reply)

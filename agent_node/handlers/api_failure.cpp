@@ -4,6 +4,7 @@ namespace brokkr::agent {
 
 api_failure classify_api_failure(const k8s::api_status& st, const std::string& doing) {
   const std::string what = doing + ": " + (st.message.empty() ? st.reason : st.message);
+  if (st.origin == k8s::error_origin::agent) return {work_outcome::failed_retryable, "AgentError", what};
   if (st.origin == k8s::error_origin::transport) return {work_outcome::failed_retryable, "KubernetesUnreachable", what};
   if (st.origin == k8s::error_origin::client) return {work_outcome::failed_permanent, "InvalidObject", what};
   if (st.code == 429 || st.code >= 500) return {work_outcome::failed_retryable, "KubernetesUnavailable", what};

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_limits.hpp"
 #include "common/time.hpp"
 
 namespace brokkr::agent {
@@ -23,7 +24,7 @@ work_outcome outcome_of(disposition d, int retry_limit, int retry_count) {
   return work_outcome::failed_retryable;
 }
 
-completion_msg build_completion(const build_report_input& in) {
+completion_report build_completion(const build_report_input& in) {
   const auto& s = in.status;
   const auto& o = in.outcome;
   json d = {{"namespace", in.namespace_name}, {"build", in.build_name}, {"buildrun", in.buildrun_name}};
@@ -50,7 +51,7 @@ completion_msg build_completion(const build_report_input& in) {
     d["log_tail"] = in.log_tail;
   }
 
-  completion_msg m;
+  completion_report m;
   m.attempt = in.attempt;
   m.outcome = outcome_of(o.disp, o.retry_limit, in.retry_count);
   if (m.outcome == work_outcome::completed) {
@@ -62,7 +63,8 @@ completion_msg build_completion(const build_report_input& in) {
     if (o.disp == disposition::retryable && m.outcome == work_outcome::failed_permanent)
       m.result_message += " (retry budget of " + std::to_string(o.retry_limit) + " for this cause is spent)";
   }
-  m.result_details = d.dump();
+  // Log tails are whatever the build printed: invalid UTF-8 becomes U+FFFD, not an exception.
+  m.result_details = json_limits::dump(d);
   return m;
 }
 

@@ -21,7 +21,8 @@ struct build_report_input {
   std::string log_tail;
 };
 
-completion_msg build_completion(const build_report_input& in);
+// The report of the run (work_id left to the caller).
+completion_report build_completion(const build_report_input& in);
 
 // The work outcome for a disposition (running has none).
 work_outcome outcome_of(k8s::shipwright::disposition d, int retry_limit, int retry_count);

@@ -31,35 +31,28 @@ struct watcher_state {
 
 using self_ptr = handler_actor::stateful_pointer<watcher_state>;
 
-void report(self_ptr self, completion_msg msg) {
+void report(self_ptr self, completion_report r) {
   auto& st = self->state;
   st.finishing = true;
-  log::info("buildrun", st.ns, "/", st.buildrun, ": ", to_string(msg.outcome),
-            msg.failure_reason.empty() ? "" : " (" + msg.failure_reason + ")");
-  caf::anon_send(st.ctx.dispatcher, done_atom::value, st.item.id, static_cast<int32_t>(st.item.attempt), std::move(msg));
+  log::info("buildrun", st.ns, "/", st.buildrun, ": ", to_string(r.outcome),
+            r.failure_reason.empty() ? "" : " (" + r.failure_reason + ")");
+  r.work_id = st.item.id;
+  caf::anon_send(st.ctx.dispatcher, done_atom::value, std::move(r));
   self->quit();
 }
 
 void report_failure(self_ptr self, work_outcome outcome, const std::string& reason, const std::string& message) {
-  const json details = {{"namespace", self->state.ns}, {"build", self->state.build}, {"buildrun", self->state.buildrun}};
-  report(self, completion_msg{self->state.item.attempt, outcome, reason, message, details.dump()});
+  auto& st = self->state;
+  st.finishing = true;
+  log::info("buildrun", st.ns, "/", st.buildrun, ": ", to_string(outcome), " (", reason, ")");
+  send_report(self, st.ctx, st.item, outcome, reason, message,
+              {{"namespace", st.ns}, {"build", st.build}, {"buildrun", st.buildrun}});
 }
 
 template <class T, class Fn, class Ok>
 void k8s_call(self_ptr self, std::string name, Fn fn, Ok ok, const std::string& doing) {
-  self->request(self->state.ctx.k8s, std::chrono::minutes(5), run_atom::value, make_k8s_job<T>(std::move(name), std::move(fn)))
-      .then(
-          [self, ok, doing](k8s_reply& r) mutable {
-            auto v = take_reply<T>(r);
-            if (!v) {
-              const auto f = classify_api_failure(v.error(), doing);
-              return report_failure(self, f.outcome, f.reason, f.message);
-            }
-            ok(std::move(*v));
-          },
-          [self, doing](caf::error& e) {
-            report_failure(self, work_outcome::failed_retryable, "AgentError", doing + ": " + caf::to_string(e));
-          });
+  k8s_step<T>(self, self->state.ctx, std::move(name), std::move(fn), std::move(ok), doing,
+              [self](const api_failure& f) { report_failure(self, f.outcome, f.reason, f.message); });
 }
 
 void patch_cancel(self_ptr self) {
@@ -86,10 +79,11 @@ void finish(self_ptr self, const sw::buildrun_status& status, const sw::buildrun
                           tail.container, tail.text};
     report(self, build_completion(in));
   };
-  self->request(st.ctx.k8s, std::chrono::minutes(2), run_atom::value,
-                make_k8s_job<log_tail>("logs", [ns = st.ns, wanted](k8s::client& c) { return fetch_log_tail(c, ns, wanted); }))
-      .then([build_report](k8s_reply& r) mutable { build_report(take_reply<log_tail>(r).value_or(log_tail{})); },
-            [build_report](caf::error&) mutable { build_report(log_tail{}); });
+  // The log tail is a courtesy: without it the report still goes out.
+  request_job(self, st.ctx.k8s, std::chrono::minutes(2),
+              make_k8s_job<log_tail>("logs", [ns = st.ns, wanted](k8s::client& c) { return fetch_log_tail(c, ns, wanted); }),
+              [build_report](log_tail tail) mutable { build_report(std::move(tail)); },
+              [build_report](const k8s::api_status&) mutable { build_report(log_tail{}); });
 }
 
 void reconcile(self_ptr self, const json* object) {

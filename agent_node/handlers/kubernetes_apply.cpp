@@ -2,7 +2,6 @@
 
 #include <caf/all.hpp>
 
-#include "agent_node/handlers/api_failure.hpp"
 #include "common/log.hpp"
 #include "k8s/apply_manifest.hpp"
 
@@ -33,9 +32,7 @@ void report(self_ptr self, work_outcome outcome, const std::string& reason, cons
   st.finishing = true;
   json details = {{"applied", applied_list(st)}};
   for (auto& [k, v] : extra.items()) details[k] = v;
-  caf::anon_send(st.ctx.dispatcher, done_atom::value, st.item.id, static_cast<int32_t>(st.item.attempt),
-                 completion_msg{st.item.attempt, outcome, reason, message, details.dump()});
-  self->quit();
+  send_report(self, st.ctx, st.item, outcome, reason, message, details);
 }
 
 // The broker validated the spec with the same parser at submit; what is left to the agent is its
@@ -106,29 +103,24 @@ expected<ok_t, k8s::api_status> check_owned(k8s::client& c, const k8s::apply::ob
 
 void apply_all(self_ptr self) {
   auto& st = self->state;
-  self->request(st.ctx.k8s, std::chrono::minutes(5), run_atom::value,
-                make_k8s_job<int>("apply", [objects = st.spec.objects, fm = st.ctx.settings.field_manager,
-                                            id = st.item.id](k8s::client& c) -> expected<int, k8s::api_status> {
-                  for (const auto& o : objects) {
-                    if (auto owned = check_owned(c, o, id); !owned) return unexpected(owned.error());
-                    if (auto r = c.apply(o.res, o.ns, o.body, fm, /*force=*/true); !r) return unexpected(r.error());
-                  }
-                  return static_cast<int>(objects.size());
-                }))
-      .then(
-          [self](k8s_reply& r) {
-            auto& st = self->state;
-            auto n = take_reply<int>(r);
-            if (!n) {
-              const auto f = classify_api_failure(n.error(), "applying the manifests");
-              return report(self, f.outcome, f.reason, f.message);
-            }
-            if (st.spec.wait_index < 0) return report(self, work_outcome::completed, "", "applied " + std::to_string(*n) + " objects");
-            const auto& o = st.spec.objects[static_cast<size_t>(st.spec.wait_index)];
-            caf::anon_send(st.ctx.informers, observe_atom::value, watch_target{o.res, o.ns, o.name},
-                           caf::actor_cast<caf::actor>(self));
-          },
-          [self](caf::error& e) { report(self, work_outcome::failed_retryable, "AgentError", caf::to_string(e)); });
+  k8s_step<int>(
+      self, st.ctx, "apply",
+      [objects = st.spec.objects, fm = st.ctx.settings.field_manager,
+       id = st.item.id](k8s::client& c) -> expected<int, k8s::api_status> {
+        for (const auto& o : objects) {
+          if (auto owned = check_owned(c, o, id); !owned) return unexpected(owned.error());
+          if (auto r = c.apply(o.res, o.ns, o.body, fm, /*force=*/true); !r) return unexpected(r.error());
+        }
+        return static_cast<int>(objects.size());
+      },
+      [self](int n) {
+        auto& st = self->state;
+        if (st.spec.wait_index < 0) return report(self, work_outcome::completed, "", "applied " + std::to_string(n) + " objects");
+        const auto& o = st.spec.objects[static_cast<size_t>(st.spec.wait_index)];
+        caf::anon_send(st.ctx.informers, observe_atom::value, watch_target{o.res, o.ns, o.name},
+                       caf::actor_cast<caf::actor>(self));
+      },
+      "applying the manifests", [self](const api_failure& f) { report(self, f.outcome, f.reason, f.message); });
 }
 
 // Cancel: remove what the run waits on (its dependents go with it), then report CANCELED. Only an
@@ -139,21 +131,20 @@ void cancel(self_ptr self) {
   if (st.spec.wait_index < 0) return report(self, work_outcome::canceled, "Canceled", "canceled");
   const auto o = st.spec.objects[static_cast<size_t>(st.spec.wait_index)];
   st.finishing = true;
-  self->request(st.ctx.k8s, std::chrono::minutes(2), run_atom::value,
-                make_k8s_job<json>("delete", [o, id = st.item.id](k8s::client& c) -> expected<json, k8s::api_status> {
-                  if (auto owned = check_owned(c, o, id); !owned) return unexpected(owned.error());
-                  k8s::delete_options opts;
-                  opts.policy = k8s::propagation::background;
-                  return c.remove(o.res, o.ns, o.name, opts);
-                }))
-      .then(
-          [self, o](k8s_reply& r) {
-            auto done = take_reply<json>(r);
-            if (!done && done.error().reason == "ObjectNotOwned")
-              return report(self, work_outcome::canceled, "Canceled", "canceled; " + done.error().message + ", left in place");
-            report(self, work_outcome::canceled, "Canceled", "deleted " + o.res.kind + " " + o.name);
-          },
-          [self](caf::error&) { report(self, work_outcome::canceled, "Canceled", "canceled"); });
+  request_job(
+      self, st.ctx.k8s, std::chrono::minutes(2),
+      make_k8s_job<json>("delete", [o, id = st.item.id](k8s::client& c) -> expected<json, k8s::api_status> {
+        if (auto owned = check_owned(c, o, id); !owned) return unexpected(owned.error());
+        k8s::delete_options opts;
+        opts.policy = k8s::propagation::background;
+        return c.remove(o.res, o.ns, o.name, opts);
+      }),
+      [self, o](json) { report(self, work_outcome::canceled, "Canceled", "deleted " + o.res.kind + " " + o.name); },
+      [self](const k8s::api_status& e) {
+        if (e.reason == "ObjectNotOwned")
+          return report(self, work_outcome::canceled, "Canceled", "canceled; " + e.message + ", left in place");
+        report(self, work_outcome::canceled, "Canceled", "canceled");
+      });
 }
 
 handler_actor::behavior_type apply_handler(self_ptr self, handler_context ctx, work_item item) {

@@ -2,11 +2,6 @@
 // The agent's side of the broker, whichever the transport (--transport caf|http): the dispatcher
 // claims, heartbeats, reports and asks what it holds through this interface. Errors are caf::error
 // with brokkr::errc codes (conflict: the claim is not ours any more; unavailable: try again later).
-//
-// The link tells its listener (the dispatcher) about:
-//   (available_atom, id)  work may be claimable ("" = look for any)     [CAF pushes]
-//   (cancel_atom, id)     the broker asks to stop work id               [CAF pushes]
-//   (resync_atom)         (re)connected: compare what you run with what you hold
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
@@ -14,12 +9,19 @@
 
 namespace brokkr::agent {
 
+// What the link tells its listener (the dispatcher).
+using link_listener_actor = caf::typed_actor<
+    caf::reacts_to<available_atom, std::string>,  // work may be claimable ("" = look for any)  [CAF pushes]
+    caf::reacts_to<cancel_atom, std::string>,     // the broker asks to stop work id             [CAF pushes]
+    caf::reacts_to<resync_atom>>;                 // (re)connected: compare what you run with what you hold
+
 using broker_link_actor = caf::typed_actor<
-    caf::replies_to<claimnext_atom, std::vector<std::string>>::with<std::vector<work_item>>,
+    // Work types (empty: any), at most `limit` items.
+    caf::replies_to<claimnext_atom, std::vector<std::string>, int32_t>::with<std::vector<work_item>>,
     caf::replies_to<heartbeat_atom, std::string, int32_t>::with<bool>,
-    caf::replies_to<complete_atom, std::string, completion_msg>::with<work_item>,
+    caf::replies_to<complete_atom, completion_report>::with<work_item>,
     caf::replies_to<held_atom>::with<std::vector<work_item>>,
-    caf::reacts_to<caf::subscribe_atom, caf::actor>,
+    caf::reacts_to<caf::subscribe_atom, link_listener_actor>,
     // Connected to the broker right now?
     caf::replies_to<stats_atom>::with<bool>>;
 

@@ -17,26 +17,28 @@ using connected_atom = caf::atom_constant<caf::atom("connected")>;
 using refused_atom = caf::atom_constant<caf::atom("refused")>;
 
 using caf_link_actor = broker_link_actor::extend<
-    caf::reacts_to<available_atom, std::string>,                       // pushes (agent_link_actor)
+    caf::reacts_to<available_atom, std::string>,  // pushes (agent_link_actor)
     caf::reacts_to<cancel_atom, std::string>,
-    caf::reacts_to<caf::tick_atom>,                                    // connect now
-    caf::reacts_to<connected_atom, agent_session_actor, std::string>,  // the connector succeeded
-    caf::reacts_to<refused_atom, std::string>>;                        // the connector failed
+    caf::reacts_to<caf::tick_atom>,               // connect now
+    // the connector succeeded: the session, its token, the agent id
+    caf::reacts_to<connected_atom, agent_session_actor, session_token, std::string>,
+    caf::reacts_to<refused_atom, std::string>>;   // the connector failed
 
 struct link_state {
   static inline const char* name = "caf_link";
   caf_link_config cfg;
   agent_session_actor session;
-  caf::actor listener;
+  session_token token;  // presented on every message to the session
+  link_listener_actor listener;
   bool connecting = false;
   bool warned = false;
-  reconnect_backoff backoff;
+  backoff retry_backoff;
 };
 
 using self_ptr = caf_link_actor::stateful_pointer<link_state>;
 
 void schedule_connect(self_ptr self) {
-  self->delayed_send(self, self->state.backoff.next(), caf::tick_atom::value);
+  self->delayed_send(self, self->state.retry_backoff.next(), caf::tick_atom::value);
 }
 
 void connect(self_ptr self) {
@@ -50,7 +52,7 @@ void connect(self_ptr self) {
     if (!gw) {
       caf::anon_send(me, refused_atom::value, gw.error());
     } else if (auto login = login_agent(c->system(), *gw, cfg.key, link)) {
-      caf::anon_send(me, connected_atom::value, login->session, login->agent_id);
+      caf::anon_send(me, connected_atom::value, login->session, login->token, login->agent_id);
     } else {
       caf::anon_send(me, refused_atom::value, "login refused: " + login.error());
     }
@@ -63,23 +65,24 @@ caf::error not_connected() { return make_error(errc::unavailable, "not connected
 caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
   self->state.cfg = std::move(cfg);
   // +-20 % jitter, so agents cut off together do not come back in lockstep.
-  self->state.backoff = reconnect_backoff(self->state.cfg.reconnect_min, self->state.cfg.reconnect_max, 0.2);
+  self->state.retry_backoff = reconnect_backoff(self->state.cfg.reconnect_min, self->state.cfg.reconnect_max, 0.2);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     if (!st.session || st.session.address() != dm.source) return;
     log::warn("link", "lost the broker (", self->system().render(dm.reason), "); reconnecting");
     st.session = nullptr;
-    st.backoff.reset();
+    st.retry_backoff.reset();
     schedule_connect(self);
   });
   self->send(self, caf::tick_atom::value);
   return {
       [self](caf::tick_atom) { connect(self); },
-      [self](connected_atom, agent_session_actor& session, std::string& agent_id) {
+      [self](connected_atom, agent_session_actor& session, session_token& token, std::string& agent_id) {
         auto& st = self->state;
         st.connecting = false;
         st.session = session;
-        st.backoff.reset();
+        st.token = std::move(token);
+        st.retry_backoff.reset();
         st.warned = false;
         self->monitor(session);
         log::info("link", "connected to the broker at ", st.cfg.host, ":", st.cfg.port, " as agent ", agent_id);
@@ -98,26 +101,30 @@ caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
       [self](cancel_atom, std::string& id) {
         if (self->state.listener) caf::anon_send(self->state.listener, cancel_atom::value, std::move(id));
       },
-      [self](caf::subscribe_atom, caf::actor& listener) {
+      [self](caf::subscribe_atom, link_listener_actor& listener) {
         self->state.listener = listener;
         if (self->state.session) caf::anon_send(listener, resync_atom::value);
       },
       [self](stats_atom) -> bool { return static_cast<bool>(self->state.session); },
-      [self](claimnext_atom, std::vector<std::string>& types) -> caf::result<std::vector<work_item>> {
-        if (!self->state.session) return not_connected();
-        return self->delegate(self->state.session, claimnext_atom::value, std::move(types));
+      [self](claimnext_atom, std::vector<std::string>& types, int32_t limit) -> caf::result<std::vector<work_item>> {
+        auto& st = self->state;
+        if (!st.session) return not_connected();
+        return self->delegate(st.session, claimnext_atom::value, st.token, std::move(types), limit);
       },
       [self](heartbeat_atom, std::string& id, int32_t attempt) -> caf::result<bool> {
-        if (!self->state.session) return not_connected();
-        return self->delegate(self->state.session, heartbeat_atom::value, std::move(id), attempt);
+        auto& st = self->state;
+        if (!st.session) return not_connected();
+        return self->delegate(st.session, heartbeat_atom::value, st.token, std::move(id), attempt);
       },
-      [self](complete_atom, std::string& id, completion_msg& c) -> caf::result<work_item> {
-        if (!self->state.session) return not_connected();
-        return self->delegate(self->state.session, complete_atom::value, std::move(id), std::move(c));
+      [self](complete_atom, completion_report& r) -> caf::result<work_item> {
+        auto& st = self->state;
+        if (!st.session) return not_connected();
+        return self->delegate(st.session, complete_atom::value, st.token, std::move(r));
       },
       [self](held_atom) -> caf::result<std::vector<work_item>> {
-        if (!self->state.session) return not_connected();
-        return self->delegate(self->state.session, held_atom::value);
+        auto& st = self->state;
+        if (!st.session) return not_connected();
+        return self->delegate(st.session, held_atom::value, st.token);
       },
   };
 }

@@ -1,5 +1,4 @@
 #include "agent_node/link/http_link.hpp"
-#include "common/json_limits.hpp"
 
 #include <caf/all.hpp>
 
@@ -9,6 +8,7 @@
 #include "agent_node/link/work_json.hpp"
 #include "common/backoff.hpp"
 #include "common/http_client.hpp"
+#include "common/json_limits.hpp"
 #include "common/log.hpp"
 
 namespace brokkr::agent {
@@ -21,9 +21,9 @@ struct link_state {
   http_link_config cfg;
   std::unique_ptr<http::client> client;
   std::string agent_id;  // learned from GET /api/v1/whoami
-  caf::actor listener;
+  link_listener_actor listener;
   bool connected = false;
-  reconnect_backoff backoff;
+  backoff retry_backoff;
   std::chrono::steady_clock::time_point retry_at{};
 };
 
@@ -65,13 +65,13 @@ expected<json, caf::error> call(self_ptr self, const std::string& method, const 
   const bool down = !r || r->status == 502 || r->status == 503 || r->status == 504;
   st.connected = r.has_value() && r->status < 500;
   if (down) {
-    const bool first = st.backoff.current().count() == 0;  // the first failure since the last answer
-    st.retry_at = std::chrono::steady_clock::now() + st.backoff.next();
+    const bool first = st.retry_backoff.current().count() == 0;  // the first failure since the last answer
+    st.retry_at = std::chrono::steady_clock::now() + st.retry_backoff.next();
     if (first)
       log::warn("link", "broker at ", st.cfg.base_url, " unreachable (",
                 r ? "HTTP " + std::to_string(r->status) : r.error().message, "); retrying with backoff");
   } else {
-    st.backoff.reset();
+    st.retry_backoff.reset();
   }
   if (!r) return unexpected(make_error(errc::unavailable, "broker unreachable: " + r.error().message));
   if (st.connected && !was && st.listener) caf::anon_send(st.listener, resync_atom::value);
@@ -117,29 +117,35 @@ caf::result<work_item> item_of(const expected<json, caf::error>& j) {
 
 broker_link_actor::behavior_type http_link(self_ptr self, http_link_config cfg) {
   self->state.cfg = std::move(cfg);
-  self->state.backoff = reconnect_backoff(self->state.cfg.reconnect_min, self->state.cfg.reconnect_max, 0.2);
+  self->state.retry_backoff = reconnect_backoff(self->state.cfg.reconnect_min, self->state.cfg.reconnect_max, 0.2);
   self->state.client = std::make_unique<http::client>();
   return {
-      [self](claimnext_atom, std::vector<std::string>& types) -> caf::result<std::vector<work_item>> {
+      [self](claimnext_atom, std::vector<std::string>& types, int32_t limit) -> caf::result<std::vector<work_item>> {
         auto id = my_id(self);
         if (!id) return id.error();
         auto pending = call(self, "GET", "/api/v1/agents/" + *id + "/ephemeral-work/pending?limit=" +
                                              std::to_string(self->state.cfg.pending_page));
         if (!pending) return pending.error();
+        std::vector<work_item> claimed_items;
         for (const auto& item : (*pending)["items"]) {
+          if (static_cast<int32_t>(claimed_items.size()) >= limit) break;
           const auto type = item.value("work_type", "");
           if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) continue;
           auto claimed = call(self, "POST", "/api/v1/ephemeral-work/" + item.value("id", "") + "/claim");
           if (claimed) {
             auto w = work_from_json(*claimed);
             if (!w) return make_error(errc::internal, w.error());
-            return std::vector<work_item>{std::move(*w)};
+            claimed_items.push_back(std::move(*w));
+            continue;
           }
           // Claimed by another agent, cancelled or deleted since the listing: the next one.
           const auto code = code_of(claimed.error());
-          if (code != errc::conflict && code != errc::not_found) return claimed.error();
+          if (code != errc::conflict && code != errc::not_found) {
+            if (claimed_items.empty()) return claimed.error();
+            break;  // keep what is claimed: it must run
+          }
         }
-        return std::vector<work_item>{};
+        return claimed_items;
       },
       [self](heartbeat_atom, std::string& id, int32_t attempt) -> caf::result<bool> {
         const json body = {{"attempt", attempt}};
@@ -147,19 +153,19 @@ broker_link_actor::behavior_type http_link(self_ptr self, http_link_config cfg) 
         if (!r) return r.error();
         return (*r).value("cancel_requested", false);
       },
-      [self](complete_atom, std::string& id, completion_msg& c) -> caf::result<work_item> {
+      [self](complete_atom, completion_report& c) -> caf::result<work_item> {
         json body = {{"attempt", c.attempt}, {"outcome", std::string(to_string(c.outcome))}};
         if (!c.failure_reason.empty()) body["failure_reason"] = c.failure_reason;
         if (!c.result_message.empty()) body["result_message"] = c.result_message;
         if (!c.result_details.empty()) body["result_details"] = json_limits::parse_or_discarded(c.result_details);
-        return item_of(call(self, "POST", "/api/v1/ephemeral-work/" + id + "/complete", &body));
+        return item_of(call(self, "POST", "/api/v1/ephemeral-work/" + c.work_id + "/complete", &body));
       },
       [self](held_atom) -> caf::result<std::vector<work_item>> {
         auto id = my_id(self);
         if (!id) return id.error();
         return items_of(call(self, "GET", "/api/v1/agents/" + *id + "/ephemeral-work/claimed"));
       },
-      [self](caf::subscribe_atom, caf::actor& listener) {
+      [self](caf::subscribe_atom, link_listener_actor& listener) {
         self->state.listener = listener;
         if (my_id(self)) caf::anon_send(listener, resync_atom::value);
       },

@@ -37,6 +37,8 @@ bool is_base62(std::string_view s) {
 
 std::string api_key::text() const { return std::string(key_prefix) + short_id + "_" + secret; }
 
+std::string random_token(size_t n) { return random_base62(n); }
+
 api_key generate_key() { return api_key{random_base62(short_id_length), random_base62(secret_length)}; }
 
 expected<api_key, std::string> parse_key(std::string_view text) {

@@ -20,6 +20,8 @@ struct api_key {
 
 // A new key from the operating system's CSPRNG (OpenSSL RAND_bytes).
 api_key generate_key();
+// `n` random base62 characters from the same source (session tokens: 32 characters, 190 bits).
+std::string random_token(size_t n = 32);
 // Splits a presented key; the error says what is wrong with its shape (never echoes the secret).
 expected<api_key, std::string> parse_key(std::string_view text);
 // SHA-256 hex of the secret part: what is stored.

@@ -1,5 +1,5 @@
-// /api/v1/agents: registration (the key is shown once), status, labels, annotations, keys.
-#include "broker_node/auth/api_key.hpp"
+// /api/v1/agents: registration (the key is shown once), status, labels, annotations, keys. JSON in,
+// an operation of broker_node/agent_service, JSON out.
 #include "broker_node/http/json_codec.hpp"
 #include "broker_node/http/request_context.hpp"
 #include "broker_node/http/router.hpp"
@@ -9,20 +9,17 @@ namespace brokkr::broker::http {
 namespace {
 
 using nlohmann::json;
-using persistence::agent_change;
 using persistence::label_edit;
-using persistence::repositories;
+
+const agent_service& agents(request_context& c) { return *c.svc().agents; }
 
 void reply_agent(request_context& c, const agent_record& a) { c.reply(200, to_json(a)); }
 
 void create_agent(request_context& c) {
   auto p = parse_agent_create(c.req().body);
   if (!p) return c.fail(p.error());
-  const auto key = auth::generate_key();
-  p->key_short = key.short_id;
-  p->key_hash = auth::hash_secret(key.secret);
-  c.query<agent_change>("agent_create", [params = *p](repositories& r) { return r.agents.create(params); },
-                        [&c, key](agent_change ch) { c.reply(201, {{"agent", to_json(ch.agent)}, {"key", key.text()}}); });
+  c.run(agents(c).create(c.who(), std::move(*p)),
+        [&c](created_agent a) { c.reply(201, {{"agent", to_json(a.agent)}, {"key", a.key}}); });
 }
 
 void list_agents(request_context& c) {
@@ -33,61 +30,39 @@ void list_agents(request_context& c) {
   }
   p.label = c.req().query.get("label").value_or("");
   p.after = c.req().query.get("cursor").value_or("");
+  if (!c.query_int("limit", 1, 500, p.limit)) return;
   if (!p.after.empty() && !is_uuid(p.after))
     return c.fail(400, "invalid_argument", "cursor must be a cursor returned by a previous page", {{"field", "cursor"}});
   if (!p.label.empty() && !validate_label("label", p.label))
     return c.fail(400, "invalid_argument", "label is not a valid label", {{"field", "label"}});
-  if (!c.query_int("limit", 1, 500, p.limit)) return;
-  c.query<persistence::agent_page>("agent_list", [p](repositories& r) { return r.agents.list(p); },
-                                   [&c](persistence::agent_page page) {
-                                     json items = json::array();
-                                     for (const auto& a : page.items) items.push_back(to_json(a));
-                                     c.reply(200, {{"items", items},
-                                                   {"next_cursor", page.next.empty() ? json(nullptr) : json(page.next)}});
-                                   });
+  c.run(agents(c).list(c.who(), std::move(p)), [&c](persistence::agent_page page) {
+    json items = json::array();
+    for (const auto& a : page.items) items.push_back(to_json(a));
+    c.reply(200, {{"items", items}, {"next_cursor", page.next.empty() ? json(nullptr) : json(page.next)}});
+  });
 }
 
 void get_agent(request_context& c) {
-  const auto id = c.param("id");
-  if (!c.require_self_or_admin(id)) return;
-  c.query<agent_record>("agent_get", [id](repositories& r) { return r.agents.get(id); },
-                        [&c](agent_record a) { reply_agent(c, a); });
+  c.run(agents(c).get(c.who(), c.param("id")), [&c](agent_record a) { reply_agent(c, a); });
 }
 
 void patch_agent(request_context& c) {
   auto status = parse_agent_patch(c.req().body);
   if (!status) return c.fail(status.error());
-  c.query<agent_change>("agent_status", [id = c.param("id"), s = *status](repositories& r) { return r.agents.set_status(id, s); },
-                        [&c](agent_change ch) { reply_agent(c, ch.agent); });
+  c.run(agents(c).set_status(c.who(), c.param("id"), *status), [&c](agent_record a) { reply_agent(c, a); });
 }
 
 void delete_agent(request_context& c) {
-  c.query<ok_t>("agent_delete", [id = c.param("id")](repositories& r) { return r.agents.remove(id); },
-                [&c](ok_t) {
-                  c.svc().keys->clear();
-                  c.reply_raw(204, "", "");
-                });
+  c.run(agents(c).remove(c.who(), c.param("id")), [&c](ok_t) { c.reply_raw(204, "", ""); });
 }
 
 void agent_heartbeat(request_context& c) {
-  const auto id = c.param("id");
-  if (!c.require_self_or_admin(id)) return;
-  c.query<timestamp>("agent_heartbeat", [id](repositories& r) { return r.agents.heartbeat(id); },
-                     [&c](timestamp t) { c.reply(200, {{"last_heartbeat_at", format_rfc3339_millis(t)}}); });
+  c.run(agents(c).heartbeat(c.who(), c.param("id")),
+        [&c](timestamp t) { c.reply(200, {{"last_heartbeat_at", format_rfc3339_millis(t)}}); });
 }
 
 void rotate_key(request_context& c) {
-  const auto id = c.param("id");
-  if (!c.require_self_or_admin(id)) return;
-  const auto key = auth::generate_key();
-  c.query<ok_t>("agent_rotate_key",
-                [id, short_id = key.short_id, hash = auth::hash_secret(key.secret)](repositories& r) {
-                  return r.agents.rotate_key(id, short_id, hash);
-                },
-                [&c, key](ok_t) {
-                  c.svc().keys->clear();
-                  c.reply(200, {{"key", key.text()}});
-                });
+  c.run(agents(c).rotate_key(c.who(), c.param("id")), [&c](std::string key) { c.reply(200, {{"key", key}}); });
 }
 
 void edit_labels(request_context& c, label_edit edit) {
@@ -97,11 +72,9 @@ void edit_labels(request_context& c, label_edit edit) {
   } else {
     auto parsed = parse_labels(c.req().body);
     if (!parsed) return c.fail(parsed.error());
-    labels = *parsed;
+    labels = std::move(*parsed);
   }
-  c.query<agent_change>("agent_labels",
-                        [id = c.param("id"), edit, labels](repositories& r) { return r.agents.edit_labels(id, edit, labels); },
-                        [&c](agent_change ch) { reply_agent(c, ch.agent); });
+  c.run(agents(c).edit_labels(c.who(), c.param("id"), edit, std::move(labels)), [&c](agent_record a) { reply_agent(c, a); });
 }
 
 void edit_annotations(request_context& c, label_edit edit) {
@@ -111,13 +84,10 @@ void edit_annotations(request_context& c, label_edit edit) {
   } else {
     auto parsed = parse_annotations(c.req().body);
     if (!parsed) return c.fail(parsed.error());
-    annotations = *parsed;
+    annotations = std::move(*parsed);
   }
-  c.query<agent_change>("agent_annotations",
-                        [id = c.param("id"), edit, annotations](repositories& r) {
-                          return r.agents.edit_annotations(id, edit, annotations);
-                        },
-                        [&c](agent_change ch) { reply_agent(c, ch.agent); });
+  c.run(agents(c).edit_annotations(c.who(), c.param("id"), edit, std::move(annotations)),
+        [&c](agent_record a) { reply_agent(c, a); });
 }
 
 // Who the key belongs to: lets an agent that only has its key learn its own id.

@@ -37,9 +37,10 @@ class body_reader {
   expected<std::optional<body_reader>, validation_error> object(const std::string& key) const;
 
   const json& raw() const { return j_; }
+  // The API's name of member `key`: "attempt", or "reports[2].attempt" inside a batch.
+  std::string field(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
 
  private:
-  std::string field(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
   validation_error type_error(const std::string& key, const char* what) const;
   json j_;
   std::string prefix_;

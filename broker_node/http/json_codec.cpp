@@ -146,10 +146,13 @@ expected<claim_body, validation_error> parse_claim(std::string_view body) {
 expected<claim_next_body, validation_error> parse_claim_next(std::string_view body) {
   auto r = body_reader::parse(body, true);
   if (!r) return unexpected(r.error());
-  if (auto s = r->only({"agent_id", "work_types"}); !s) return unexpected(s.error());
+  if (auto s = r->only({"agent_id", "work_types", "limit"}); !s) return unexpected(s.error());
   claim_next_body out;
   BROKKR_READ(out.agent_id, r->text("agent_id", 64));
   BROKKR_READ(out.work_types, r->strings("work_types"));
+  auto limit = r->integer("limit");
+  if (!limit) return unexpected(limit.error());
+  out.limit = *limit;
   return out;
 }
 
@@ -167,34 +170,79 @@ expected<heartbeat_body, validation_error> parse_heartbeat(std::string_view body
   return out;
 }
 
-expected<persistence::completion_params, validation_error> parse_completion(std::string_view body) {
-  auto r = body_reader::parse(body);
-  if (!r) return unexpected(r.error());
-  if (auto s = r->only({"agent_id", "attempt", "outcome", "result_message", "failure_reason", "result_details"}); !s)
+namespace {
+
+// One report object; `prefix` names it in errors ("" for a single report, "reports[2]" in a batch).
+expected<completion_report, validation_error> read_report(const body_reader& r, bool with_id) {
+  if (auto s = with_id ? r.only({"id", "agent_id", "attempt", "outcome", "result_message", "failure_reason", "result_details"})
+                       : r.only({"agent_id", "attempt", "outcome", "result_message", "failure_reason", "result_details"});
+      !s)
     return unexpected(s.error());
-  persistence::completion_params p;
-  BROKKR_READ(p.agent_id, r->text("agent_id", 64));
+  completion_report p;
+  if (with_id) {
+    std::optional<std::string> id;
+    BROKKR_READ(id, r.text("id", 64));
+    if (!id) return unexpected(validation_error{r.field("id"), r.field("id") + " is required"});
+    p.work_id = *id;
+  }
+  BROKKR_READ(p.agent_id, r.text("agent_id", 64));
   std::optional<int> attempt;
-  BROKKR_READ(attempt, r->integer("attempt"));
-  auto a = required(attempt, "attempt");
-  if (!a) return unexpected(a.error());
-  p.attempt = *a;
+  BROKKR_READ(attempt, r.integer("attempt"));
+  if (!attempt) return unexpected(validation_error{r.field("attempt"), r.field("attempt") + " is required"});
+  p.attempt = *attempt;
   std::optional<std::string> outcome;
-  BROKKR_READ(outcome, r->text("outcome", 32));
-  auto o = required(outcome, "outcome");
-  if (!o) return unexpected(o.error());
-  const auto parsed = parse_work_outcome(*o);
+  BROKKR_READ(outcome, r.text("outcome", 32));
+  if (!outcome) return unexpected(validation_error{r.field("outcome"), r.field("outcome") + " is required"});
+  const auto parsed = parse_work_outcome(*outcome);
   if (!parsed)
     return unexpected(validation_error{
-        "outcome", "outcome must be COMPLETED, FAILED_RETRYABLE, FAILED_PERMANENT or CANCELED"});
+        r.field("outcome"), r.field("outcome") + " must be COMPLETED, FAILED_RETRYABLE, FAILED_PERMANENT or CANCELED"});
   p.outcome = *parsed;
-  BROKKR_READ(p.result_message, r->text("result_message", max_result_message_bytes));
-  BROKKR_READ(p.failure_reason, r->text("failure_reason", max_failure_reason_bytes));
-  BROKKR_READ(p.result_details, r->object_text("result_details"));
-  if (p.result_details.size() > max_result_details_bytes)
-    return unexpected(validation_error{"result_details", "result_details may be at most " +
-                                                             std::to_string(max_result_details_bytes) + " bytes"});
+  BROKKR_READ(p.result_message, r.text("result_message", max_result_message_bytes));
+  BROKKR_READ(p.failure_reason, r.text("failure_reason", max_failure_reason_bytes));
+  BROKKR_READ(p.result_details, r.object_text("result_details"));
   return p;
+}
+
+}  // namespace
+
+expected<completion_report, validation_error> parse_completion(std::string_view body, const std::string& work_id) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  auto p = read_report(*r, false);
+  if (!p) return p;
+  p->work_id = work_id;
+  return p;
+}
+
+expected<std::vector<completion_report>, validation_error> parse_completion_batch(std::string_view body) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"reports"}); !s) return unexpected(s.error());
+  if (!r->has("reports") || !r->raw().at("reports").is_array())
+    return unexpected(validation_error{"reports", "reports is required and must be an array of reports"});
+  const auto& list = r->raw().at("reports");
+  if (list.empty() || list.size() > max_completion_batch)
+    return unexpected(validation_error{"reports", "reports must hold 1 to " + std::to_string(max_completion_batch) + " reports"});
+  std::vector<completion_report> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto name = "reports[" + std::to_string(i) + "]";
+    if (!list[i].is_object()) return unexpected(validation_error{name, name + " must be an object"});
+    auto p = read_report(body_reader(list[i], name), true);
+    if (!p) return unexpected(p.error());
+    out.push_back(std::move(*p));
+  }
+  return out;
+}
+
+json to_json(const completion_ack& a) {
+  json j = {{"id", a.work_id}};
+  if (a.code == 0) {
+    j["status"] = to_string(a.status);
+  } else {
+    j["error"] = {{"code", to_string(static_cast<errc>(a.code))}, {"message", a.message}};
+  }
+  return j;
 }
 
 expected<persistence::agent_create_params, validation_error> parse_agent_create(std::string_view body) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/agent_protocol.hpp"
 #include "actors/agent_record.hpp"
 #include "actors/work_item.hpp"
 #include "actors/work_request.hpp"
@@ -28,6 +29,7 @@ struct claim_body {
 struct claim_next_body {
   std::string agent_id;
   std::vector<std::string> work_types;
+  std::optional<int> limit;  // absent: the seed's one item (or 204); present: {"items": [...]}
 };
 struct heartbeat_body {
   std::string agent_id;
@@ -36,7 +38,11 @@ struct heartbeat_body {
 expected<claim_body, validation_error> parse_claim(std::string_view body);
 expected<claim_next_body, validation_error> parse_claim_next(std::string_view body);
 expected<heartbeat_body, validation_error> parse_heartbeat(std::string_view body);
-expected<persistence::completion_params, validation_error> parse_completion(std::string_view body);
+// POST .../{id}/complete: the report for work item `work_id`.
+expected<completion_report, validation_error> parse_completion(std::string_view body, const std::string& work_id);
+// POST /api/v1/agents/{id}/ephemeral-work/complete: {"reports": [{"id", "attempt", "outcome", ...}]}.
+expected<std::vector<completion_report>, validation_error> parse_completion_batch(std::string_view body);
+nlohmann::json to_json(const completion_ack& a);
 
 expected<persistence::agent_create_params, validation_error> parse_agent_create(std::string_view body);
 expected<agent_status, validation_error> parse_agent_patch(std::string_view body);

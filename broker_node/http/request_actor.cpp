@@ -3,7 +3,6 @@
 #include <caf/all.hpp>
 
 #include "actors/claim_protocol.hpp"
-#include "broker_node/auth/authenticate.hpp"
 #include "broker_node/event_relay.hpp"
 #include "broker_node/http/api_server.hpp"
 #include "broker_node/http/errors.hpp"
@@ -54,13 +53,12 @@ class actor_context final : public request_context {
   }
   using request_context::fail;
 
-  void run(persistence::db_job job, std::function<void(persistence::db_reply&)> done) override {
+  void submit(persistence::db_job job, std::function<void(persistence::db_reply&)> done) override {
     self_->request(svc_->db, svc_->request_timeout, persistence::run_atom::value, std::move(job))
-        .then([done = std::move(done)](persistence::db_reply& r) mutable { done(r); },
-              [this](caf::error& e) {
-                if (e == caf::sec::request_timeout) return fail(504, "timeout", "the database did not answer in time");
-                log::warn("http", "database job failed: ", self_->system().render(e));
-                fail(503, "unavailable", "the database is unavailable");
+        .then([done](persistence::db_reply& r) mutable { done(r); },
+              [done](caf::error& e) mutable {
+                persistence::db_reply r{nullptr, persistence::job_failure(e)};
+                done(r);
               });
   }
 
@@ -134,25 +132,16 @@ void actor_context::authenticate(const route& r) {
   std::string text;
   if (auto h = req_.headers.get("authorization"); h && h->rfind("Bearer ", 0) == 0) text = h->substr(7);
   else if (auto k = req_.headers.get("x-api-key")) text = *k;
-  if (text.empty())
-    return fail(401, "unauthenticated", "an API key is required (Authorization: Bearer brokkr_BR...)");
-  auto key = auth::parse_key(text);
-  if (!key) return fail(401, "unauthenticated", key.error());
-  const auto digest = auth::hash_secret(text);
-  if (auto cached = svc_->keys->get(digest)) {
-    who_ = *cached;
+  auto step = svc_->agents->authenticate(text);
+  if (!step) return fail(step.error());
+  if (step->cached) {
+    who_ = *step->cached;
     return dispatch(r);
   }
-  run(persistence::make_job<auth::identity>("auth", [k = *key](persistence::repositories& repos) {
-        return auth::lookup(repos, k);
-      }),
-      [this, &r, digest](persistence::db_reply& reply) {
-        auto id = persistence::take<auth::identity>(reply);
-        if (!id) return request_context::fail(id.error());
-        svc_->keys->put(digest, *id);
-        who_ = *id;
-        dispatch(r);
-      });
+  run(op<auth::identity>(std::move(*step->lookup)), [this, &r](auth::identity id) {
+    who_ = std::move(id);
+    dispatch(r);
+  });
 }
 
 void actor_context::dispatch(const route& r) {

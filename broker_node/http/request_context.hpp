@@ -1,7 +1,7 @@
 #pragma once
-// One HTTP request being answered, inside its own short-lived actor (broker_node/http/
-// request_actor.cpp). Handlers read the request, ask the persistence pool, and answer; they never
-// block. CAF stays out of this header.
+// One HTTP request being answered. Routes read the request, ask a service for an operation, run it
+// on the persistence pool and render the result; they never block and never build a repository job
+// themselves (broker_node/work_service.hpp, agent_service.hpp). CAF stays out of this header.
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -26,7 +26,7 @@ class request_context {
   virtual const auth::identity& who() const = 0;
   virtual const services& svc() const = 0;
 
-  // Answers (the first answer wins; the request actor then ends).
+  // Answers (the first answer wins).
   virtual void reply(int status, const nlohmann::json& body) = 0;
   virtual void reply_raw(int status, std::string content_type, std::string body) = 0;
   virtual void fail(int status, const std::string& code, const std::string& message,
@@ -34,14 +34,20 @@ class request_context {
   void fail(const persistence::db_error& e);
   void fail(const validation_error& e);  // 422, naming the field
 
-  // Runs a job on the persistence pool; `done` runs back in this request's actor.
-  virtual void run(persistence::db_job job, std::function<void(persistence::db_reply&)> done) = 0;
-
-  template <class T, class Fn, class Ok>
-  void query(std::string name, Fn fn, Ok ok) {
-    run(persistence::make_job<T>(std::move(name), std::move(fn)), [this, ok = std::move(ok)](persistence::db_reply& r) mutable {
-      auto v = persistence::take<T>(r);
-      if (!v) return fail(v.error());
+  // Runs a service's operation: a refusal is answered at once; otherwise the job runs on the pool
+  // and `ok` gets its T (its failure is answered with its code). `ok` runs on the request's thread
+  // of control, never concurrently with anything else of this request.
+  template <class T, class Ok>
+  void run(op<T> o, Ok ok) {
+    run(std::move(o), std::move(ok), [this](const persistence::db_error& e) { fail(e); });
+  }
+  // The same, with the failure handled by `err` instead of answered.
+  template <class T, class Ok, class Err>
+  void run(op<T> o, Ok ok, Err err) {
+    if (!o) return err(o.error());
+    submit(std::move(o->untyped), [ok = std::move(ok), err = std::move(err)](persistence::db_reply& r) mutable {
+      auto v = brokkr::detail::take_reply<T>(r);
+      if (!v) return err(v.error());
       ok(std::move(*v));
     });
   }
@@ -52,16 +58,14 @@ class request_context {
   // Streams the item's events after `after` as NDJSON (or SSE) until it is terminal.
   virtual void follow_events(const std::string& work_id, int64_t after, bool sse) = 0;
 
-  // The agent this call acts for: the body's agent_id, or the caller's own id for an agent key.
-  // Refuses (403) an agent key acting for another agent and (422) an admin call without agent_id.
-  bool acting_agent(const std::string& from_body, std::string& out);
-  // Agents may only touch their own record.
-  bool require_self_or_admin(const std::string& agent_id);
-
   // Query parameter `name` as a whole decimal integer in [lo, hi] (no sign tricks, no trailing
   // text); absent leaves `out` as it is. Otherwise answers 400 naming the parameter and returns false.
   bool query_int(const char* name, int64_t lo, int64_t hi, int64_t& out);
   bool query_int(const char* name, int lo, int hi, int& out);
+
+ protected:
+  // Hands a job to the persistence pool; `done` runs when it ended (see run()).
+  virtual void submit(persistence::db_job job, std::function<void(persistence::db_reply&)> done) = 0;
 };
 
 }  // namespace brokkr::broker::http

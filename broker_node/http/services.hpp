@@ -1,13 +1,15 @@
 #pragma once
-// What request handlers may reach: the persistence pool, the claim supervisor, health, metrics,
-// the key cache. Shared, read-only after start.
+// What request handlers may reach: the operations (work and agent services), the persistence pool
+// that runs them, the claim supervisor and sessions (for streams and /metrics), health, metrics.
+// Shared, read-only after start.
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include "actors/claim_protocol.hpp"
-#include "broker_node/auth/identity.hpp"
+#include "broker_node/agent_service.hpp"
 #include "broker_node/sessions/session_registry.hpp"
+#include "broker_node/work_service.hpp"
 #include "common/metrics.hpp"
 #include "persistence/persistence_actor.hpp"
 
@@ -17,9 +19,10 @@ struct services {
   persistence::persistence_actor db;
   claim_supervisor_actor supervisor;
   session_registry_actor sessions;
+  std::shared_ptr<const work_service> work;
+  std::shared_ptr<const agent_service> agents;
   std::shared_ptr<persistence::db_health> health;
   std::shared_ptr<metrics::registry> metrics;
-  std::shared_ptr<auth::key_cache> keys;
   std::string openapi_yaml;                              // served at /openapi.yaml
   std::chrono::milliseconds request_timeout{30000};      // a request unanswered by then gets 504
   std::chrono::milliseconds follow_poll{5000};           // safety-net poll of followed event streams
@@ -27,7 +30,7 @@ struct services {
   std::string version = "0.1.0";
 };
 
-// Declares every metric family the facade and the broker update.
+// Declares every metric family the facade updates (the services declare their own).
 void declare_metrics(metrics::registry& m);
 
 }  // namespace brokkr::broker::http

@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/job_request.hpp"
 #include "common/log.hpp"
 
 namespace brokkr::broker {
@@ -16,26 +17,19 @@ caf::behavior duty_actor(caf::stateful_actor<duty_state>* self, duty d, persiste
   self->delayed_send(self, d.interval, caf::tick_atom::value);
   return {
       [=](caf::tick_atom) {
-        self->request(db, d.interval + std::chrono::seconds(30), persistence::run_atom::value,
-                      persistence::make_job<duty_result>(d.name, d.run_once))
-            .then(
-                [=](persistence::db_reply& r) {
-                  auto res = persistence::take<duty_result>(r);
-                  if (!res) {
-                    if (!self->state.last_failed) log::warn(d.name, "run failed: ", res.error().message);
-                    self->state.last_failed = true;
-                  } else {
-                    self->state.last_failed = false;
-                    if (res->count > 0) log::info(d.name, res->summary);
-                    if (d.observe) d.observe(*res);
-                  }
-                  self->delayed_send(self, d.interval, caf::tick_atom::value);
-                },
-                [=](caf::error& e) {
-                  if (!self->state.last_failed) log::warn(d.name, "run failed: ", self->system().render(e));
-                  self->state.last_failed = true;
-                  self->delayed_send(self, d.interval, caf::tick_atom::value);
-                });
+        request_job(
+            self, db, d.interval + std::chrono::seconds(30), persistence::make_job<duty_result>(d.name, d.run_once),
+            [=](duty_result res) {
+              self->state.last_failed = false;
+              if (res.count > 0) log::info(d.name, res.summary);
+              if (d.observe) d.observe(res);
+              self->delayed_send(self, d.interval, caf::tick_atom::value);
+            },
+            [=](const persistence::db_error& e) {
+              if (!self->state.last_failed) log::warn(d.name, "run failed: ", e.message);
+              self->state.last_failed = true;
+              self->delayed_send(self, d.interval, caf::tick_atom::value);
+            });
       },
   };
 }

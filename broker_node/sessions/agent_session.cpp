@@ -2,87 +2,89 @@
 
 #include <caf/all.hpp>
 
+#include "broker_node/auth/api_key.hpp"
 #include "broker_node/sessions/forward_job.hpp"
+#include "common/log.hpp"
 
 namespace brokkr::broker {
-namespace {
 
-using persistence::make_job;
-using persistence::repositories;
+bool token_matches(const std::string& expected, const session_token& presented) {
+  return !expected.empty() && auth::constant_time_equal(expected, presented.value);
+}
+
+namespace {
 
 struct session_state {
   static inline const char* name = "agent_session";
-  std::string agent_id;
-  caf::node_id peer;
+  auth::identity who;
+  std::string token;
   persistence::persistence_actor db;
+  std::shared_ptr<const work_service> work;
+  uint64_t refused = 0;
 };
 
 using self_ptr = agent_session_actor::stateful_pointer<session_state>;
 
-caf::error wrong_node() { return make_error(errc::forbidden, "this session belongs to another node"); }
-
-bool from_peer(self_ptr self) {
+// Authority is the token the broker issued at login, never the sender's node id (which a peer
+// writes into its own handshake) nor this actor's id (sequential, so guessable).
+caf::error refuse(self_ptr self) {
   const auto& sender = self->current_sender();
-  return sender && sender->node() == self->state.peer;
+  if (self->state.refused++ < 10 || self->state.refused % 1000 == 0)
+    log::warn("sessions", "refused a message for agent ", self->state.who.agent_id, "'s session without its token (from ",
+              sender ? caf::to_string(sender->node()) : std::string("an anonymous sender"), ")");
+  return make_error(errc::forbidden, "this session belongs to another peer");
 }
 
-agent_session_actor::behavior_type session(self_ptr self, std::string agent_id, caf::node_id peer,
-                                           persistence::persistence_actor db) {
-  self->state.agent_id = std::move(agent_id);
-  self->state.peer = std::move(peer);
+agent_session_actor::behavior_type session(self_ptr self, std::string agent_id, std::string token,
+                                           persistence::persistence_actor db, std::shared_ptr<const work_service> work) {
+  self->state.who = auth::identity{auth::role::agent, std::move(agent_id)};
+  self->state.token = std::move(token);
   self->state.db = std::move(db);
-  const auto me = self->state.agent_id;
-  const auto& pool = self->state.db;
+  self->state.work = std::move(work);
+  const auto& st = self->state;
+  auto allowed = [self](const session_token& t) { return token_matches(self->state.token, t); };
   return {
-      [=](caf::pending_atom, int32_t limit) -> caf::result<std::vector<work_item>> {
-        if (!from_peer(self)) return wrong_node();
-        return forward_job<std::vector<work_item>>(
-            self, pool, make_job<std::vector<work_item>>("pending", [me, limit](repositories& r) {
-              return r.work.pending_for_agent(me, limit);
-            }));
+      [=, &st](caf::pending_atom, session_token& t, int32_t limit) -> caf::result<std::vector<work_item>> {
+        if (!allowed(t)) return refuse(self);
+        return forward<std::vector<work_item>>(self, st.db, st.work->pending(st.who, {}, limit));
       },
-      [=](claim_atom, std::string& id) -> caf::result<work_item> {
-        if (!from_peer(self)) return wrong_node();
-        return forward_job<work_item>(self, pool, make_job<work_item>("claim", [me, id](repositories& r) {
-                                        return r.work.claim(id, me);
-                                      }));
+      [=, &st](claim_atom, session_token& t, std::string& id) -> caf::result<work_item> {
+        if (!allowed(t)) return refuse(self);
+        return forward<work_item>(self, st.db, st.work->claim(st.who, id, {}));
       },
-      [=](claimnext_atom, std::vector<std::string>& types) -> caf::result<std::vector<work_item>> {
-        if (!from_peer(self)) return wrong_node();
-        return forward_job<std::vector<work_item>, std::optional<work_item>>(
-            self, pool,
-            make_job<std::optional<work_item>>("claim_next", [me, types](repositories& r) { return r.work.claim_next(me, types); }),
-            [](std::optional<work_item> w) { return w ? std::vector<work_item>{std::move(*w)} : std::vector<work_item>{}; });
+      [=, &st](claimnext_atom, session_token& t, std::vector<std::string>& types,
+               int32_t limit) -> caf::result<std::vector<work_item>> {
+        if (!allowed(t)) return refuse(self);
+        return forward<std::vector<work_item>>(self, st.db, st.work->claim_next(st.who, {}, std::move(types), limit));
       },
-      [=](heartbeat_atom, std::string& id, int32_t attempt) -> caf::result<bool> {
-        if (!from_peer(self)) return wrong_node();
-        return forward_job<bool, persistence::heartbeat_result>(
-            self, pool,
-            make_job<persistence::heartbeat_result>("heartbeat", [me, id, attempt](repositories& r) {
-              return r.work.heartbeat(id, me, attempt);
-            }),
-            [](persistence::heartbeat_result h) { return h.cancel_requested; });
+      [=, &st](heartbeat_atom, session_token& t, std::string& id, int32_t attempt) -> caf::result<bool> {
+        if (!allowed(t)) return refuse(self);
+        return forward<bool>(self, st.db, st.work->heartbeat(st.who, id, {}, attempt),
+                             [](persistence::heartbeat_result h) { return h.cancel_requested; });
       },
-      [=](complete_atom, std::string& id, completion_msg& c) -> caf::result<work_item> {
-        if (!from_peer(self)) return wrong_node();
-        persistence::completion_params p{me, c.attempt, c.outcome, c.failure_reason, c.result_message, c.result_details};
-        return forward_job<work_item>(self, pool, make_job<work_item>("complete", [id, p](repositories& r) {
-                                        return r.work.complete(id, p);
-                                      }));
+      [=, &st](complete_atom, session_token& t, completion_report& report) -> caf::result<work_item> {
+        if (!allowed(t)) return refuse(self);
+        report.agent_id.clear();  // the session's agent, whatever the peer wrote
+        return forward<work_item>(self, st.db, st.work->complete(st.who, std::move(report)));
       },
-      [=](held_atom) -> caf::result<std::vector<work_item>> {
-        if (!from_peer(self)) return wrong_node();
-        return forward_job<std::vector<work_item>>(
-            self, pool, make_job<std::vector<work_item>>("held", [me](repositories& r) { return r.work.claimed_by_agent(me); }));
+      [=, &st](complete_atom, session_token& t,
+               std::vector<completion_report>& reports) -> caf::result<std::vector<completion_ack>> {
+        if (!allowed(t)) return refuse(self);
+        for (auto& r : reports) r.agent_id.clear();
+        return forward<std::vector<completion_ack>>(self, st.db, st.work->complete_many(st.who, std::move(reports)));
+      },
+      [=, &st](held_atom, session_token& t) -> caf::result<std::vector<work_item>> {
+        if (!allowed(t)) return refuse(self);
+        return forward<std::vector<work_item>>(self, st.db, st.work->held(st.who, {}));
       },
   };
 }
 
 }  // namespace
 
-agent_session_actor spawn_agent_session(caf::actor_system& sys, std::string agent_id, caf::node_id peer,
-                                        persistence::persistence_actor db) {
-  return sys.spawn(session, std::move(agent_id), std::move(peer), std::move(db));
+agent_session_actor spawn_agent_session(caf::actor_system& sys, std::string agent_id, std::string token,
+                                        persistence::persistence_actor db, std::shared_ptr<const work_service> work) {
+  return sys.spawn(session, std::move(agent_id), std::move(token), std::move(db), std::move(work));
 }
 
 }  // namespace brokkr::broker

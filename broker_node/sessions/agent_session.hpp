@@ -1,17 +1,16 @@
 #pragma once
-// One agent's session: every request acts as that agent, and is refused unless it comes from the
-// node that logged in (a leaked handle is useless elsewhere).
-#include "actors/agent_protocol.hpp"
-#include "persistence/persistence_actor.hpp"
+// One agent's CAF session: every message must carry the token issued at login; each acts as the
+// session's agent through the work service (the same operations as the HTTP routes).
+#include <memory>
+#include <string>
 
-namespace caf {
-class actor_system;
-class node_id;
-}  // namespace caf
+#include "actors/agent_protocol.hpp"
+#include "broker_node/work_service.hpp"
+#include "persistence/persistence_actor.hpp"
 
 namespace brokkr::broker {
 
-agent_session_actor spawn_agent_session(caf::actor_system& sys, std::string agent_id, caf::node_id peer,
-                                        persistence::persistence_actor db);
+agent_session_actor spawn_agent_session(caf::actor_system& sys, std::string agent_id, std::string token,
+                                        persistence::persistence_actor db, std::shared_ptr<const work_service> work);
 
 }  // namespace brokkr::broker

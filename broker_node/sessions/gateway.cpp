@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "actors/caf_errors.hpp"
-#include "broker_node/auth/authenticate.hpp"
+#include "actors/protocol_version.hpp"
+#include "broker_node/auth/api_key.hpp"
 #include "broker_node/sessions/agent_session.hpp"
 #include "broker_node/sessions/forward_job.hpp"
 #include "broker_node/sessions/integration_session.hpp"
@@ -22,22 +22,28 @@ struct gateway_state {
 
 using self_ptr = gateway_actor::stateful_pointer<gateway_state>;
 
+caf::error unsupported(int32_t version) {
+  return make_error(errc::invalid_argument,
+                    "protocol version " + std::to_string(version) + " is not spoken by this broker (it speaks " +
+                        std::to_string(oldest_protocol_version) + " to " + std::to_string(protocol_version) +
+                        "); upgrade the agent or integration to this broker's release");
+}
+
 // Checks the key, then calls `then(identity)` in the gateway's context; the error goes to `fail`.
 template <class Then, class Fail>
 void authenticate(self_ptr self, const std::string& text, Then then, Fail fail) {
-  auto key = auth::parse_key(text);
-  if (!key) return fail(make_error(errc::unauthenticated, key.error()));
-  self->request(self->state.deps.db, std::chrono::seconds(30), persistence::run_atom::value,
-                persistence::make_job<auth::identity>("auth", [k = *key](persistence::repositories& r) {
-                  return auth::lookup(r, k);
-                }))
-      .then(
-          [then, fail](persistence::db_reply& reply) mutable {
-            auto id = persistence::take<auth::identity>(reply);
-            if (!id) return fail(to_caf(id.error()));
-            then(*id);
-          },
-          [fail](caf::error& e) mutable { fail(make_error(errc::unavailable, caf::to_string(e))); });
+  auto step = self->state.deps.agents->authenticate(text);
+  if (!step) {
+    fail(to_caf(step.error()));
+    return;
+  }
+  if (step->cached) {
+    then(*step->cached);
+    return;
+  }
+  request_job(self, self->state.deps.db, session_db_timeout, std::move(*step->lookup),
+              [then](auth::identity id) mutable { then(id); },
+              [fail](const persistence::db_error& e) mutable { fail(to_caf(e)); });
 }
 
 void adopt(self_ptr self, const caf::actor& session) {
@@ -61,49 +67,52 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_deps deps) {
     self->quit(em.reason);
   });
   return {
-      [self](agent_login_atom, std::string& key, agent_link_actor& link)
-          -> caf::result<agent_session_actor, std::string> {
-        // The peer's node, read before make_response_promise takes the sender out of the message.
-        const auto sender = self->current_sender();
-        if (!sender || !link) return make_error(errc::invalid_argument, "login needs the agent's link actor");
-        const auto peer = sender->node();
-        auto rp = self->make_response_promise<agent_session_actor, std::string>();
+      [self](hello_atom, agent_login_atom, int32_t version, std::string& key,
+             agent_link_actor& link) -> caf::result<agent_session_actor, login_reply> {
+        if (version < oldest_protocol_version || version > protocol_version) return unsupported(version);
+        if (!link) return make_error(errc::invalid_argument, "login needs the agent's link actor");
+        auto rp = self->make_response_promise<agent_session_actor, login_reply>();
         authenticate(
             self, key,
-            [self, rp, peer, link](const auth::identity& who) mutable {
+            [self, rp, link](const auth::identity& who) mutable {
               if (who.is_admin()) {
                 rp.deliver(make_error(errc::forbidden, "an agent session needs an agent key"));
                 return;
               }
               auto& d = self->state.deps;
-              auto session = spawn_agent_session(self->system(), who.agent_id, peer, d.db);
+              const auto token = auth::random_token();
+              auto session = spawn_agent_session(self->system(), who.agent_id, token, d.db, d.work);
               adopt(self, caf::actor_cast<caf::actor>(session));
               self->send(d.registry, join_atom::value, who.agent_id, link, session);
-              rp.deliver(session, who.agent_id);
+              rp.deliver(session, login_reply{protocol_version, who.agent_id, session_token{token}});
             },
             [rp](caf::error e) mutable { rp.deliver(std::move(e)); });
         return rp;
       },
-      [self](integ_login_atom, std::string& key) -> caf::result<integration_session_actor> {
-        const auto sender = self->current_sender();
-        if (!sender) return make_error(errc::invalid_argument, "anonymous login");
-        const auto peer = sender->node();
-        auto rp = self->make_response_promise<integration_session_actor>();
+      [self](hello_atom, integ_login_atom, int32_t version,
+             std::string& key) -> caf::result<integration_session_actor, login_reply> {
+        if (version < oldest_protocol_version || version > protocol_version) return unsupported(version);
+        auto rp = self->make_response_promise<integration_session_actor, login_reply>();
         authenticate(
             self, key,
-            [self, rp, peer](const auth::identity& who) mutable {
+            [self, rp](const auth::identity& who) mutable {
               if (!who.is_admin()) {
                 rp.deliver(make_error(errc::forbidden, "an integration session needs an admin key"));
                 return;
               }
               auto& d = self->state.deps;
-              auto session = spawn_integration_session(self->system(), peer, d.db, d.supervisor);
+              const auto token = auth::random_token();
+              auto session = spawn_integration_session(self->system(), token, d.db, d.supervisor, d.work);
               adopt(self, caf::actor_cast<caf::actor>(session));
-              rp.deliver(session);
+              rp.deliver(session, login_reply{protocol_version, {}, session_token{token}});
             },
             [rp](caf::error e) mutable { rp.deliver(std::move(e)); });
         return rp;
       },
+      [](agent_login_atom, std::string&, agent_link_actor&) -> caf::result<agent_session_actor, std::string> {
+        return unsupported(1);
+      },
+      [](integ_login_atom, std::string&) -> caf::result<integration_session_actor> { return unsupported(1); },
   };
 }
 

@@ -1,9 +1,14 @@
 #pragma once
-// The actor published on --caf-listen: checks a peer's key once and hands out a session bound to
-// that identity and to the peer's node.
+// The actor published behind the BASP guard on --caf-listen: checks a peer's protocol version and
+// key once and hands out a session bound to that identity, with the token every later message to
+// the session must carry.
+#include <memory>
+
 #include "actors/claim_protocol.hpp"
 #include "actors/gateway_protocol.hpp"
+#include "broker_node/agent_service.hpp"
 #include "broker_node/sessions/session_registry.hpp"
+#include "broker_node/work_service.hpp"
 #include "persistence/persistence_actor.hpp"
 
 namespace brokkr::broker {
@@ -12,6 +17,8 @@ struct gateway_deps {
   persistence::persistence_actor db;
   claim_supervisor_actor supervisor;
   session_registry_actor registry;
+  std::shared_ptr<const work_service> work;
+  std::shared_ptr<const agent_service> agents;
 };
 
 gateway_actor spawn_gateway(caf::actor_system& sys, gateway_deps deps);

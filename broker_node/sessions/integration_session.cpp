@@ -4,29 +4,29 @@
 
 #include "broker_node/event_relay.hpp"
 #include "broker_node/sessions/forward_job.hpp"
+#include "common/log.hpp"
 
 namespace brokkr::broker {
 namespace {
 
-using persistence::make_job;
-using persistence::repositories;
-
 struct session_state {
   static inline const char* name = "integration_session";
-  caf::node_id peer;
+  const auth::identity who{auth::role::admin, {}};
+  std::string token;
   persistence::persistence_actor db;
   claim_supervisor_actor supervisor;
+  std::shared_ptr<const work_service> work;
   std::vector<caf::actor> relays;  // stopped with the session
 };
 
 using self_ptr = integration_session_actor::stateful_pointer<session_state>;
 
-bool from_peer(self_ptr self) {
+caf::error refuse(self_ptr self) {
   const auto& sender = self->current_sender();
-  return sender && sender->node() == self->state.peer;
+  log::warn("sessions", "refused a message for an integration session without its token (from ",
+            sender ? caf::to_string(sender->node()) : std::string("an anonymous sender"), ")");
+  return make_error(errc::forbidden, "this session belongs to another peer");
 }
-
-caf::error wrong_node() { return make_error(errc::forbidden, "this session belongs to another node"); }
 
 // Relays transitions to a (usually remote) subscriber until the item is terminal or the
 // subscriber goes away.
@@ -44,7 +44,7 @@ void subscribe(self_ptr self, const std::string& id, int64_t after, work_subscri
   self->monitor(relay);
   self->state.relays.push_back(relay);
   // The relay stops with the subscriber (its node may vanish).
-  auto watcher = self->system().spawn([relay, subscriber](caf::event_based_actor* w) -> caf::behavior {
+  self->system().spawn([relay, subscriber](caf::event_based_actor* w) -> caf::behavior {
     w->monitor(subscriber);
     w->monitor(relay);
     w->set_down_handler([w, relay](caf::down_msg&) {
@@ -53,14 +53,16 @@ void subscribe(self_ptr self, const std::string& id, int64_t after, work_subscri
     });
     return {[](caf::ok_atom) {}};
   });
-  static_cast<void>(watcher);
 }
 
-integration_session_actor::behavior_type session(self_ptr self, caf::node_id peer, persistence::persistence_actor db,
-                                                 claim_supervisor_actor supervisor) {
-  self->state.peer = std::move(peer);
-  self->state.db = std::move(db);
-  self->state.supervisor = std::move(supervisor);
+integration_session_actor::behavior_type session(self_ptr self, std::string token, persistence::persistence_actor db,
+                                                 claim_supervisor_actor supervisor,
+                                                 std::shared_ptr<const work_service> work) {
+  auto& st = self->state;
+  st.token = std::move(token);
+  st.db = std::move(db);
+  st.supervisor = std::move(supervisor);
+  st.work = std::move(work);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& r = self->state.relays;
     r.erase(std::remove_if(r.begin(), r.end(), [&](const caf::actor& a) { return a.address() == dm.source; }), r.end());
@@ -69,55 +71,40 @@ integration_session_actor::behavior_type session(self_ptr self, caf::node_id pee
     for (const auto& r : self->state.relays) self->send_exit(r, em.reason);
     self->quit(em.reason);
   });
-  const auto pool = self->state.db;
+  auto allowed = [self](const session_token& t) { return token_matches(self->state.token, t); };
   return {
-      [=](submit_atom, work_request& req) -> caf::result<work_item, bool> {
-        if (!from_peer(self)) return wrong_node();
+      [=, &st](submit_atom, session_token& t, work_request& req) -> caf::result<work_item, bool> {
+        if (!allowed(t)) return refuse(self);
+        auto o = st.work->submit(st.who, std::move(req));
+        if (!o) return to_caf(o.error());
         auto rp = self->make_response_promise<work_item, bool>();
-        self->request(pool, std::chrono::seconds(30), persistence::run_atom::value,
-                      make_job<persistence::create_result>("create", [req](repositories& r) { return r.work.create(req); }))
-            .then(
-                [rp](persistence::db_reply& reply) mutable {
-                  auto res = persistence::take<persistence::create_result>(reply);
-                  if (!res) rp.deliver(to_caf(res.error()));
-                  else rp.deliver(std::move(res->item), res->created);
-                },
-                [rp](caf::error& e) mutable { rp.deliver(make_error(errc::unavailable, caf::to_string(e))); });
+        request_job(
+            self, st.db, session_db_timeout, std::move(*o),
+            [rp](persistence::create_result res) mutable { rp.deliver(std::move(res.item), res.created); },
+            [rp](const persistence::db_error& e) mutable { rp.deliver(to_caf(e)); });
         return rp;
       },
-      [=](caf::get_atom, std::string& id) -> caf::result<work_item> {
-        if (!from_peer(self)) return wrong_node();
-        return forward_job<work_item>(self, pool, make_job<work_item>("get", [id](repositories& r) { return r.work.get(id); }));
+      [=, &st](caf::get_atom, session_token& t, std::string& id) -> caf::result<work_item> {
+        if (!allowed(t)) return refuse(self);
+        return forward<work_item>(self, st.db, st.work->get(st.who, id));
       },
-      [=](list_atom, work_list_query& q) -> caf::result<work_page_msg> {
-        if (!from_peer(self)) return wrong_node();
-        persistence::work_list_params p;
-        for (const auto& s : q.statuses) {
-          const auto st = parse_work_status(s);
-          if (!st) return make_error(errc::invalid_argument, "unknown status " + s);
-          p.statuses.push_back(*st);
-        }
-        p.work_type = q.work_type;
-        p.after = q.after;
-        p.limit = q.limit;
-        return forward_job<work_page_msg, persistence::work_page>(
-            self, pool, make_job<persistence::work_page>("list", [p](repositories& r) { return r.work.list(p); }),
-            [](persistence::work_page page) { return work_page_msg{std::move(page.items), std::move(page.next)}; });
+      [=, &st](list_atom, session_token& t, work_list_params& p) -> caf::result<work_page> {
+        if (!allowed(t)) return refuse(self);
+        return forward<work_page>(self, st.db, st.work->list(st.who, std::move(p)));
       },
-      [=](events_atom, std::string& id, int64_t after) -> caf::result<std::vector<work_event>> {
-        if (!from_peer(self)) return wrong_node();
-        return forward_job<std::vector<work_event>>(
-            self, pool,
-            make_job<std::vector<work_event>>("events", [id, after](repositories& r) { return r.work.events(id, after, 1000); }));
+      [=, &st](events_atom, session_token& t, std::string& id, int64_t after) -> caf::result<std::vector<work_event>> {
+        if (!allowed(t)) return refuse(self);
+        return forward<std::vector<work_event>>(self, st.db, st.work->events(st.who, id, after, 1000));
       },
-      [=](cancel_atom, std::string& id) -> caf::result<work_item> {
-        if (!from_peer(self)) return wrong_node();
-        return forward_job<work_item, persistence::cancel_result>(
-            self, pool, make_job<persistence::cancel_result>("cancel", [id](repositories& r) { return r.work.cancel(id); }),
-            [](persistence::cancel_result c) { return std::move(c.item); });
+      [=, &st](cancel_atom, session_token& t, std::string& id) -> caf::result<work_item> {
+        if (!allowed(t)) return refuse(self);
+        return forward<work_item>(self, st.db, st.work->cancel(st.who, id),
+                                  [](persistence::cancel_result c) { return std::move(c.item); });
       },
-      [=](caf::subscribe_atom, std::string& id, int64_t after, work_subscriber_actor& subscriber) -> caf::result<bool> {
-        if (!from_peer(self)) return wrong_node();
+      [=](caf::subscribe_atom, session_token& t, std::string& id, int64_t after,
+          work_subscriber_actor& subscriber) -> caf::result<bool> {
+        if (!allowed(t)) return refuse(self);
+        if (!is_uuid(id)) return make_error(errc::not_found, "no work item " + id.substr(0, 64));
         subscribe(self, id, after, std::move(subscriber));
         return true;
       },
@@ -126,10 +113,11 @@ integration_session_actor::behavior_type session(self_ptr self, caf::node_id pee
 
 }  // namespace
 
-integration_session_actor spawn_integration_session(caf::actor_system& sys, caf::node_id peer,
+integration_session_actor spawn_integration_session(caf::actor_system& sys, std::string token,
                                                     persistence::persistence_actor db,
-                                                    claim_supervisor_actor supervisor) {
-  return sys.spawn(session, std::move(peer), std::move(db), std::move(supervisor));
+                                                    claim_supervisor_actor supervisor,
+                                                    std::shared_ptr<const work_service> work) {
+  return sys.spawn(session, std::move(token), std::move(db), std::move(supervisor), std::move(work));
 }
 
 }  // namespace brokkr::broker

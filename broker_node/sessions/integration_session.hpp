@@ -1,19 +1,23 @@
 #pragma once
-// An integration's session (admin key): submit, read, list, cancel, subscribe. Requests from any
-// node but the one that logged in are refused.
+// An integration's session (admin key): submit, read, list, cancel, subscribe, through the work
+// service. Every message must carry the token issued at login.
+#include <memory>
+#include <string>
+
 #include "actors/claim_protocol.hpp"
 #include "actors/integration_protocol.hpp"
+#include "broker_node/work_service.hpp"
 #include "persistence/persistence_actor.hpp"
 
 namespace caf {
 class actor_system;
-class node_id;
 }  // namespace caf
 
 namespace brokkr::broker {
 
-integration_session_actor spawn_integration_session(caf::actor_system& sys, caf::node_id peer,
+integration_session_actor spawn_integration_session(caf::actor_system& sys, std::string token,
                                                     persistence::persistence_actor db,
-                                                    claim_supervisor_actor supervisor);
+                                                    claim_supervisor_actor supervisor,
+                                                    std::shared_ptr<const work_service> work);
 
 }  // namespace brokkr::broker

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "actors/job_request.hpp"
 #include "common/log.hpp"
 
 namespace brokkr::broker {
@@ -26,17 +27,17 @@ struct registry_state {
 using self_ptr = session_registry_actor::stateful_pointer<registry_state>;
 
 void expire_claims(self_ptr self, const std::string& agent_id) {
-  self->request(self->state.db, std::chrono::seconds(30), persistence::run_atom::value,
-                persistence::make_job<persistence::expire_result>(
-                    "expire_agent", [agent_id](persistence::repositories& r) { return r.work.expire_agent_claims(agent_id); }))
-      .then(
-          [agent_id](persistence::db_reply& reply) {
-            auto r = persistence::take<persistence::expire_result>(reply);
-            if (!r) log::warn("sessions", "expiring the claims of agent ", agent_id, " failed: ", r.error().message);
-            else if (!r->expired.empty())
-              log::info("sessions", "agent ", agent_id, " did not come back: ", r->expired.size(), " claims expired");
-          },
-          [](caf::error&) {});
+  request_job(
+      self, self->state.db, std::chrono::seconds(30),
+      persistence::make_job<persistence::expire_result>(
+          "expire_agent", [agent_id](persistence::repositories& r) { return r.work.expire_agent_claims(agent_id); }),
+      [agent_id](persistence::expire_result r) {
+        if (!r.expired.empty())
+          log::info("sessions", "agent ", agent_id, " did not come back: ", r.expired.size(), " claims expired");
+      },
+      [agent_id](const persistence::db_error& e) {
+        log::warn("sessions", "expiring the claims of agent ", agent_id, " failed: ", e.message);
+      });
 }
 
 void drop_link(self_ptr self, const caf::actor_addr& link, const caf::error& reason) {

@@ -1,6 +1,6 @@
 #include "k8s/sim/object_store.hpp"
-#include "common/json_limits.hpp"
 
+#include "common/json_limits.hpp"
 #include "common/time.hpp"
 #include "k8s/base64.hpp"
 #include "k8s/shipwright_manifest.hpp"

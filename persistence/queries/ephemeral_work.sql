@@ -52,8 +52,8 @@ WHERE w.id = $1 AND w.deleted_at IS NULL
 RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 
 -- name: ephemeral_work_claim_next
--- $1 agent id, $2 work types the agent runs (empty: any), $3 retry hold (seconds). Highest
--- priority first, then oldest.
+-- $1 agent id, $2 work types the agent runs (empty: any), $3 retry hold (seconds), $4 how many.
+-- Highest priority first, then oldest; rows other claimers hold are skipped, not waited for.
 WITH candidate AS (
     SELECT w.id FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id
     WHERE t.agent_id = $1 AND w.deleted_at IS NULL
@@ -62,7 +62,7 @@ WITH candidate AS (
       AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
       AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
     ORDER BY w.priority DESC, w.created_at, w.id
-    LIMIT 1
+    LIMIT $4
     FOR UPDATE OF w SKIP LOCKED
 )
 UPDATE ephemeral_work w SET
@@ -154,9 +154,11 @@ WHERE status IN ('PENDING', 'CLAIMED', 'FAILED_RETRYABLE') AND deleted_at IS NUL
 ORDER BY id LIMIT $2;
 
 -- name: ephemeral_work_lock_for_completion
--- The completion decision's inputs, under the row lock until the transaction ends.
-SELECT status, claimed_by, attempt, retry_count, max_retries, backoff_base_seconds, cancel_requested
-FROM ephemeral_work WHERE id = $1 AND deleted_at IS NULL
+-- The completion decisions' inputs for the items of $1 (one report or a batch), under the row
+-- locks until the transaction ends; locked in id order so that concurrent batches cannot deadlock.
+SELECT id, status, claimed_by, attempt, retry_count, max_retries, backoff_base_seconds, cancel_requested
+FROM ephemeral_work WHERE id = ANY ($1::uuid[]) AND deleted_at IS NULL
+ORDER BY id
 FOR UPDATE;
 
 -- name: ephemeral_work_lock_stale_claims

@@ -61,4 +61,18 @@ work_item make_work(persistence::ephemeral_work_repository& repo, const work_opt
   return r->item;
 }
 
+persistence::db_result<std::optional<work_item>> claim_one(persistence::ephemeral_work_repository& repo,
+                                                           const std::string& agent_id,
+                                                           const std::vector<std::string>& work_types) {
+  auto items = repo.claim_next(agent_id, work_types, 1);
+  if (!items) return unexpected(items.error());
+  if (items->empty()) return std::optional<work_item>{};
+  return std::optional<work_item>{std::move(items->front())};
+}
+
+completion_report for_item(const std::string& id, completion_report r) {
+  r.work_id = id;
+  return r;
+}
+
 }  // namespace brokkr::test

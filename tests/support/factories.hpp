@@ -1,6 +1,7 @@
 #pragma once
 // Row factories for tests: defaults that are valid, options to vary one thing at a time.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,13 @@ struct work_opts {
   std::string work_type = "shipwright-build";
 };
 work_request make_request(const work_opts& o);
+
+// claim_next of one item, as the seed's claim-next endpoint answers: the item, or none.
+persistence::db_result<std::optional<work_item>> claim_one(persistence::ephemeral_work_repository& repo,
+                                                           const std::string& agent_id,
+                                                           const std::vector<std::string>& work_types = {});
+// A report for item `id` (tests build reports from the item they claimed).
+completion_report for_item(const std::string& id, completion_report r);
 work_item make_work(persistence::ephemeral_work_repository& repo, const work_opts& o);
 
 }  // namespace brokkr::test

@@ -1,5 +1,6 @@
 // Every endpoint of the facade over a real socket, with its error paths and the auth matrix.
 #include "tests/e2e/broker/fixture.hpp"
+#include "tests/support/spec_cases.hpp"
 
 using namespace brokkr::test;
 using nlohmann::json;
@@ -177,6 +178,53 @@ BOOST_AUTO_TEST_CASE(agent_call_errors) {
   auto purged = agent.get("/api/v1/ephemeral-work?cursor=00000000-0000-4000-8000-000000000000");
   BOOST_TEST(purged.status == 422);
   BOOST_TEST(purged.body["error"]["details"]["field"] == "cursor");
+}
+
+// One validator: every way the agent's parsers refuse a crd_spec is a 422 at submit, naming the
+// same field, and nothing is stored.
+BOOST_AUTO_TEST_CASE(every_spec_the_agent_would_refuse_is_a_422_at_submit) {
+  make_agent("a", {"gpu"});
+  const auto before = admin->get("/api/v1/ephemeral-work?limit=500").body["items"].size();
+  for (const auto& c : malformed_specs()) {
+    BOOST_TEST_CONTEXT(c.name) {
+      auto r = admin->post("/api/v1/ephemeral-work",
+                           {{"work_type", c.work_type}, {"crd_spec", c.spec}, {"targets", {{"labels", {"gpu"}}}}});
+      BOOST_TEST(r.status == 422);
+      BOOST_TEST(r.body["error"]["details"]["field"] == c.field);
+    }
+  }
+  BOOST_TEST(admin->get("/api/v1/ephemeral-work?limit=500").body["items"].size() == before);
+}
+
+// Batched paths: claim-next with a limit claims several in one call; one request reports them all,
+// each judged on its own.
+BOOST_AUTO_TEST_CASE(claim_next_with_a_limit_and_a_batch_of_reports) {
+  const auto a = make_agent("a", {"gpu"});
+  for (int i = 0; i < 5; ++i) submit(build_work({"gpu"}));
+  auto agent = as(a);
+  auto claimed = agent.post("/api/v1/agents/" + a.id + "/ephemeral-work/claim-next", {{"limit", 3}});
+  BOOST_REQUIRE(claimed.status == 200);
+  BOOST_REQUIRE_EQUAL(claimed.body["items"].size(), 3u);
+  json reports = json::array();
+  for (const auto& w : claimed.body["items"]) reports.push_back({{"id", w["id"]}, {"attempt", w["attempt"]}, {"outcome", "COMPLETED"}});
+  reports.push_back({{"id", claimed.body["items"][0]["id"]}, {"attempt", 1}, {"outcome", "COMPLETED"}});  // twice
+  reports.push_back({{"id", "00000000-0000-4000-8000-000000000000"}, {"attempt", 1}, {"outcome", "COMPLETED"}});
+  auto done = agent.post("/api/v1/agents/" + a.id + "/ephemeral-work/complete", {{"reports", reports}});
+  BOOST_REQUIRE(done.status == 200);
+  const auto& results = done.body["results"];
+  BOOST_REQUIRE_EQUAL(results.size(), 5u);
+  for (int i = 0; i < 3; ++i) BOOST_TEST(results[i]["status"] == "COMPLETED");
+  BOOST_TEST(results[3]["error"]["code"] == "conflict");
+  BOOST_TEST(results[4]["error"]["code"] == "not_found");
+  // The rest in one more call; then nothing is left (200 with no items, not 204).
+  auto rest = agent.post("/api/v1/agents/" + a.id + "/ephemeral-work/claim-next", {{"limit", 100}});
+  BOOST_TEST(rest.body["items"].size() == 2u);
+  BOOST_TEST(agent.post("/api/v1/agents/" + a.id + "/ephemeral-work/claim-next", {{"limit", 100}}).body["items"].empty());
+  BOOST_TEST(agent.post("/api/v1/agents/" + a.id + "/ephemeral-work/claim-next", {{"limit", 101}}).status == 422);
+  BOOST_TEST(agent.post("/api/v1/agents/" + a.id + "/ephemeral-work/complete", {{"reports", json::array()}}).status == 422);
+  // Another agent's id in the path: refused whole.
+  const auto b = make_agent("b", {"gpu"});
+  BOOST_TEST(agent.post("/api/v1/agents/" + b.id + "/ephemeral-work/complete", {{"reports", reports}}).status == 403);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

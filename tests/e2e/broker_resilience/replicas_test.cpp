@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(an_agent_on_one_broker_hears_of_work_and_cancels_made_throu
                                                                  {"targets", {{"labels", {"pool"}}}}})
                              .body["id"];
   BOOST_REQUIRE(log->wait_available(id, std::chrono::seconds(10)));
-  auto claimed = node.ask<brokkr::work_item>(login->session, brokkr::claim_atom::value, id);
+  auto claimed = node.ask<brokkr::work_item>(login->session, brokkr::claim_atom::value, login->token, id);
   BOOST_REQUIRE(claimed.has_value());
   BOOST_REQUIRE(admin_a.del("/api/v1/ephemeral-work/" + id).status == 202);
   BOOST_TEST(log->wait_cancel(id, std::chrono::seconds(10)));

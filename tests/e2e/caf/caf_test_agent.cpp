@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
   std::string id;
   int attempt = 0;
   while (claim && id.empty()) {
-    self->request(login->session, std::chrono::seconds(10), brokkr::claimnext_atom::value, std::vector<std::string>{})
+    self->request(login->session, std::chrono::seconds(10), brokkr::claimnext_atom::value, login->token,
+                  std::vector<std::string>{}, int32_t{1})
         .receive(
             [&](std::vector<brokkr::work_item>& items) {
               if (!items.empty()) {
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
   if (claim) std::cout << "claimed " << id << " " << attempt << std::endl;
   for (;;) {
     if (heartbeat && !id.empty())
-      self->request(login->session, std::chrono::seconds(10), brokkr::heartbeat_atom::value, id, attempt)
+      self->request(login->session, std::chrono::seconds(10), brokkr::heartbeat_atom::value, login->token, id, attempt)
           .receive([](bool) {}, [&](caf::error& e) { std::cout << "error " << sys.render(e) << std::endl; });
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }

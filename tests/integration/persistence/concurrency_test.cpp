@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(claim_next_race_claims_every_item_exactly_once) {
       auto c = db.connect();
       ephemeral_work_repository repo{*c};
       for (;;) {
-        auto r = repo.claim_next(agent_ids[t]);
+        auto r = test::claim_one(repo, agent_ids[t]);
         if (!r || !r->has_value()) break;
         claimed[t].push_back((*r)->id);
       }
@@ -114,16 +114,16 @@ BOOST_AUTO_TEST_CASE(claims_completions_and_expiry_together_lose_nothing) {
       ephemeral_work_repository repo{*c, fast};
       std::mt19937 rng(1000 + t);
       while (!done) {
-        auto r = repo.claim_next(agent_ids[t]);
+        auto r = test::claim_one(repo, agent_ids[t]);
         if (!r) { ++errors; continue; }
         if (!r->has_value()) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); continue; }
         const auto& w = **r;
         const int roll = static_cast<int>(rng() % 10);
         if (roll >= 8) continue;  // abandon: only the expirer can take it back
-        completion_params p{.agent_id = w.claimed_by, .attempt = w.attempt,
+        completion_report p{.agent_id = w.claimed_by, .attempt = w.attempt,
                             .outcome = roll < 6 ? work_outcome::completed : work_outcome::failed_retryable,
                             .failure_reason = "GitError"};
-        auto res = repo.complete(w.id, p);
+        auto res = repo.complete(test::for_item(w.id, p));
         if (res && p.outcome == work_outcome::completed) ++completed_ok;
         else if (!res && res.error().code == db_errc::conflict) ++late_refused;
         else if (!res) ++errors;

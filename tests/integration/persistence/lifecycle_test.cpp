@@ -6,8 +6,8 @@ using namespace brokkr::persistence;
 
 namespace {
 
-completion_params report(const work_item& w, work_outcome o, std::string reason = "GitError") {
-  completion_params p;
+completion_report report(const work_item& w, work_outcome o, std::string reason = "GitError") {
+  completion_report p;
   p.agent_id = w.claimed_by;
   p.attempt = w.attempt;
   p.outcome = o;
@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(claimable_states) {
   // CLAIMED: not.
   BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());
   // FAILED_RETRYABLE before its backoff: not; after: claimable again.
-  auto f = work.complete(p.id, report(*c, work_outcome::failed_retryable));
+  auto f = work.complete(test::for_item(p.id, report(*c, work_outcome::failed_retryable)));
   BOOST_REQUIRE(f);
   BOOST_TEST(f->status == work_status::failed_retryable);
   BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());
@@ -73,14 +73,14 @@ BOOST_AUTO_TEST_CASE(claimable_states) {
   BOOST_REQUIRE(!early);
   BOOST_TEST(early.error().code == db_errc::conflict);
   BOOST_TEST(early.error().message.find("backoff") != std::string::npos);
-  BOOST_TEST(!work.claim_next(a.id)->has_value());
+  BOOST_TEST(!test::claim_one(work, a.id)->has_value());
   make_retry_due(p.id);
   BOOST_TEST(work.pending_for_agent(a.id, 10)->size() == 1u);
-  auto again = work.claim_next(a.id);
+  auto again = test::claim_one(work, a.id);
   BOOST_REQUIRE(again && again->has_value());
   BOOST_TEST((*again)->attempt == 2);
   // Terminal: never.
-  BOOST_REQUIRE(work.complete(p.id, report(**again, work_outcome::completed)));
+  BOOST_REQUIRE(work.complete(test::for_item(p.id, report(**again, work_outcome::completed))));
   BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());
   auto late = work.claim(p.id, a.id);
   BOOST_REQUIRE(!late);
@@ -95,24 +95,24 @@ BOOST_AUTO_TEST_CASE(a_retry_is_offered_to_another_target_first) {
   const auto w = test::make_work(work, {.agent_ids = {a.id, b.id}});
   auto first = work.claim(w.id, a.id);
   BOOST_REQUIRE(first);
-  BOOST_REQUIRE(work.complete(w.id, report(*first, work_outcome::failed_retryable)));
+  BOOST_REQUIRE(work.complete(test::for_item(w.id, report(*first, work_outcome::failed_retryable))));
   make_retry_due(w.id);
   BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());
-  BOOST_TEST(!work.claim_next(a.id)->has_value());
+  BOOST_TEST(!test::claim_one(work, a.id)->has_value());
   auto refused = work.claim(w.id, a.id);
   BOOST_REQUIRE(!refused);
   BOOST_TEST(refused.error().code == db_errc::conflict);
   BOOST_TEST(refused.error().message.find("offered to its other targets") != std::string::npos);
   BOOST_TEST(work.pending_for_agent(b.id, 10)->size() == 1u);
-  auto retry = work.claim_next(b.id);
+  auto retry = test::claim_one(work, b.id);
   BOOST_REQUIRE(retry && retry->has_value());
   BOOST_TEST((*retry)->claimed_by == b.id);
   BOOST_TEST((*retry)->attempt == 2);
   // Now b failed it: a gets the next retry, b waits.
-  BOOST_REQUIRE(work.complete(w.id, report(**retry, work_outcome::failed_retryable)));
+  BOOST_REQUIRE(work.complete(test::for_item(w.id, report(**retry, work_outcome::failed_retryable))));
   make_retry_due(w.id);
-  BOOST_TEST(!work.claim_next(b.id)->has_value());
-  auto third = work.claim_next(a.id);
+  BOOST_TEST(!test::claim_one(work, b.id)->has_value());
+  auto third = test::claim_one(work, a.id);
   BOOST_REQUIRE(third && third->has_value());
   BOOST_TEST((*third)->attempt == 3);
 }
@@ -124,27 +124,27 @@ BOOST_AUTO_TEST_CASE(the_retry_hold_ends_and_needs_another_active_target) {
   auto fail_on_a = [&] {
     auto c = work.claim(w.id, a.id);
     BOOST_REQUIRE(c);
-    BOOST_REQUIRE(work.complete(w.id, report(*c, work_outcome::failed_retryable)));
+    BOOST_REQUIRE(work.complete(test::for_item(w.id, report(*c, work_outcome::failed_retryable))));
   };
   // The hold (30 s by default) has passed: a may take its retry back.
   fail_on_a();
   db.exec("UPDATE ephemeral_work SET next_retry_after = now() - interval '31 seconds' WHERE id = '" + w.id + "'");
   BOOST_TEST(work.claim(w.id, a.id).has_value());
-  BOOST_REQUIRE(work.complete(w.id, report(*work.get(w.id), work_outcome::failed_retryable)));
+  BOOST_REQUIRE(work.complete(test::for_item(w.id, report(*work.get(w.id), work_outcome::failed_retryable))));
   // The other target is INACTIVE: nobody else could take it, so a is not held.
   make_retry_due(w.id);
   BOOST_REQUIRE(agents.set_status(b.id, agent_status::inactive));
   BOOST_TEST(work.claim(w.id, a.id).has_value());
-  BOOST_REQUIRE(work.complete(w.id, report(*work.get(w.id), work_outcome::failed_retryable)));
+  BOOST_REQUIRE(work.complete(test::for_item(w.id, report(*work.get(w.id), work_outcome::failed_retryable))));
   // A queue configured without the preference never holds.
   BOOST_REQUIRE(agents.set_status(b.id, agent_status::active));
   make_retry_due(w.id);
-  BOOST_TEST(!work.claim_next(a.id)->has_value());
+  BOOST_TEST(!test::claim_one(work, a.id)->has_value());
   work_queue_config no_hold;
   no_hold.retry_elsewhere_for = std::chrono::seconds(0);
   ephemeral_work_repository plain{*conn, no_hold};
   BOOST_TEST(plain.pending_for_agent(a.id, 10)->size() == 1u);
-  auto c = plain.claim_next(a.id);
+  auto c = test::claim_one(plain, a.id);
   BOOST_REQUIRE(c && c->has_value());
   BOOST_TEST((*c)->claimed_by == a.id);
 }
@@ -157,9 +157,9 @@ BOOST_AUTO_TEST_CASE(backoff_delays_for_retries_one_to_five_and_the_cap) {
   const auto w = test::make_work(capped, {.agent_ids = {a.id}, .max_retries = 10, .backoff_base_seconds = 30});
   const int expected[] = {30, 60, 120, 240, 400};
   for (int retry = 1; retry <= 5; ++retry) {
-    auto c = capped.claim_next(a.id);
+    auto c = test::claim_one(capped, a.id);
     BOOST_REQUIRE(c && c->has_value());
-    auto f = capped.complete(w.id, report(**c, work_outcome::failed_retryable));
+    auto f = capped.complete(test::for_item(w.id, report(**c, work_outcome::failed_retryable)));
     BOOST_REQUIRE(f);
     BOOST_TEST(f->retry_count == retry);
     // The delay as PostgreSQL stored it: next_retry_after - the transition's now().
@@ -175,11 +175,11 @@ BOOST_AUTO_TEST_CASE(max_retries_three_means_at_most_four_runs) {
   const auto w = test::make_work(work, {.agent_ids = {a.id}, .max_retries = 3});
   int runs = 0;
   for (;;) {
-    auto c = work.claim_next(a.id);
+    auto c = test::claim_one(work, a.id);
     BOOST_REQUIRE(c);
     if (!c->has_value()) break;
     ++runs;
-    auto f = work.complete(w.id, report(**c, work_outcome::failed_retryable));
+    auto f = work.complete(test::for_item(w.id, report(**c, work_outcome::failed_retryable)));
     BOOST_REQUIRE(f);
     if (f->status == work_status::failed_permanent) break;
     make_retry_due(w.id);
@@ -257,19 +257,19 @@ BOOST_AUTO_TEST_CASE(late_completion_with_an_old_attempt_is_refused_and_changes_
 
   const auto before = db.scalar("SELECT row_to_json(w)::text FROM ephemeral_work w WHERE id = '" + w.id + "'");
   const auto events_before = events_of(w.id);
-  auto late = work.complete(w.id, report(*first, work_outcome::completed));
+  auto late = work.complete(test::for_item(w.id, report(*first, work_outcome::completed)));
   BOOST_REQUIRE(!late);
   BOOST_TEST(late.error().code == db_errc::conflict);
   BOOST_TEST(late.error().message.find("stale") != std::string::npos);
   // The right attempt from the wrong agent is refused as well.
   auto wrong = report(*second, work_outcome::completed);
   wrong.agent_id = a.id;
-  BOOST_TEST(work.complete(w.id, wrong).error().code == db_errc::forbidden);
+  BOOST_TEST(work.complete(test::for_item(w.id, wrong)).error().code == db_errc::forbidden);
   BOOST_TEST(!work.heartbeat(w.id, a.id, first->attempt));
   BOOST_TEST(db.scalar("SELECT row_to_json(w)::text FROM ephemeral_work w WHERE id = '" + w.id + "'") == before);
   BOOST_TEST(events_of(w.id) == events_before);
   // The current claimer still completes.
-  auto done = work.complete(w.id, report(*second, work_outcome::completed));
+  auto done = work.complete(test::for_item(w.id, report(*second, work_outcome::completed)));
   BOOST_REQUIRE(done);
   BOOST_TEST(done->status == work_status::completed);
 }
@@ -280,7 +280,7 @@ BOOST_AUTO_TEST_CASE(completion_stores_result_and_details) {
   const auto c = work.claim(w.id, a.id);
   auto p = report(*c, work_outcome::completed, "");
   p.result_details = R"({"digest":"sha256:ab12","size":42})";
-  auto done = work.complete(w.id, p);
+  auto done = work.complete(test::for_item(w.id, p));
   BOOST_REQUIRE(done);
   BOOST_TEST(done->result_details == p.result_details);
   BOOST_TEST(done->result_message == "run ended");
@@ -292,7 +292,7 @@ BOOST_AUTO_TEST_CASE(permanent_failure_is_terminal_at_once) {
   const auto a = test::make_agent(agents);
   const auto w = test::make_work(work, {.agent_ids = {a.id}});
   const auto c = work.claim(w.id, a.id);
-  auto f = work.complete(w.id, report(*c, work_outcome::failed_permanent, "GitRevisionNotFound"));
+  auto f = work.complete(test::for_item(w.id, report(*c, work_outcome::failed_permanent, "GitRevisionNotFound")));
   BOOST_REQUIRE(f);
   BOOST_TEST(f->status == work_status::failed_permanent);
   BOOST_TEST(f->failure_reason == "GitRevisionNotFound");
@@ -342,7 +342,7 @@ BOOST_AUTO_TEST_CASE(cancel_of_claimed_work_waits_for_the_claimer) {
   const auto events_before = events_of(w.id);
   BOOST_REQUIRE(work.cancel(w.id));
   BOOST_TEST(events_of(w.id) == events_before);
-  auto done = work.complete(w.id, report(*c, work_outcome::canceled, ""));
+  auto done = work.complete(test::for_item(w.id, report(*c, work_outcome::canceled, "")));
   BOOST_REQUIRE(done);
   BOOST_TEST(done->status == work_status::canceled);
   // DELETE of a finished item removes it from view.
@@ -383,7 +383,7 @@ BOOST_AUTO_TEST_CASE(ttl_soft_delete_then_purge) {
   const auto w = test::make_work(work, {.agent_ids = {a.id}, .ttl_seconds = 3600});
   const auto live = test::make_work(work, {.agent_ids = {a.id}, .ttl_seconds = 1});
   const auto c = work.claim(w.id, a.id);
-  BOOST_REQUIRE(work.complete(w.id, report(*c, work_outcome::completed)));
+  BOOST_REQUIRE(work.complete(test::for_item(w.id, report(*c, work_outcome::completed))));
   BOOST_TEST(work.soft_delete_expired(100)->empty());  // not yet past its TTL
   // An hour and a bit passes (the trigger recomputes soft_delete_after from completed_at).
   db.exec("UPDATE ephemeral_work SET completed_at = completed_at - interval '3601 seconds' WHERE id = '" + w.id + "'");
@@ -424,19 +424,19 @@ BOOST_AUTO_TEST_CASE(claim_next_takes_priority_then_age) {
   const auto old_low = test::make_work(work, {.agent_ids = {a.id}, .priority = 0});
   const auto high = test::make_work(work, {.agent_ids = {a.id}, .priority = 10});
   const auto new_low = test::make_work(work, {.agent_ids = {a.id}, .priority = 0});
-  BOOST_TEST((*work.claim_next(a.id))->id == high.id);
-  BOOST_TEST((*work.claim_next(a.id))->id == old_low.id);
-  BOOST_TEST((*work.claim_next(a.id))->id == new_low.id);
-  BOOST_TEST(!work.claim_next(a.id)->has_value());
+  BOOST_TEST((*test::claim_one(work, a.id))->id == high.id);
+  BOOST_TEST((*test::claim_one(work, a.id))->id == old_low.id);
+  BOOST_TEST((*test::claim_one(work, a.id))->id == new_low.id);
+  BOOST_TEST(!test::claim_one(work, a.id)->has_value());
 }
 
 BOOST_AUTO_TEST_CASE(claim_next_honours_the_agents_work_types) {
   const auto a = test::make_agent(agents);
   const auto build = test::make_work(work, {.agent_ids = {a.id}});
   const auto apply = test::make_work(work, {.agent_ids = {a.id}, .work_type = "kubernetes-apply"});
-  BOOST_TEST((*work.claim_next(a.id, {"kubernetes-apply"}))->id == apply.id);
-  BOOST_TEST(!work.claim_next(a.id, {"kubernetes-apply"})->has_value());
-  BOOST_TEST((*work.claim_next(a.id, {}))->id == build.id);
+  BOOST_TEST((*test::claim_one(work, a.id, {"kubernetes-apply"}))->id == apply.id);
+  BOOST_TEST(!test::claim_one(work, a.id, {"kubernetes-apply"})->has_value());
+  BOOST_TEST((*test::claim_one(work, a.id, {}))->id == build.id);
 }
 
 BOOST_AUTO_TEST_CASE(list_filters_and_pages) {
@@ -473,10 +473,10 @@ BOOST_AUTO_TEST_CASE(every_transition_writes_one_event) {
   const auto w = test::make_work(work, {.agent_ids = {a.id}});
   auto c = work.claim(w.id, a.id);                                              // 2
   BOOST_REQUIRE(work.heartbeat(w.id, a.id, c->attempt));                        // not a transition
-  BOOST_REQUIRE(work.complete(w.id, report(*c, work_outcome::failed_retryable)));  // 3
+  BOOST_REQUIRE(work.complete(test::for_item(w.id, report(*c, work_outcome::failed_retryable))));  // 3
   make_retry_due(w.id);
   c = work.claim(w.id, a.id);                                                   // 4
-  BOOST_REQUIRE(work.complete(w.id, report(*c, work_outcome::completed)));      // 5
+  BOOST_REQUIRE(work.complete(test::for_item(w.id, report(*c, work_outcome::completed))));      // 5
   const auto ev = work.events(w.id, 0, 100);
   BOOST_REQUIRE_EQUAL(ev->size(), 5u);
   const char* expected[] = {"PENDING", "CLAIMED", "FAILED_RETRYABLE", "CLAIMED", "COMPLETED"};

@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_CASE(explicit_ids_only_target_those_agents) {
   const auto w = test::make_work(work, {.agent_ids = {a.id}});
   BOOST_TEST(w.target_agents == std::vector<std::string>{a.id});
   BOOST_TEST(work.pending_for_agent(b.id, 10)->empty());
-  BOOST_TEST(!work.claim_next(b.id)->has_value());
+  BOOST_TEST(!test::claim_one(work, b.id)->has_value());
 }
 
 BOOST_AUTO_TEST_CASE(an_agent_registered_later_becomes_a_target) {
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(untargeted_agent_can_neither_see_nor_claim) {
   const auto other = test::make_agent(agents, {.labels = {"cpu"}});
   const auto w = test::make_work(work, {.labels = {"gpu"}});
   BOOST_TEST(work.pending_for_agent(other.id, 10)->empty());
-  BOOST_TEST(!work.claim_next(other.id)->has_value());
+  BOOST_TEST(!test::claim_one(work, other.id)->has_value());
   auto refused = work.claim(w.id, other.id);
   BOOST_REQUIRE(!refused);
   BOOST_TEST(refused.error().code == db_errc::forbidden);
@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(inactive_agents_are_offered_nothing_and_claim_nothing) {
   const auto w = test::make_work(work, {.labels = {"gpu"}});
   BOOST_TEST(w.target_agents == std::vector<std::string>{a.id});  // still a target...
   BOOST_TEST(work.pending_for_agent(a.id, 10)->empty());           // ...but offered nothing
-  BOOST_TEST(!work.claim_next(a.id)->has_value());
+  BOOST_TEST(!test::claim_one(work, a.id)->has_value());
   auto refused = work.claim(w.id, a.id);
   BOOST_TEST(refused.error().code == db_errc::conflict);
   BOOST_TEST(refused.error().message.find("INACTIVE") != std::string::npos);

@@ -50,18 +50,18 @@ BOOST_AUTO_TEST_CASE(bad_completion_reports_change_nothing) {
   const auto a = test::make_agent(agents);
   const auto w = test::make_work(work, {.agent_ids = {a.id}});
   const auto c = work.claim(w.id, a.id);
-  completion_params p{.agent_id = a.id, .attempt = c->attempt, .outcome = work_outcome::completed};
+  completion_report p{.agent_id = a.id, .attempt = c->attempt, .outcome = work_outcome::completed};
   p.result_details = "[1,2,3]";
-  auto r = work.complete(w.id, p);
+  auto r = work.complete(test::for_item(w.id, p));
   BOOST_TEST(r.error().field == "result_details");
   p.result_details = "{broken";
-  BOOST_TEST(work.complete(w.id, p).error().field == "result_details");
+  BOOST_TEST(work.complete(test::for_item(w.id, p)).error().field == "result_details");
   p.result_details.clear();
   p.failure_reason = std::string(300, 'r');
-  BOOST_TEST(work.complete(w.id, p).error().field == "failure_reason");
+  BOOST_TEST(work.complete(test::for_item(w.id, p)).error().field == "failure_reason");
   p.failure_reason.clear();
   p.agent_id = "not-a-uuid";
-  BOOST_TEST(work.complete(w.id, p).error().field == "agent_id");
+  BOOST_TEST(work.complete(test::for_item(w.id, p)).error().field == "agent_id");
   BOOST_TEST(work.get(w.id)->status == work_status::claimed);
   BOOST_TEST(events_of(w.id) == 2);
 }

@@ -20,7 +20,7 @@ claim_snapshot claimed_row(int retry_count = 0, int max_retries = 3, bool cancel
 }
 
 completion_report report(work_outcome o, int attempt = 2, std::string agent = "agent-a") {
-  return {std::move(agent), attempt, o, "GitError", "clone failed"};
+  return {"w", std::move(agent), attempt, o, "GitError", "clone failed", ""};
 }
 
 }  // namespace

@@ -113,19 +113,29 @@ BOOST_AUTO_TEST_CASE(requests_events_reports_and_queries_round_trip) {
   BOOST_TEST((e2.at == e.at));
   BOOST_TEST(via_message(std::vector<work_event>{e}).size() == 1u);
 
-  completion_msg c{4, work_outcome::failed_permanent, "GitRevisionNotFound", "m", "{}"};
+  completion_report c{"w1", "a1", 4, work_outcome::failed_permanent, "GitRevisionNotFound", "m", "{}"};
   const auto c2 = via_message(c);
+  BOOST_TEST(c2.work_id == "w1");
   BOOST_TEST(c2.attempt == 4);
   BOOST_TEST(c2.outcome == work_outcome::failed_permanent);
   BOOST_TEST(c2.failure_reason == "GitRevisionNotFound");
+  BOOST_TEST(via_message(std::vector<completion_report>{c, c}).size() == 2u);
+  completion_ack ack{"w1", static_cast<uint8_t>(errc::conflict), "stale", work_status::claimed};
+  const auto ack2 = via_message(std::vector<completion_ack>{ack}).at(0);
+  BOOST_TEST(ack2.code == ack.code);
+  BOOST_TEST(ack2.message == "stale");
 
-  work_list_query q{{"PENDING"}, "shipwright-build", "cursor", 20};
+  work_list_params q{{work_status::pending, work_status::claimed}, "shipwright-build", "", "cursor", 20};
   const auto q2 = via_message(q);
-  BOOST_TEST(q2.statuses == q.statuses);
+  BOOST_TEST((q2.statuses == q.statuses));
   BOOST_TEST(q2.limit == 20);
 
-  work_page_msg p{{sample_item()}, "next"};
+  work_page p{{sample_item()}, "next"};
   BOOST_TEST(via_message(p).next == "next");
+  BOOST_TEST(via_message(session_token{"t0k3n"}).value == "t0k3n");
+  const auto lr = via_message(login_reply{2, "agent", session_token{"t"}});
+  BOOST_TEST(lr.protocol == 2);
+  BOOST_TEST(lr.token.value == "t");
   BOOST_TEST(via_message(work_status::canceled) == work_status::canceled);
   BOOST_TEST(via_message(work_outcome::canceled) == work_outcome::canceled);
 }

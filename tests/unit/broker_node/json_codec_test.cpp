@@ -44,12 +44,12 @@ BOOST_AUTO_TEST_CASE(type_errors_name_the_field) {
 }
 
 BOOST_AUTO_TEST_CASE(completion_and_agent_bodies) {
-  auto c = parse_completion(R"({"attempt":2,"outcome":"FAILED_RETRYABLE","failure_reason":"GitError","result_details":{"a":1}})");
+  auto c = parse_completion(R"({"attempt":2,"outcome":"FAILED_RETRYABLE","failure_reason":"GitError","result_details":{"a":1}})", "w");
   BOOST_REQUIRE(c.has_value());
   BOOST_TEST(c->attempt == 2);
   BOOST_TEST(c->result_details == R"({"a":1})");
-  BOOST_TEST(parse_completion(R"({"outcome":"COMPLETED"})").error().field == "attempt");
-  BOOST_TEST(parse_completion(R"({"attempt":1,"outcome":"DONE"})").error().field == "outcome");
+  BOOST_TEST(parse_completion(R"({"outcome":"COMPLETED"})", "w").error().field == "attempt");
+  BOOST_TEST(parse_completion(R"({"attempt":1,"outcome":"DONE"})", "w").error().field == "outcome");
   auto a = parse_agent_create(R"({"name":"n","cluster_name":"c","labels":["x"],"status":"INACTIVE"})");
   BOOST_REQUIRE(a.has_value());
   BOOST_TEST((a->status == agent_status::inactive));

@@ -6,7 +6,7 @@ using namespace brokkr;
 using ms = std::chrono::milliseconds;
 
 BOOST_AUTO_TEST_CASE(backoff_doubles_from_min_up_to_max_and_starts_over_after_reset) {
-  reconnect_backoff b(ms(200), ms(1000));
+  auto b = reconnect_backoff(ms(200), ms(1000));
   BOOST_TEST(b.current().count() == 0);
   BOOST_TEST(b.next().count() == 200);
   BOOST_TEST(b.next().count() == 400);
@@ -18,7 +18,7 @@ BOOST_AUTO_TEST_CASE(backoff_doubles_from_min_up_to_max_and_starts_over_after_re
 }
 
 BOOST_AUTO_TEST_CASE(backoff_jitter_stays_within_its_band_and_varies) {
-  reconnect_backoff b(ms(1000), ms(1000), 0.2, 7);
+  auto b = reconnect_backoff(ms(1000), ms(1000), 0.2, 7);
   int64_t lowest = 1000000, highest = 0;
   for (int i = 0; i < 500; ++i) {
     const auto d = b.next().count();
@@ -33,7 +33,25 @@ BOOST_AUTO_TEST_CASE(backoff_jitter_stays_within_its_band_and_varies) {
 }
 
 BOOST_AUTO_TEST_CASE(backoff_max_below_min_is_min) {
-  reconnect_backoff b(ms(500), ms(100));
+  auto b = reconnect_backoff(ms(500), ms(100));
   BOOST_TEST(b.next().count() == 500);
   BOOST_TEST(b.next().count() == 500);
+}
+
+// The client-go shape the Kubernetes client and reflectors use: jitter only upward.
+BOOST_AUTO_TEST_CASE(backoff_policy_doubles_caps_and_jitters_upward) {
+  const backoff_policy p{ms(100), ms(1000), 2.0, 0.5};
+  BOOST_TEST(backoff_delay(p, 0, 0.0).count() == 100);
+  BOOST_TEST(backoff_delay(p, 3, 0.0).count() == 800);
+  BOOST_TEST(backoff_delay(p, 10, 0.0).count() == 1000);
+  BOOST_TEST(backoff_delay(p, 10, 1.0).count() == 1500);
+  BOOST_TEST(backoff_delay(p, -1, 0.0).count() == 100);
+  backoff b(p, 42);
+  const auto first = b.next();
+  BOOST_TEST(first.count() >= 100);
+  BOOST_TEST(first.count() <= 150);
+  b.next();
+  BOOST_TEST(b.attempts() == 2);
+  b.reset();
+  BOOST_TEST(b.attempts() == 0);
 }

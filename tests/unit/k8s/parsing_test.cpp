@@ -2,7 +2,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include "k8s/api_status.hpp"
-#include "k8s/backoff.hpp"
 #include "k8s/base64.hpp"
 #include "k8s/resource.hpp"
 #include "k8s/selector.hpp"
@@ -139,23 +138,6 @@ BOOST_AUTO_TEST_CASE(status_bodies_and_the_retry_table) {
   BOOST_TEST(describe(s).find("409 AlreadyExists") == 0u);
   BOOST_TEST(describe(t).find("transport connect_failed") == 0u);
   BOOST_TEST(describe(client_status(reason::invalid_argument, "m")) == "client InvalidArgument: m");
-}
-
-BOOST_AUTO_TEST_CASE(backoff_doubles_caps_and_jitters) {
-  const backoff_policy p{100ms, 1000ms, 2.0, 0.5};
-  BOOST_TEST(backoff_delay(p, 0, 0.0).count() == 100);
-  BOOST_TEST(backoff_delay(p, 3, 0.0).count() == 800);
-  BOOST_TEST(backoff_delay(p, 10, 0.0).count() == 1000);
-  BOOST_TEST(backoff_delay(p, 10, 1.0).count() == 1500);
-  BOOST_TEST(backoff_delay(p, -1, 0.0).count() == 100);
-  backoff b(p, 42);
-  const auto first = b.next();
-  BOOST_TEST(first.count() >= 100);
-  BOOST_TEST(first.count() <= 150);
-  b.next();
-  BOOST_TEST(b.attempts() == 2);
-  b.reset();
-  BOOST_TEST(b.attempts() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(resource_paths) {
