@@ -2,7 +2,6 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-#include <caf/openssl/all.hpp>
 
 #include <cstdlib>
 #include <thread>
@@ -18,6 +17,7 @@
 #include "broker_node/sessions/gateway.hpp"
 #include "broker_node/sessions/session_registry.hpp"
 #include "broker_node/work_service.hpp"
+#include "common/basp_guard.hpp"
 #include "common/log.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/migrator.hpp"
@@ -81,7 +81,9 @@ struct broker::impl {
   session_registry_actor registry;
   gateway_actor gateway;
   std::unique_ptr<http::api_server> api;
+  std::unique_ptr<basp::guard> guard;
   uint16_t caf_port = 0;
+  uint16_t caf_inner_port = 0;
   bool running = false;
 };
 
@@ -100,13 +102,8 @@ status<std::string> broker::start() {
 
   register_types(d.cfg);
   d.cfg.load<caf::io::middleman>();
+  // TLS ends at the BASP guard; CAF itself listens on loopback only.
   const bool tls = !s.tls_cert.empty();
-  if (tls) {
-    d.cfg.load<caf::openssl::manager>();
-    d.cfg.openssl_certificate = s.tls_cert;
-    d.cfg.openssl_key = s.tls_key;
-    d.cfg.openssl_cafile = s.tls_ca;
-  }
   // Heartbeats are off by default in CAF 0.17: without them a frozen agent is never noticed.
   d.cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
   d.cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
@@ -139,14 +136,24 @@ status<std::string> broker::start() {
 
   if (s.caf_enabled) {
     d.gateway = spawn_gateway(sys, {d.db, d.supervisor, d.registry, work, agents});
-    const char* in = s.caf_host.c_str();
-    auto port = tls ? caf::openssl::publish(d.gateway, s.caf_port, in, true)
-                    : sys.middleman().publish(d.gateway, s.caf_port, in, true);
+    auto inner = sys.middleman().publish(d.gateway, 0, "127.0.0.1", true);
+    if (!inner) return unexpected("cannot publish the CAF gateway on loopback: " + sys.render(inner.error()));
+    basp::guard_config gc;
+    gc.host = s.caf_host;
+    gc.port = s.caf_port;
+    gc.upstream_port = *inner;
+    gc.max_connections = s.caf_max_connections;
+    gc.frame_limits.max_payload = s.caf_max_message;
+    if (tls) gc.tls = basp::tls_files{s.tls_cert, s.tls_key, s.tls_ca};
+    d.guard = std::make_unique<basp::guard>(gc);
+    auto port = d.guard->start();
     if (!port)
-      return unexpected("cannot publish the CAF endpoint on " + s.caf_host + ":" + std::to_string(s.caf_port) + ": " +
-                        sys.render(port.error()));
+      return unexpected("cannot listen for CAF peers on " + s.caf_host + ":" + std::to_string(s.caf_port) + ": " +
+                        port.error());
     d.caf_port = *port;
-    log::info("broker", "CAF endpoint on ", s.caf_host, ":", *port, tls ? " (TLS)" : " (plaintext)");
+    d.caf_inner_port = *inner;
+    log::info("broker", "CAF endpoint on ", s.caf_host, ":", *port, tls ? " (TLS)" : " (plaintext)",
+              " through the BASP guard (gateway on 127.0.0.1:", *inner, ")");
   }
 
   auto svc = std::make_shared<http::services>();
@@ -164,6 +171,7 @@ status<std::string> broker::start() {
   hc.port = s.http_port;
   hc.io_threads = s.http_threads;
   hc.body_limit = s.http_body_limit;
+  hc.max_connections = s.http_max_connections;
   d.api = std::make_unique<http::api_server>(sys, hc, svc);
   auto port = d.api->start();
   if (!port) return unexpected("cannot listen on " + s.http_host + ":" + std::to_string(s.http_port) + ": " + port.error());
@@ -178,9 +186,8 @@ void broker::stop() {
   d.running = false;
   log::info("broker", "shutting down");
   d.api->stop(d.settings.shutdown_timeout);
-  if (d.gateway) {
-    if (d.caf_port) d.sys->middleman().unpublish(d.gateway, d.caf_port);
-  }
+  if (d.guard) d.guard->stop();
+  if (d.gateway && d.caf_inner_port) d.sys->middleman().unpublish(d.gateway, d.caf_inner_port);
   for (const auto& a : {caf::actor_cast<caf::actor>(d.maintenance), caf::actor_cast<caf::actor>(d.supervisor),
                         caf::actor_cast<caf::actor>(d.gateway), caf::actor_cast<caf::actor>(d.registry), d.listener,
                         caf::actor_cast<caf::actor>(d.db)})

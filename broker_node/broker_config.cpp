@@ -19,6 +19,12 @@ config::parser broker_options() {
   p.add({.name = "http-threads", .help = "HTTP I/O threads", .default_value = "2", .type = kind::integer, .min = 1, .max = 64});
   p.add({.name = "http-body-limit", .help = "largest accepted request body in bytes", .default_value = "4194304",
          .type = kind::integer, .min = 1024, .max = 64 * 1024 * 1024});
+  p.add({.name = "http-max-connections", .help = "open HTTP connections at once; more get 503 and are closed",
+         .default_value = "4096", .type = kind::integer, .min = 16, .max = 1000000});
+  p.add({.name = "caf-max-connections", .help = "CAF peers connected at once; more are closed at accept",
+         .default_value = "4096", .type = kind::integer, .min = 16, .max = 1000000});
+  p.add({.name = "caf-max-message", .help = "largest CAF message a peer may send, in bytes (the BASP guard closes the connection past it)",
+         .default_value = "16777216", .type = kind::integer, .min = 2 * 1024 * 1024, .max = 256 * 1024 * 1024});
   p.add({.name = "request-timeout", .help = "an HTTP request unanswered by then gets 504", .default_value = "30s",
          .type = kind::duration});
   p.add({.name = "backoff-cap", .help = "longest wait between retries of an item", .default_value = "1h",
@@ -71,6 +77,9 @@ expected<broker_settings, config::error> settings_from(const config::values& v) 
   s.db_pool_size = static_cast<int>(v.integer("db-pool-size"));
   s.http_threads = static_cast<int>(v.integer("http-threads"));
   s.http_body_limit = static_cast<size_t>(v.integer("http-body-limit"));
+  s.http_max_connections = static_cast<size_t>(v.integer("http-max-connections"));
+  s.caf_max_connections = static_cast<size_t>(v.integer("caf-max-connections"));
+  s.caf_max_message = static_cast<uint32_t>(v.integer("caf-max-message"));
   s.request_timeout = v.duration("request-timeout");
   s.backoff_cap = std::chrono::duration_cast<std::chrono::seconds>(v.duration("backoff-cap"));
   s.retry_elsewhere_for = std::chrono::duration_cast<std::chrono::seconds>(v.duration("retry-elsewhere-for"));

@@ -31,6 +31,9 @@ struct broker_settings {
   std::chrono::milliseconds agent_grace{10000};
   // CAF transport security (issue: CAF remote messaging).
   std::string tls_cert, tls_key, tls_ca;
+  size_t caf_max_connections = 4096;     // peers connected to the CAF port at once
+  uint32_t caf_max_message = 16 << 20;   // largest BASP payload a peer may send
+  size_t http_max_connections = 4096;
   scheduler_settings scheduler;
   bool allow_plaintext = false;
   maintenance_config maintenance;
