@@ -5,6 +5,7 @@
 #include "cli/api_client.hpp"
 #include "cli/command_line.hpp"
 #include "cli/global_options.hpp"
+#include "cli/terminal_safe.hpp"
 
 namespace brokkr::cli {
 namespace {
@@ -26,7 +27,18 @@ int report(std::ostream& err, const cli_error& e, const command_spec* spec) {
 
 }  // namespace
 
-int run_cli(const std::vector<std::string>& argv, const config::env_lookup& env, app_io io) {
+int run_cli(const std::vector<std::string>& argv, const config::env_lookup& env, app_io raw) {
+  // Everything written to the user passes the control-character filter (cli/terminal_safe.hpp).
+  terminal_safe_stream out(raw.out), err(raw.err);
+  struct flush_at_exit {
+    std::ostream& a;
+    std::ostream& b;
+    ~flush_at_exit() {
+      a.flush();
+      b.flush();
+    }
+  } flusher{out, err};
+  app_io io{raw.in, out, err};
   auto inv = parse_command_line(argv, cli_environment(env));
   if (!inv) return report(io.err, inv.error(), nullptr);
   if (!inv->help.empty()) {

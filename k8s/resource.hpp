@@ -3,7 +3,19 @@
 #include <string>
 #include <string_view>
 
+#include "common/http_url.hpp"
+
 namespace brokkr::k8s {
+
+// One path segment: percent-encoded, and "." or ".." (which a client would resolve) spelled as %2E.
+inline std::string segment(std::string_view text) {
+  if (!text.empty() && text.find_first_not_of('.') == std::string_view::npos) {
+    std::string dots;
+    for (size_t i = 0; i < text.size(); ++i) dots += "%2E";
+    return dots;
+  }
+  return http::percent_encode(text);
+}
 
 struct resource {
   std::string group;    // "" for the core group
@@ -15,12 +27,13 @@ struct resource {
   // "shipwright.io/v1beta1", or "v1" for the core group.
   std::string api_version() const { return group.empty() ? version : group + "/" + version; }
   // "/apis/shipwright.io/v1beta1/namespaces/ci/buildruns/x/status"; empty parts are left out.
-  // Cluster-scoped resources ignore `ns`.
+  // Cluster-scoped resources ignore `ns`. Names and namespaces are percent-encoded: they come from
+  // work items, and a "/" or ".." in one must not address another object.
   std::string path(std::string_view ns = {}, std::string_view name = {}, std::string_view subresource = {}) const {
     std::string p = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
-    if (namespaced && !ns.empty()) p.append("/namespaces/").append(ns);
+    if (namespaced && !ns.empty()) p.append("/namespaces/").append(segment(ns));
     p.append("/").append(plural);
-    if (!name.empty()) p.append("/").append(name);
+    if (!name.empty()) p.append("/").append(segment(name));
     if (!name.empty() && !subresource.empty()) p.append("/").append(subresource);
     return p;
   }

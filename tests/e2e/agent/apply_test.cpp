@@ -38,4 +38,33 @@ BOOST_AUTO_TEST_CASE(a_job_that_fails) {
   BOOST_TEST(get(id)["result_details"]["condition"]["type"] == "Failed");
 }
 
+// The agent writes only where --allowed-namespaces lets it (default: its own namespace).
+BOOST_AUTO_TEST_CASE(objects_outside_the_allowed_namespaces_are_refused) {
+  auto a = agent("ops", {"ops"}, "east");
+  a->start();
+  const std::string spec = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n  namespace: kube-system\ndata:\n  k: v\n";
+  const auto id = submit({{"work_type", "kubernetes-apply"}, {"crd_spec", spec}, {"targets", {{"labels", {"ops"}}}}});
+  BOOST_REQUIRE_MESSAGE(wait_status(id, "FAILED_PERMANENT"), a->log());
+  BOOST_TEST(get(id)["failure_reason"] == "NamespaceNotAllowed");
+  BOOST_TEST(!sim("east").client->get(brokkr::k8s::resources::configmaps, "kube-system", "stray").has_value());
+}
+
+// An object that exists without this work item's label is someone else's: no force-apply over it,
+// and a cancel does not delete it.
+BOOST_AUTO_TEST_CASE(objects_this_item_did_not_create_are_left_alone) {
+  auto& east = sim("east");
+  const nlohmann::json theirs = {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+                                 {"metadata", {{"name", "shared-settings"}, {"namespace", "ci"}}}, {"data", {{"owner", "ops-team"}}}};
+  BOOST_REQUIRE(east.client->create(brokkr::k8s::resources::configmaps, "ci", theirs).has_value());
+  auto a = agent("ops", {"ops"}, "east", {"--allowed-namespaces", "ci"});
+  a->start();
+  const std::string spec = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared-settings\ndata:\n  owner: brokkr\n";
+  const auto id = submit({{"work_type", "kubernetes-apply"}, {"crd_spec", spec}, {"targets", {{"labels", {"ops"}}}}});
+  BOOST_REQUIRE_MESSAGE(wait_status(id, "FAILED_PERMANENT"), a->log());
+  BOOST_TEST(get(id)["failure_reason"] == "ObjectNotOwned");
+  auto now = east.client->get(brokkr::k8s::resources::configmaps, "ci", "shared-settings");
+  BOOST_REQUIRE(now.has_value());
+  BOOST_TEST((*now)["data"]["owner"] == "ops-team");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -84,3 +84,31 @@ BOOST_AUTO_TEST_CASE(bad_values_name_the_flag) {
   BOOST_TEST(settings({"--max-concurrent-work", "0"}).error().field == "--max-concurrent-work");
   BOOST_TEST(settings({"--key-file", "/nonexistent"}).error().field == "--key-file");
 }
+
+// TLS is explicit: a certificate without a CA used to dial plaintext; a broker off loopback without
+// TLS needs --allow-plaintext, on the agent as on the broker.
+BOOST_AUTO_TEST_CASE(tls_and_plaintext_are_explicit) {
+  auto no_ca = settings({"--tls-cert", "c.pem", "--tls-key", "k.pem"});
+  BOOST_REQUIRE(!no_ca);
+  BOOST_TEST(no_ca.error().field == "--tls-ca");
+  auto remote = settings({"--broker-caf", "broker.example.com:4222"});
+  BOOST_REQUIRE(!remote);
+  BOOST_TEST(remote.error().field == "--broker-caf");
+  BOOST_TEST(settings({"--broker-caf", "broker.example.com:4222", "--allow-plaintext"}).has_value());
+  BOOST_TEST(settings({"--broker-caf", "broker.example.com:4222", "--tls-ca", "ca.pem"}).has_value());
+  auto http = settings({"--transport", "http", "--broker-url", "http://broker.example.com:8080"});
+  BOOST_REQUIRE(!http);
+  BOOST_TEST(http.error().field == "--broker-url");
+  BOOST_TEST(settings({"--transport", "http", "--broker-url", "https://broker.example.com"}).has_value());
+  BOOST_TEST(settings({"--transport", "http", "--broker-url", "http://127.0.0.1:8080"}).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(allowed_namespaces_are_names) {
+  auto s = settings({"--allowed-namespaces", "team-a,team-b"});
+  BOOST_REQUIRE(s.has_value());
+  BOOST_TEST((s->allowed_namespaces == std::vector<std::string>{"team-a", "team-b"}));
+  BOOST_TEST(settings({"--allowed-namespaces", "*"}).has_value());
+  auto bad = settings({"--allowed-namespaces", "../kube-system"});
+  BOOST_REQUIRE(!bad);
+  BOOST_TEST(bad.error().field == "--allowed-namespaces");
+}

@@ -153,3 +153,33 @@ BOOST_AUTO_TEST_CASE(work_json_reads_the_api_object) {
   missing.erase("attempt");
   BOOST_TEST(work_from_json(missing).error() == "work.attempt is missing");
 }
+
+// A build's log is whatever it printed: invalid UTF-8 must not turn a finished build into
+// AgentHandlerFailed (the report's JSON used to throw on it).
+BOOST_AUTO_TEST_CASE(a_log_tail_with_invalid_utf8_is_reported_with_replacement_characters) {
+  build_report_input in;
+  in.status.output_digest = "sha256:abc";
+  in.outcome.disp = k8s::shipwright::disposition::succeeded;
+  in.log_container = "step-build";
+  in.log_tail = "STEP 1/2\n\xff\xfe binary noise \xc3\n";
+  const auto r = build_completion(in);
+  BOOST_TEST((r.outcome == work_outcome::completed));
+  const auto details = nlohmann::json::parse(r.result_details);
+  const auto tail = details["log_tail"].get<std::string>();
+  BOOST_TEST(tail.find("\xef\xbf\xbd") != std::string::npos);
+  BOOST_TEST(tail.find("STEP 1/2") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_namespace_policy) {
+  handler_context ctx;
+  ctx.default_namespace = "brokkr-builds";
+  BOOST_TEST(namespace_allowed(ctx, "brokkr-builds"));
+  BOOST_TEST(!namespace_allowed(ctx, "kube-system"));
+  BOOST_TEST(!namespace_allowed(ctx, ""));  // cluster-scoped objects need "*"
+  ctx.settings.allowed_namespaces = {"team-a", "team-b"};
+  BOOST_TEST(namespace_allowed(ctx, "team-b"));
+  BOOST_TEST(!namespace_allowed(ctx, "brokkr-builds"));
+  ctx.settings.allowed_namespaces = {"*"};
+  BOOST_TEST(namespace_allowed(ctx, "anything"));
+  BOOST_TEST(namespace_allowed(ctx, ""));
+}

@@ -147,6 +147,10 @@ BOOST_AUTO_TEST_CASE(resource_paths) {
   BOOST_TEST(resources::buildruns.path("", "") == "/apis/shipwright.io/v1beta1/buildruns");
   BOOST_TEST(resources::jobs.api_version() == "batch/v1");
   BOOST_TEST(resources::secrets.api_version() == "v1");
+  // Names come from work items: nothing in one may address another path.
+  BOOST_TEST(resources::configmaps.path("ci", "a/../../secrets/x") == "/api/v1/namespaces/ci/configmaps/a%2F..%2F..%2Fsecrets%2Fx");
+  BOOST_TEST(resources::configmaps.path("..", "..") == "/api/v1/namespaces/%2E%2E/configmaps/%2E%2E");
+  BOOST_TEST(resources::configmaps.path("ci", "a?watch=1") == "/api/v1/namespaces/ci/configmaps/a%3Fwatch%3D1");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
