@@ -172,6 +172,7 @@ status<std::string> broker::start() {
   hc.io_threads = s.http_threads;
   hc.body_limit = s.http_body_limit;
   hc.max_connections = s.http_max_connections;
+  hc.header_timeout = s.http_header_timeout;
   d.api = std::make_unique<http::api_server>(sys, hc, svc);
   auto port = d.api->start();
   if (!port) return unexpected("cannot listen on " + s.http_host + ":" + std::to_string(s.http_port) + ": " + port.error());

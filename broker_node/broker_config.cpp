@@ -21,6 +21,8 @@ config::parser broker_options() {
          .type = kind::integer, .min = 1024, .max = 64 * 1024 * 1024});
   p.add({.name = "http-max-connections", .help = "open HTTP connections at once; more get 503 and are closed",
          .default_value = "4096", .type = kind::integer, .min = 16, .max = 1000000});
+  p.add({.name = "http-header-timeout", .help = "a client must send a request's whole header within this, from its first byte",
+         .default_value = "10s", .type = kind::duration});
   p.add({.name = "caf-max-connections", .help = "CAF peers connected at once; more are closed at accept",
          .default_value = "4096", .type = kind::integer, .min = 16, .max = 1000000});
   p.add({.name = "caf-max-message", .help = "largest CAF message a peer may send, in bytes (the BASP guard closes the connection past it)",
@@ -79,6 +81,7 @@ expected<broker_settings, config::error> settings_from(const config::values& v) 
   s.http_body_limit = static_cast<size_t>(v.integer("http-body-limit"));
   s.http_max_connections = static_cast<size_t>(v.integer("http-max-connections"));
   s.caf_max_connections = static_cast<size_t>(v.integer("caf-max-connections"));
+  s.http_header_timeout = std::chrono::duration_cast<std::chrono::seconds>(v.duration("http-header-timeout"));
   s.caf_max_message = static_cast<uint32_t>(v.integer("caf-max-message"));
   s.request_timeout = v.duration("request-timeout");
   s.backoff_cap = std::chrono::duration_cast<std::chrono::seconds>(v.duration("backoff-cap"));
@@ -106,6 +109,8 @@ expected<broker_settings, config::error> settings_from(const config::values& v) 
   if (auto c = check("--claim-sweep-interval", validate(s.maintenance.claims)); !c) return unexpected(c.error());
   if (auto c = check("--ttl-sweep-interval", validate(s.maintenance.ttl)); !c) return unexpected(c.error());
   if (auto c = check("--purge-interval", validate(s.maintenance.purge)); !c) return unexpected(c.error());
+  if (s.http_header_timeout < std::chrono::seconds(1))
+    return unexpected(config::error{"--http-header-timeout", "--http-header-timeout must be at least 1s"});
   if (s.request_timeout < std::chrono::milliseconds(100))
     return unexpected(config::error{"--request-timeout", "--request-timeout must be at least 100ms"});
   if (s.retry_elsewhere_for > std::chrono::hours(24))

@@ -34,6 +34,7 @@ struct broker_settings {
   size_t caf_max_connections = 4096;     // peers connected to the CAF port at once
   uint32_t caf_max_message = 16 << 20;   // largest BASP payload a peer may send
   size_t http_max_connections = 4096;
+  std::chrono::seconds http_header_timeout{10};
   scheduler_settings scheduler;
   bool allow_plaintext = false;
   maintenance_config maintenance;

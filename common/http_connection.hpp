@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,6 +76,9 @@ class connection final : public connection_base,
         id_(id),
         remote_(std::move(remote)) {
     buffer_.max_size(env.cfg->header_limit + env.cfg->framing_limit + 65536);
+    on_chunk_header_ = [limit = env.cfg->framing_limit](std::uint64_t, beast::string_view ext, beast::error_code& ec) {
+      if (ext.size() > limit) ec = bhttp::error::bad_chunk_extension;
+    };
   }
   ~connection() override { env_.unregister(id_); }
 
@@ -124,6 +128,8 @@ class connection final : public connection_base,
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  // Bounds each chunk-size line's extensions (Beast keeps a reference: it lives as long as we do).
+  std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk_header_;
   net::steady_timer deadline_;
   uint64_t deadline_gen_ = 0;
   const connection_env& env_;
@@ -143,6 +149,10 @@ class connection final : public connection_base,
   // Weak: the handler holds the responder, and its destructor answers 500 when the handler drops it
   // unanswered; the connection only tells it when the client has gone.
   std::weak_ptr<responder_impl> responder_;
+  // While a request is being answered, nothing else may own the connection: with a pipelined
+  // request already buffered no read is pending. Set at dispatch, dropped at the next request or
+  // at close (server stop closes every connection, so this never outlives the io_context).
+  std::shared_ptr<connection> self_hold_;
   std::shared_ptr<stream_state> stream_state_;
 };
 

@@ -22,6 +22,7 @@ void connection<Stream>::do_read() {
   phase_ = phase::reading;
   parser_.emplace();
   parser_->body_limit(env_.cfg->body_limit);
+  parser_->on_chunk_header(on_chunk_header_);
   parser_->header_limit(static_cast<uint32_t>(env_.cfg->header_limit));
   // From the first byte (already buffered, or the connection just opened) to the last header field:
   // a client that trickles its header (slowloris) is cut off here, not at the idle timeout.
@@ -79,6 +80,12 @@ template <class Stream>
 void connection<Stream>::read_body() {
   if (parser_->is_done()) {
     disarm();
+    // Trailer fields join the header's: together they stay within the header limit.
+    size_t fields = 0;
+    for (const auto& f : parser_->get()) fields += f.name_string().size() + f.value().size() + 4;
+    if (fields > env_.cfg->header_limit)
+      return respond_error_and_close(431, "RequestHeaderFieldsTooLarge",
+                                     "request header and trailer exceed " + std::to_string(env_.cfg->header_limit) + " bytes");
     return dispatch();
   }
   if (buffer_.size() > env_.cfg->framing_limit)
@@ -116,6 +123,7 @@ void connection<Stream>::dispatch() {
   head_request_ = msg.method() == bhttp::verb::head;
   auto responder = std::make_shared<responder_impl>(this->weak_from_this(), env_.cfg->stream_buffer_limit);
   responder_ = responder;
+  self_hold_ = this->shared_from_this();
   start_watch();
   try {
     (*env_.on_request)(std::move(*req), responder);
@@ -158,6 +166,7 @@ void connection<Stream>::on_watch(beast::error_code ec, size_t n) {
 template <class Stream>
 void connection<Stream>::next_request() {
   responder_.reset();
+  auto keep = std::move(self_hold_);  // released when this returns; the next read holds us
   if (watch_has_data_) {
     watch_has_data_ = false;
     return do_read();
@@ -340,6 +349,7 @@ void connection<Stream>::close() {
   if (auto r = responder_.lock()) r->mark_gone();
   if (stream_state_) stream_state_->mark_closed();
   stream_state_.reset();
+  auto keep = std::move(self_hold_);
   beast::error_code ignored;
   socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
   socket().close(ignored);

@@ -24,7 +24,7 @@ std::string path_of(const std::vector<frame>& stack) {
     }
     const auto& f = stack[i];
     if (f.object) {
-      if (!out.empty()) out += '.';
+      if (!out.empty() && out.back() != '.') out += '.';
       out += f.key.size() > 64 ? f.key.substr(0, 64) + "..." : f.key;
     } else {
       out += "[" + std::to_string(f.index) + "]";

@@ -32,6 +32,7 @@ void broker_process::start() {
   if (!caf_given) argv.insert(argv.end(), {"--caf-listen", "127.0.0.1:0"});
   for (const auto& f : fast_broker_flags()) argv.push_back(f);
   for (const auto& f : extra_) argv.push_back(f);
+  argv.insert(argv.begin(), wrapper_.begin(), wrapper_.end());
   proc_ = std::make_unique<child_process>(argv, dir_ + "/broker.log");
   const auto text = wait_for_file(ready, std::chrono::seconds(60));
   if (text.empty()) throw std::runtime_error("brokkr-broker did not become ready:\n" + proc_->log());

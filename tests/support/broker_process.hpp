@@ -17,6 +17,8 @@ class broker_process {
   broker_process(std::string database_url, std::string admin_key_file, std::vector<std::string> extra_flags = {});
   ~broker_process();
 
+  // A command the broker runs under (e.g. {"prlimit", "--nofile=128:128"}); it must exec the broker.
+  void wrap_with(std::vector<std::string> prefix) { wrapper_ = std::move(prefix); }
   void start();               // starts and waits until it serves
   void stop(int sig = 15);    // SIGTERM by default; waits for exit
   void kill9();
@@ -32,6 +34,7 @@ class broker_process {
  private:
   std::string db_url_, key_file_, dir_;
   std::vector<std::string> extra_;
+  std::vector<std::string> wrapper_;
   std::unique_ptr<child_process> proc_;
   uint16_t http_port_ = 0, caf_port_ = 0;
   int starts_ = 0;

@@ -2,11 +2,12 @@
 // serving the next client (docs/security.md, "HTTP limits").
 #include <boost/test/unit_test.hpp>
 
+#include <mutex>
 #include <thread>
 
 #include "common/http_client.hpp"
 #include "common/http_server.hpp"
-#include "raw_socket.hpp"
+#include "tests/support/raw_socket.hpp"
 
 using namespace brokkr::http;
 using namespace std::chrono_literals;
@@ -60,6 +61,30 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_without_more_bytes) {
   BOOST_TEST(count(reply, "HTTP/1.1 200") == 2u);
   BOOST_TEST(reply.find("GET /two") != std::string::npos);
   BOOST_TEST(sock.eof);
+}
+
+// The same with answers that come later from another thread: while a request is answered, nothing
+// else holds the connection (no read is pending when the next request is already buffered).
+BOOST_AUTO_TEST_CASE(pipelined_requests_answered_asynchronously) {
+  std::mutex mu;
+  std::vector<std::thread> workers;
+  server srv({}, [&](request req, std::shared_ptr<responder> r) {
+    std::lock_guard lock(mu);
+    workers.emplace_back([req, r] {
+      std::this_thread::sleep_for(20ms);
+      r->send(echo(req));
+    });
+  });
+  auto port = srv.start();
+  BOOST_REQUIRE(port);
+  raw_socket sock(*port);
+  sock.send_all("GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n"
+                "GET /three HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto reply = sock.read_all();
+  BOOST_TEST(count(reply, "HTTP/1.1 200") == 3u);
+  BOOST_TEST(reply.find("GET /three") != std::string::npos);
+  srv.stop(1s);
+  for (auto& t : workers) t.join();
 }
 
 BOOST_AUTO_TEST_CASE(a_final_coding_other_than_chunked_is_refused) {

@@ -7,7 +7,7 @@
 #include "common/http_client.hpp"
 #include "common/http_self_signed.hpp"
 #include "common/http_server.hpp"
-#include "raw_socket.hpp"
+#include "tests/support/raw_socket.hpp"
 
 using namespace brokkr::http;
 using namespace std::chrono_literals;
