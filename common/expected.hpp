@@ -10,6 +10,9 @@ namespace brokkr {
 
 template <class E>
 struct unexpected {
+  // A constructor rather than an aggregate: clang 14 (the fuzz build) has no parenthesized
+  // aggregate initialization, which unexpected(e) would need.
+  explicit unexpected(E e) : error(std::move(e)) {}
   E error;
 };
 template <class E>

@@ -59,6 +59,28 @@ class connection_base {
 // Builds the handler's view of a parsed request; nullopt when the target cannot be decoded.
 std::optional<request> make_request(const bhttp::request<bhttp::string_body>& msg, const std::string& remote);
 
+// An error answer the server gives instead of calling the handler.
+struct refusal {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+// RFC 9112 6.3: only plain "chunked" is implemented; a final coding other than chunked has no
+// knowable length (and Beast would read the body as the next request).
+std::optional<refusal> check_transfer_encoding(const bhttp::request_parser<bhttp::string_body>& parser);
+// Trailer fields join the header's: together they stay within the header limit.
+std::optional<refusal> check_fields_size(const bhttp::request<bhttp::string_body>& msg, size_t header_limit);
+
+// The whole request pipeline of a connection without the socket: Beast's parser with the server's
+// limits, the checks above, then make_request. For the fuzzer (tests/fuzz) and for tests; a
+// connection runs the same steps asynchronously.
+expected<request, refusal> parse_request(std::string_view bytes, const server_config& cfg);
+
+// The limits every parser of a connection gets (chunk extensions bounded by framing_limit).
+void configure_parser(bhttp::request_parser<bhttp::string_body>& p, const server_config& cfg,
+                      std::function<void(std::uint64_t, beast::string_view, beast::error_code&)>& on_chunk_header);
+
 template <class Stream>
 class connection final : public connection_base,
                          public connection_iface,
@@ -76,9 +98,6 @@ class connection final : public connection_base,
         id_(id),
         remote_(std::move(remote)) {
     buffer_.max_size(env.cfg->header_limit + env.cfg->framing_limit + 65536);
-    on_chunk_header_ = [limit = env.cfg->framing_limit](std::uint64_t, beast::string_view ext, beast::error_code& ec) {
-      if (ext.size() > limit) ec = bhttp::error::bad_chunk_extension;
-    };
   }
   ~connection() override { env_.unregister(id_); }
 
@@ -108,7 +127,7 @@ class connection final : public connection_base,
   void on_header(beast::error_code ec);
   void read_body();
   void on_body(beast::error_code ec);
-  bool refuse_transfer_encoding();
+
   void dispatch();
   void start_watch();
   void on_watch(beast::error_code ec, size_t n);

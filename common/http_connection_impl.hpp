@@ -21,9 +21,7 @@ template <class Stream>
 void connection<Stream>::do_read() {
   phase_ = phase::reading;
   parser_.emplace();
-  parser_->body_limit(env_.cfg->body_limit);
-  parser_->on_chunk_header(on_chunk_header_);
-  parser_->header_limit(static_cast<uint32_t>(env_.cfg->header_limit));
+  configure_parser(*parser_, *env_.cfg, on_chunk_header_);
   // From the first byte (already buffered, or the connection just opened) to the last header field:
   // a client that trickles its header (slowloris) is cut off here, not at the idle timeout.
   arm(env_.cfg->header_timeout);
@@ -46,31 +44,12 @@ void connection<Stream>::on_header(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || buffer_.size() == 0) return close();
     return respond_error_and_close(400, "BadRequest", "malformed HTTP request: " + ec.message());
   }
-  if (refuse_transfer_encoding()) return;
+  if (auto r = check_transfer_encoding(*parser_)) return respond_error_and_close(r->status, r->code, r->message);
   if (stopping()) return respond_error_and_close(503, "ServiceUnavailable", "the server is shutting down");
   const auto& msg = parser_->get();
   if (beast::iequals(msg[bhttp::field::expect], "100-continue")) queue_write("HTTP/1.1 100 Continue\r\n\r\n");
   arm(env_.cfg->body_timeout);
   read_body();
-}
-
-// RFC 9112 6.3: a request whose final transfer coding is not chunked has no knowable length, and
-// Beast would read its body as the next request (smuggling). Only plain "chunked" is implemented.
-template <class Stream>
-bool connection<Stream>::refuse_transfer_encoding() {
-  const auto& msg = parser_->get();
-  const auto count = msg.count(bhttp::field::transfer_encoding);
-  if (count == 0) return false;
-  std::string te(msg[bhttp::field::transfer_encoding]);
-  while (!te.empty() && (te.back() == ' ' || te.back() == '\t')) te.pop_back();
-  while (!te.empty() && (te.front() == ' ' || te.front() == '\t')) te.erase(0, 1);
-  if (count == 1 && beast::iequals(te, "chunked")) return false;
-  if (parser_->chunked()) {
-    respond_error_and_close(501, "NotImplemented", "only the chunked transfer coding is implemented");
-  } else {
-    respond_error_and_close(400, "BadRequest", "the final transfer coding of a request must be chunked");
-  }
-  return true;
 }
 
 // The body arrives piecewise: the parser consumes body bytes as they come, so what stays unparsed
@@ -80,12 +59,8 @@ template <class Stream>
 void connection<Stream>::read_body() {
   if (parser_->is_done()) {
     disarm();
-    // Trailer fields join the header's: together they stay within the header limit.
-    size_t fields = 0;
-    for (const auto& f : parser_->get()) fields += f.name_string().size() + f.value().size() + 4;
-    if (fields > env_.cfg->header_limit)
-      return respond_error_and_close(431, "RequestHeaderFieldsTooLarge",
-                                     "request header and trailer exceed " + std::to_string(env_.cfg->header_limit) + " bytes");
+    if (auto r = check_fields_size(parser_->get(), env_.cfg->header_limit))
+      return respond_error_and_close(r->status, r->code, r->message);
     return dispatch();
   }
   if (buffer_.size() > env_.cfg->framing_limit)

@@ -41,6 +41,65 @@ std::optional<request> make_request(const bhttp::request<bhttp::string_body>& ms
   return req;
 }
 
+void configure_parser(bhttp::request_parser<bhttp::string_body>& p, const server_config& cfg,
+                      std::function<void(std::uint64_t, beast::string_view, beast::error_code&)>& on_chunk_header) {
+  p.body_limit(cfg.body_limit);
+  p.header_limit(static_cast<uint32_t>(cfg.header_limit));
+  on_chunk_header = [limit = cfg.framing_limit](std::uint64_t, beast::string_view ext, beast::error_code& ec) {
+    if (ext.size() > limit) ec = bhttp::error::bad_chunk_extension;
+  };
+  p.on_chunk_header(on_chunk_header);
+}
+
+std::optional<refusal> check_transfer_encoding(const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& msg = parser.get();
+  const auto count = msg.count(bhttp::field::transfer_encoding);
+  if (count == 0) return std::nullopt;
+  std::string te(msg[bhttp::field::transfer_encoding]);
+  while (!te.empty() && (te.back() == ' ' || te.back() == '\t')) te.pop_back();
+  while (!te.empty() && (te.front() == ' ' || te.front() == '\t')) te.erase(0, 1);
+  if (count == 1 && beast::iequals(te, "chunked")) return std::nullopt;
+  if (parser.chunked()) return refusal{501, "NotImplemented", "only the chunked transfer coding is implemented"};
+  return refusal{400, "BadRequest", "the final transfer coding of a request must be chunked"};
+}
+
+std::optional<refusal> check_fields_size(const bhttp::request<bhttp::string_body>& msg, size_t header_limit) {
+  size_t fields = 0;
+  for (const auto& f : msg) fields += f.name_string().size() + f.value().size() + 4;
+  if (fields <= header_limit) return std::nullopt;
+  return refusal{431, "RequestHeaderFieldsTooLarge",
+                 "request header and trailer exceed " + std::to_string(header_limit) + " bytes"};
+}
+
+expected<request, refusal> parse_request(std::string_view bytes, const server_config& cfg) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk;
+  configure_parser(parser, cfg, on_chunk);
+  parser.eager(true);
+  beast::error_code ec;
+  size_t used = 0;
+  bool te_checked = false;
+  while (!parser.is_done()) {
+    const auto n = parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    // Everything left was offered: needing more means the request is incomplete.
+    if (ec == bhttp::error::need_more) return unexpected(refusal{0, "Incomplete", "the request is not complete"});
+    if (ec == bhttp::error::body_limit) return unexpected(refusal{413, "RequestEntityTooLarge", "body over the limit"});
+    if (ec == bhttp::error::header_limit) return unexpected(refusal{431, "RequestHeaderFieldsTooLarge", "header over the limit"});
+    if (ec) return unexpected(refusal{400, "BadRequest", "malformed HTTP request: " + ec.message()});
+    if (parser.is_header_done() && !te_checked) {
+      te_checked = true;
+      if (auto r = check_transfer_encoding(parser)) return unexpected(*r);
+    }
+    if (n == 0 && !parser.is_done()) return unexpected(refusal{0, "Incomplete", "the request is not complete"});
+    if (used >= bytes.size() && !parser.is_done()) return unexpected(refusal{0, "Incomplete", "the request is not complete"});
+  }
+  if (auto r = check_fields_size(parser.get(), cfg.header_limit)) return unexpected(*r);
+  auto req = make_request(parser.get(), "fuzz");
+  if (!req) return unexpected(refusal{400, "BadRequest", "the request target is not valid percent-encoding"});
+  return std::move(*req);
+}
+
 }  // namespace detail
 
 namespace {

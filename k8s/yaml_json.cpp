@@ -1,11 +1,10 @@
 #include "k8s/yaml_json.hpp"
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
 #include <cctype>
 #include <cmath>
-#include <sstream>
+#include <optional>
 
 #include "common/json_limits.hpp"
 
@@ -55,49 +54,50 @@ nlohmann::json plain_scalar(const std::string& s) {
   return s;
 }
 
-// Builds JSON straight from the parser's events with an explicit stack: no yaml-cpp node tree, no
-// recursion of ours, and the shapes a peer could abuse are refused before they cost anything:
-// anchors and aliases (an alias bomb expands a kilobyte into gigabytes), nesting past the limit,
-// and mapping keys that are not scalars.
-class json_builder final : public YAML::EventHandler {
+// Builds JSON straight from libyaml's events with an explicit stack: no node tree, no recursion of
+// ours, and the shapes a peer could abuse are refused before they cost anything: anchors and aliases
+// (an alias bomb expands a kilobyte into gigabytes), nesting past the limit, and mapping keys that
+// are not scalars. libyaml, not yaml-cpp: yaml-cpp 0.7 loops forever on inputs as small as "{},"
+// (found by tests/fuzz), and a submitter must not be able to park a broker thread.
+class json_builder {
  public:
   explicit json_builder(size_t max_depth) : max_depth_(max_depth) {}
 
   std::vector<nlohmann::json> docs;
 
-  void OnDocumentStart(const YAML::Mark&) override { stack_.clear(); }
-  void OnDocumentEnd() override {
-    if (!current_.is_null()) docs.push_back(std::move(current_));
-    current_ = nullptr;
+  // Takes one event; an error message when the input is refused.
+  std::optional<std::string> on(const yaml_event_t& e) {
+    switch (e.type) {
+      case YAML_DOCUMENT_START_EVENT:
+        stack_.clear();
+        current_ = nullptr;
+        return std::nullopt;
+      case YAML_DOCUMENT_END_EVENT:
+        if (!current_.is_null()) docs.push_back(std::move(current_));
+        current_ = nullptr;
+        return std::nullopt;
+      case YAML_ALIAS_EVENT:
+        return std::string("YAML aliases (*name) are not accepted");
+      case YAML_SCALAR_EVENT: {
+        if (e.data.scalar.anchor) return std::string("YAML anchors (&name) are not accepted");
+        std::string value(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+        // A plain scalar without a tag is typed by the core schema; quoted or tagged ones stay text.
+        const bool plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e.data.scalar.tag;
+        return add(plain ? plain_scalar(value) : nlohmann::json(value), &value);
+      }
+      case YAML_SEQUENCE_START_EVENT:
+        if (e.data.sequence_start.anchor) return std::string("YAML anchors (&name) are not accepted");
+        return open(nlohmann::json::array());
+      case YAML_MAPPING_START_EVENT:
+        if (e.data.mapping_start.anchor) return std::string("YAML anchors (&name) are not accepted");
+        return open(nlohmann::json::object());
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        return close();
+      default:
+        return std::nullopt;
+    }
   }
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    check_anchor(mark, anchor);
-    add(mark, nullptr);
-  }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-    refuse(mark, "YAML aliases (*name) are not accepted");
-  }
-  void OnAnchor(const YAML::Mark& mark, const std::string&) override {
-    refuse(mark, "YAML anchors (&name) are not accepted");
-  }
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
-    check_anchor(mark, anchor);
-    // "?" marks a plain scalar; "!" a quoted one; explicit !!str keeps text as text.
-    add(mark, tag == "?" ? plain_scalar(value) : nlohmann::json(value), &value);
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    check_anchor(mark, anchor);
-    open(mark, nlohmann::json::array());
-  }
-  void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    check_anchor(mark, anchor);
-    open(mark, nlohmann::json::object());
-  }
-  void OnMapEnd() override { close(); }
 
  private:
   struct frame {
@@ -106,41 +106,36 @@ class json_builder final : public YAML::EventHandler {
     bool has_key = false;  // mappings: a key was read, its value comes next
   };
 
-  [[noreturn]] void refuse(const YAML::Mark& mark, const std::string& why) {
-    throw YAML::ParserException(mark, why);
-  }
-  void check_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
-    if (anchor != YAML::NullAnchor) refuse(mark, "YAML anchors (&name) are not accepted");
-  }
-  void open(const YAML::Mark& mark, nlohmann::json empty) {
-    if (stack_.size() + 1 > max_depth_ || (!stack_.empty() && is_key_slot()))
-      refuse(mark, stack_.size() + 1 > max_depth_
-                       ? "nested deeper than " + std::to_string(max_depth_) + " levels"
-                       : "mapping keys must be scalars");
+  std::optional<std::string> open(nlohmann::json empty) {
+    if (stack_.size() + 1 > max_depth_) return "nested deeper than " + std::to_string(max_depth_) + " levels";
+    if (!stack_.empty() && stack_.back().value.is_object() && !stack_.back().has_key)
+      return std::string("mapping keys must be scalars");
     stack_.push_back({std::move(empty), {}, false});
+    return std::nullopt;
   }
-  void close() {
+  std::optional<std::string> close() {
+    if (stack_.empty()) return std::nullopt;
     auto done = std::move(stack_.back().value);
     stack_.pop_back();
-    add(YAML::Mark::null_mark(), std::move(done));
+    return add(std::move(done), nullptr);
   }
-  bool is_key_slot() const { return stack_.back().value.is_object() && !stack_.back().has_key; }
-  void add(const YAML::Mark& mark, nlohmann::json v, const std::string* raw = nullptr) {
+  std::optional<std::string> add(nlohmann::json v, const std::string* raw) {
     if (stack_.empty()) {
       current_ = std::move(v);
-      return;
+      return std::nullopt;
     }
     auto& top = stack_.back();
     if (top.value.is_array()) {
       top.value.push_back(std::move(v));
     } else if (!top.has_key) {
-      if (!raw && !v.is_null()) refuse(mark, "mapping keys must be scalars");
-      top.key = raw ? *raw : std::string();
+      if (!raw) return std::string("mapping keys must be scalars");
+      top.key = *raw;
       top.has_key = true;
     } else {
       top.value[top.key] = std::move(v);
       top.has_key = false;
     }
+    return std::nullopt;
   }
 
   size_t max_depth_;
@@ -151,17 +146,28 @@ class json_builder final : public YAML::EventHandler {
 }  // namespace
 
 expected<std::vector<nlohmann::json>, std::string> parse_yaml_documents(std::string_view text) {
-  try {
-    std::istringstream in{std::string(text)};
-    YAML::Parser parser(in);
-    json_builder builder(yaml_max_depth);
-    while (parser.HandleNextDocument(builder)) {
+  yaml_parser_t parser;
+  if (!yaml_parser_initialize(&parser)) return unexpected(std::string("cannot start the YAML parser"));
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  json_builder builder(yaml_max_depth);
+  std::optional<std::string> error;
+  for (bool done = false; !done && !error;) {
+    yaml_event_t event;
+    if (!yaml_parser_parse(&parser, &event)) {
+      error = "invalid YAML at line " + std::to_string(parser.problem_mark.line + 1) + ", column " +
+              std::to_string(parser.problem_mark.column + 1) + ": " + (parser.problem ? parser.problem : "malformed");
+      break;
     }
-    return std::move(builder.docs);
-  } catch (const YAML::Exception& e) {
-    return unexpected("invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
-                      std::to_string(e.mark.column + 1) + ": " + e.msg);
+    const auto mark = event.start_mark;
+    done = event.type == YAML_STREAM_END_EVENT;
+    if (auto refused = builder.on(event))
+      error = "invalid YAML at line " + std::to_string(mark.line + 1) + ", column " + std::to_string(mark.column + 1) +
+              ": " + *refused;
+    yaml_event_delete(&event);
   }
+  yaml_parser_delete(&parser);
+  if (error) return unexpected(std::move(*error));
+  return std::move(builder.docs);
 }
 
 expected<nlohmann::json, std::string> parse_yaml_or_json(std::string_view text) {

@@ -1,7 +1,7 @@
 #pragma once
 // YAML documents as nlohmann::json, typed by the YAML 1.2 core schema: plain scalars become null,
 // booleans, integers or floats when they look like one; quoted scalars stay strings. JSON is YAML, so
-// this reads both. yaml-cpp stays inside yaml_json.cpp.
+// this reads both. libyaml stays inside yaml_json.cpp (docs/adr/0052: not yaml-cpp, for untrusted text).
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -51,14 +51,4 @@ route_match match(const std::vector<route>& routes, const std::string& method, c
   return m;
 }
 
-const std::vector<route>& all_routes() {
-  static const std::vector<route> routes = [] {
-    std::vector<route> all;
-    for (auto group : {work_routes(), agent_routes(), ops_routes()})
-      all.insert(all.end(), group.begin(), group.end());
-    return all;
-  }();
-  return routes;
-}
-
 }  // namespace brokkr::broker::http

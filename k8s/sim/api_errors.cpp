@@ -1,5 +1,6 @@
 #include "k8s/sim/api_errors.hpp"
 
+#include "common/json_limits.hpp"
 #include "k8s/sim/table.hpp"
 
 namespace brokkr::k8s::sim {
@@ -88,7 +89,7 @@ nlohmann::json success_status(const served_resource& r, std::string_view name, s
 }
 
 http::response json_response(int status, const nlohmann::json& body, http::header_list headers) {
-  return {.status = status, .headers = std::move(headers), .content_type = "application/json", .body = body.dump()};
+  return {.status = status, .headers = std::move(headers), .content_type = "application/json", .body = json_limits::dump(body)};
 }
 
 http::response status_response(const api_status& s) {

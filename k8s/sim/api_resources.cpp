@@ -76,6 +76,11 @@ expected<json, api_status> api_server::admit(const http::request& req, const rou
                                              std::vector<std::string>& warnings, bool partial) const {
   const auto& res = *rt.res;
   if (!obj.is_object()) return unexpected(bad_request("the request body must be an object"));
+  for (const char* key : {"apiVersion", "kind"})
+    if (obj.contains(key) && !obj[key].is_string() && !obj[key].is_null())
+      return unexpected(bad_request(std::string(key) + " must be a string"));
+  for (const char* key : {"apiVersion", "kind"})
+    if (obj.contains(key) && obj[key].is_null()) obj.erase(key);
   const std::string av = obj.value("apiVersion", res.res.api_version());
   if (av != res.res.api_version())
     return unexpected(bad_request("the API version in the data (" + av + ") does not match the expected API version (" +

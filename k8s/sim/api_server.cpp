@@ -125,7 +125,7 @@ bool api_server::inject_fault(const http::request& req, bool is_watch, const rep
   log::debug("sim", "fault ", f->id, " hits ", req.method, " ", req.target);
   if (f->type == fault_type::watch_gone_event) {
     auto s = r->begin_stream(200, {}, "application/json");
-    s->write(json{{"type", "ERROR"}, {"object", status_body(expired("too old resource version: injected"))}}.dump() +
+    s->write(json{{"type", "ERROR"}, {"object", status_body(expired("too old resource version: injected"))}}.dump(-1, ' ', false, json::error_handler_t::replace) +
              "\n");
     s->finish();
     return true;

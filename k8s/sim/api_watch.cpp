@@ -1,6 +1,7 @@
 // api_server: watch streams and pod logs.
 #include <atomic>
 
+#include "common/json_limits.hpp"
 #include "k8s/sim/api_errors.hpp"
 #include "k8s/sim/api_server.hpp"
 #include "k8s/sim/object_meta.hpp"
@@ -19,7 +20,7 @@ std::optional<int64_t> int_param(const http::request& req, const char* name, boo
 }
 
 std::string event_line(event_type t, const json& object) {
-  return json{{"type", std::string(to_string(t))}, {"object", object}}.dump() + "\n";
+  return json_limits::dump(json{{"type", std::string(to_string(t))}, {"object", object}}) + "\n";
 }
 
 }  // namespace

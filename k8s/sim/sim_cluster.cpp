@@ -126,6 +126,10 @@ expected<uint16_t, std::string> sim_cluster::start() {
   return d.port;
 }
 
+void sim_cluster::handle(http::request req, std::shared_ptr<http::responder> r) {
+  impl_->api.handle(std::move(req), std::move(r));
+}
+
 void sim_cluster::stop() {
   if (!impl_) return;
   if (impl_->server) impl_->server->stop(std::chrono::seconds(2));

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/expected.hpp"
+#include "common/http_server.hpp"
 #include "k8s/cluster_config.hpp"
 
 namespace brokkr::k8s::sim {
@@ -52,6 +53,9 @@ class sim_cluster {
 
   // For tests and tools in the same process.
   object_store& store();
+  // Answers one request as the server would, without a socket (the request-routing fuzzer). Works
+  // before start(); controllers then do not run.
+  void handle(http::request req, std::shared_ptr<http::responder> r);
   fault_injector& faults();
   const resource_registry& registry() const;
   size_t drop_watches();
