@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "cli/api_error.hpp"
-#include "cli/line_buffer.hpp"
 #include "common/json_limits.hpp"
+#include "common/line_splitter.hpp"
 
 namespace brokkr::cli {
 namespace {
@@ -74,7 +74,7 @@ result<ok_t> api_client::stream(const std::string& path, const object_callback& 
   req.timeout = std::chrono::milliseconds{0};  // a followed stream lasts as long as the work does
   int status = 0;
   std::string error_body;
-  line_buffer lines;
+  line_splitter lines;
   std::optional<cli_error> bad_line;
   const auto on_headers = [&status](int s, const http::header_map&) {
     status = s;
@@ -85,15 +85,16 @@ result<ok_t> api_client::stream(const std::string& path, const object_callback& 
       error_body.append(chunk);
       return error_body.size() < max_error_body;
     }
-    for (const auto& line : lines.feed(chunk)) {
+    const auto fed = lines.feed(chunk, [&](std::string_view line) {
       auto object = json_limits::parse_or_discarded(line);
       if (object.is_discarded()) {
         bad_line = not_json(status, line);
         return false;
       }
-      if (!on_object(object)) return false;
-    }
-    return true;
+      return on_object(object);
+    });
+    if (fed == line_splitter::fed::too_long) bad_line = not_json(status, lines.pending().substr(0, 200));
+    return fed == line_splitter::fed::more;
   };
   auto r = http_.perform_stream(req, on_headers, on_data);
   if (!r) return unexpected(error_from_transport(r.error(), settings_.server));

@@ -26,15 +26,15 @@ endif()
 
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 
-# brokkr_embed_files(TARGET FUNCTION ns::fn HEADER path/x.hpp FILES ...): adds a generated source to
-# TARGET that returns the files' contents (see cmake/EmbedFiles.cmake).
+# brokkr_embed_files(TARGET FUNCTION ns::fn HEADER path/x.hpp [BASE dir] FILES ...): adds a generated
+# source to TARGET that returns the files' contents (see cmake/EmbedFiles.cmake).
 function(brokkr_embed_files target)
-  cmake_parse_arguments(E "" "FUNCTION;HEADER" "FILES" ${ARGN})
+  cmake_parse_arguments(E "" "FUNCTION;HEADER;BASE" "FILES" ${ARGN})
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_embedded.cpp)
   string(REPLACE ";" "|" files_arg "${E_FILES}")  # a list would be split by the shell
   add_custom_command(OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -DOUTPUT=${out} -DFUNCTION=${E_FUNCTION} -DHEADER=${E_HEADER}
-            -DFILES=${files_arg} -P ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
+            -DFILES=${files_arg} -DBASE=${E_BASE} -P ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
     DEPENDS ${E_FILES} ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
     COMMENT "Embedding files for ${target}" VERBATIM)
   target_sources(${target} PRIVATE ${out})

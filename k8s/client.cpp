@@ -2,6 +2,7 @@
 
 #include "common/http_url.hpp"
 #include "common/json_limits.hpp"
+#include "common/line_splitter.hpp"
 
 namespace brokkr::k8s {
 namespace {
@@ -59,26 +60,6 @@ query watch_query(const watch_options& opts) {
   if (opts.timeout.count() > 0) q.emplace_back("timeoutSeconds", std::to_string(opts.timeout.count()));
   return q;
 }
-
-// Reads NDJSON watch lines out of arbitrary chunk boundaries.
-struct line_splitter {
-  std::string pending;
-  template <class F>
-  bool feed(std::string_view chunk, F&& on_line) {
-    pending.append(chunk);
-    size_t start = 0;
-    for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
-      const std::string_view line(pending.data() + start, nl - start);
-      if (line.find_first_not_of(" \r\t") == std::string_view::npos) continue;
-      if (!on_line(line)) {
-        pending.erase(0, nl + 1);
-        return false;
-      }
-    }
-    pending.erase(0, start);
-    return true;
-  }
-};
 
 }  // namespace
 
@@ -293,8 +274,15 @@ expected<watch_end, api_status> client::watch(const resource& res, std::string_v
   auto result = impl_->http.perform_stream(
       req, [&](int st, const http::header_map&) { return (status = st), true; },
       [&](std::string_view chunk) {
-        if (status != 200) return error_body.append(chunk), true;
-        return lines.feed(chunk, on_line);
+        // An error body is a Status object; the first 64 KiB say everything it can.
+        if (status != 200) return error_body.append(chunk.substr(0, 65536 - std::min<size_t>(error_body.size(), 65536))), true;
+        switch (lines.feed(chunk, on_line)) {
+          case line_splitter::fed::more: return true;
+          case line_splitter::fed::stopped: return false;
+          case line_splitter::fed::too_long: break;
+        }
+        failure = client_status(reason::decode_error, "a watch event is longer than 16 MiB");
+        return false;
       },
       &stop);
   if (!result) {

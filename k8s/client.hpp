@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/expected.hpp"
+#include "common/version.hpp"
 #include "k8s/api_status.hpp"
 #include "common/backoff.hpp"
 #include "k8s/clock.hpp"
@@ -33,7 +34,7 @@ struct client_options {
   std::chrono::seconds retry_after_cap{60};            // a server asking for longer is waited on this long
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds connect_timeout{10000};
-  std::string user_agent = "brokkr/0.1";
+  std::string user_agent = "brokkr/" + std::string(brokkr::version());
   std::shared_ptr<k8s::clock> clock;                   // default: system_clock()
   uint64_t seed = 0;                                   // jitter seed; 0 = random
 };

@@ -43,7 +43,7 @@ resource_registry::resource_registry() {
   resources_.push_back(builtin(r::jobs, "job", {}, true));
   for (const auto& a : embedded_assets()) {
     if (a.name.rfind("crds/", 0) != 0) continue;
-    resources_.push_back(from_crd(nlohmann::json::parse(a.data)));
+    resources_.push_back(from_crd(nlohmann::json::parse(a.content)));
   }
 }
 

@@ -81,7 +81,7 @@ void sim_cluster::impl::install() {
   const auto& cbs = registry.get(resources::clusterbuildstrategies);
   for (const auto& a : embedded_assets()) {
     if (a.name.rfind("strategies/", 0) != 0) continue;
-    auto docs = parse_yaml_documents(a.data);
+    auto docs = parse_yaml_documents(a.content);
     if (!docs) {
       log::error("sim", "embedded strategy ", a.name, " does not parse: ", docs.error());
       continue;

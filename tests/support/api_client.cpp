@@ -1,5 +1,7 @@
 #include "tests/support/api_client.hpp"
 
+#include "common/line_splitter.hpp"
+
 namespace brokkr::test {
 
 api_client::api_client(std::string base_url, std::string k) : key(std::move(k)), base_(std::move(base_url)) {}
@@ -38,14 +40,12 @@ bool api_client::stream_lines(const std::string& path, const std::function<void(
   req.url = base_ + path;
   req.timeout = timeout;
   if (!key.empty()) req.headers.emplace_back("Authorization", "Bearer " + key);
-  std::string buffer;
+  line_splitter lines;
   auto r = client_.perform_stream(req, [](int, const http::header_map&) { return true; }, [&](std::string_view chunk) {
-    buffer.append(chunk);
-    for (auto nl = buffer.find('\n'); nl != std::string::npos; nl = buffer.find('\n')) {
-      on_line(nlohmann::json::parse(buffer.substr(0, nl)));
-      buffer.erase(0, nl + 1);
-    }
-    return true;
+    return lines.feed(chunk, [&](std::string_view line) {
+             on_line(nlohmann::json::parse(line));
+             return true;
+           }) == line_splitter::fed::more;
   });
   return r.has_value();
 }
