@@ -6,9 +6,11 @@
 namespace brokkr {
 
 void add_scheduler_options(config::parser& p) {
+  const scheduler_settings d;
   p.add({.name = "caf-scheduler", .help = "CAF scheduler: sharing (idle threads sleep) or stealing (idle threads spin)",
-         .default_value = "sharing"});
-  p.add({.name = "caf-threads", .help = "CAF scheduler threads (0: one per core, at least 4)", .default_value = "0",
+         .default_value = d.policy});
+  p.add({.name = "caf-threads", .help = "CAF scheduler threads (0: one per core, at least 4)",
+         .default_value = std::to_string(d.threads),
          .type = config::kind::integer, .min = 0, .max = 256});
 }
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/program.hpp"
 #include "k8s/apply_manifest.hpp"
 #include "k8s/work_types.hpp"
 
@@ -18,49 +19,53 @@ const std::string sw = "agent.ephemeral_work.shipwright.";
 }  // namespace
 
 config::parser agent_options() {
+  const agent_settings d;  // every default below is the struct's initialiser
+  using config::duration_text;
+  using std::to_string;
   config::parser p("brokkr-agent", "The Brokkr agent: claims work targeted at this cluster and runs it here.");
-  p.add({.name = "broker-url", .help = "the broker's HTTP API", .default_value = "http://127.0.0.1:8080"});
-  p.add({.name = "broker-caf", .help = "the broker's CAF endpoint", .default_value = "127.0.0.1:4222", .type = kind::host_port});
+  p.add({.name = "broker-url", .help = "the broker's HTTP API", .default_value = d.broker_url});
+  p.add({.name = "broker-caf", .help = "the broker's CAF endpoint", .default_value = config::host_port_text(d.broker_caf_host, d.broker_caf_port), .type = kind::host_port});
   p.add({.name = "key-file", .help = "file holding this agent's API key", .required = true});
   p.add({.name = "kubeconfig", .help = "kubeconfig file (empty: the in-cluster service account)"});
   p.add({.name = "context", .help = "kubeconfig context (empty: the current one)"});
   p.add({.name = "namespace", .help = "namespace for objects whose manifest names none (default: the kubeconfig's)"});
-  p.add({.name = "transport", .help = "caf (pushes) or http (polling the seed's endpoints)", .default_value = "caf"});
-  p.add({.name = "max-concurrent-work", .help = "work items run at once", .default_value = "4", .type = kind::integer,
+  p.add({.name = "transport", .help = "caf (pushes) or http (polling the seed's endpoints)", .default_value = d.via == transport::caf ? "caf" : "http"});
+  p.add({.name = "max-concurrent-work", .help = "work items run at once", .default_value = to_string(d.max_concurrent_work), .type = kind::integer,
          .min = 1, .max = 1000});
-  p.add({.name = "health-listen", .help = "address of /healthz, /readyz and /metrics", .default_value = "127.0.0.1:9090",
+  p.add({.name = "health-listen", .help = "address of /healthz, /readyz and /metrics", .default_value = config::host_port_text(d.health_host, d.health_port),
          .type = kind::host_port});
-  p.add({.name = "enabled", .help = "claim ephemeral work at all", .default_value = "true", .type = kind::boolean,
+  p.add({.name = "enabled", .help = "claim ephemeral work at all", .default_value = config::boolean_text(d.enabled), .type = kind::boolean,
          .yaml_path = ew + "enabled"});
   p.add({.name = "poll-interval-seconds", .help = "how often to look for work without a push (the safety net)",
-         .default_value = "30", .type = kind::integer, .min = 1, .max = 3600, .yaml_path = ew + "poll_interval_seconds"});
-  p.add({.name = "work-types", .help = "work types this agent runs", .default_value = "shipwright-build,kubernetes-apply",
+         .default_value = to_string(std::chrono::duration_cast<std::chrono::seconds>(d.poll_interval).count()),
+         .type = kind::integer, .min = 1, .max = 3600, .yaml_path = ew + "poll_interval_seconds"});
+  p.add({.name = "work-types", .help = "work types this agent runs", .default_value = config::list_text(d.work_types),
          .type = kind::list, .yaml_path = ew + "work_types"});
   p.add({.name = "service-account", .help = "ServiceAccount of BuildRuns (unless the work's BuildRun names one)",
-         .default_value = "builder-sa", .yaml_path = sw + "service_account"});
+         .default_value = d.shipwright.service_account, .yaml_path = sw + "service_account"});
   p.add({.name = "default-timeout", .help = "BuildRun timeout unless the Build or BuildRun sets one",
-         .default_value = "15m", .type = kind::duration, .yaml_path = sw + "default_timeout"});
+         .default_value = duration_text(d.shipwright.default_timeout), .type = kind::duration, .yaml_path = sw + "default_timeout"});
   p.add({.name = "build-retention-succeeded", .help = "how long Shipwright keeps a succeeded BuildRun",
-         .default_value = "1h", .type = kind::duration, .yaml_path = sw + "build_retention_succeeded"});
+         .default_value = duration_text(d.shipwright.retention_succeeded), .type = kind::duration, .yaml_path = sw + "build_retention_succeeded"});
   p.add({.name = "build-retention-failed", .help = "how long Shipwright keeps a failed BuildRun",
-         .default_value = "24h", .type = kind::duration, .yaml_path = sw + "build_retention_failed"});
-  p.add({.name = "field-manager", .help = "server-side apply field manager", .default_value = "brokkr-agent"});
-  p.add({.name = "failure-log-lines", .help = "lines of the failed step's log reported", .default_value = "50",
+         .default_value = duration_text(d.shipwright.retention_failed), .type = kind::duration, .yaml_path = sw + "build_retention_failed"});
+  p.add({.name = "field-manager", .help = "server-side apply field manager", .default_value = d.field_manager});
+  p.add({.name = "failure-log-lines", .help = "lines of the failed step's log reported", .default_value = to_string(d.failure_log_lines),
          .type = kind::integer, .min = 0, .max = 10000});
-  p.add({.name = "failure-log-bytes", .help = "bytes of the failed step's log reported", .default_value = "16384",
+  p.add({.name = "failure-log-bytes", .help = "bytes of the failed step's log reported", .default_value = to_string(d.failure_log_bytes),
          .type = kind::integer, .min = 0, .max = 200000});
-  p.add({.name = "success-log-lines", .help = "lines of the build step's log reported on success", .default_value = "10",
+  p.add({.name = "success-log-lines", .help = "lines of the build step's log reported on success", .default_value = to_string(d.success_log_lines),
          .type = kind::integer, .min = 0, .max = 10000});
   p.add({.name = "tls-cert", .help = "PEM client certificate for a TLS CAF endpoint"});
   p.add({.name = "tls-key", .help = "PEM private key for a TLS CAF endpoint", .secret = true});
   p.add({.name = "tls-ca", .help = "PEM CA bundle the broker's certificate must chain to (turns TLS on)"});
   p.add({.name = "allow-plaintext", .help = "allow a broker off loopback without TLS (CAF without --tls-ca, or an http:// URL)",
-         .default_value = "false", .type = kind::boolean});
+         .default_value = config::boolean_text(d.allow_plaintext), .type = kind::boolean});
   p.add({.name = "allowed-namespaces",
          .help = "namespaces work may create objects in (default: the agent's own namespace; * for any, cluster-scoped included)",
          .type = kind::list});
   add_scheduler_options(p);
-  p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
+  program::add_log_options(p);
   return p;
 }
 

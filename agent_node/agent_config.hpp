@@ -7,6 +7,7 @@
 
 #include "actors/scheduler.hpp"
 #include "common/config.hpp"
+#include "k8s/work_types.hpp"
 
 namespace brokkr::agent {
 
@@ -33,7 +34,7 @@ struct agent_settings {
   uint16_t health_port = 9090;
   bool enabled = true;           // agent.ephemeral_work.enabled
   std::chrono::milliseconds poll_interval{30000};
-  std::vector<std::string> work_types{"shipwright-build", "kubernetes-apply"};
+  std::vector<std::string> work_types = k8s::work_type_list();  // every registered type
   shipwright_settings shipwright;
   std::string field_manager = "brokkr-agent";
   int failure_log_lines = 50;

@@ -1,64 +1,69 @@
 #include "broker_node/broker_config.hpp"
 
+#include "common/program.hpp"
+
 namespace brokkr::broker {
 
 using config::kind;
 
 config::parser broker_options() {
+  const broker_settings d;  // every default below is the struct's initialiser
+  using config::duration_text;
+  using std::to_string;
   config::parser p("brokkr-broker", "The Brokkr broker: the ephemeral work queue, its HTTP API and CAF endpoint.");
   p.add({.name = "database-url", .help = "PostgreSQL connection URL", .required = true, .secret = true});
-  p.add({.name = "http-listen", .help = "HTTP API address", .default_value = "127.0.0.1:8080", .type = kind::host_port});
+  p.add({.name = "http-listen", .help = "HTTP API address", .default_value = config::host_port_text(d.http_host, d.http_port), .type = kind::host_port});
   p.add({.name = "caf-listen", .help = "CAF endpoint for agents and integrations (empty: disabled)",
-         .default_value = "127.0.0.1:4222", .type = kind::string});
+         .default_value = config::host_port_text(d.caf_host, d.caf_port), .type = kind::string});
   p.add({.name = "admin-key-file", .help = "where the first start writes the admin key (mode 0600)",
-         .default_value = "brokkr-admin.key"});
+         .default_value = d.admin_key_file});
   p.add({.name = "admin-key-hash", .help = "an admin key given as <short id>:<sha256 hex> (see brokkr-broker keygen)",
          .secret = true});
-  p.add({.name = "db-pool-size", .help = "PostgreSQL connections for requests", .default_value = "4",
+  p.add({.name = "db-pool-size", .help = "PostgreSQL connections for requests", .default_value = to_string(d.db_pool_size),
          .type = kind::integer, .min = 1, .max = 64});
-  p.add({.name = "http-threads", .help = "HTTP I/O threads", .default_value = "2", .type = kind::integer, .min = 1, .max = 64});
-  p.add({.name = "http-body-limit", .help = "largest accepted request body in bytes", .default_value = "4194304",
+  p.add({.name = "http-threads", .help = "HTTP I/O threads", .default_value = to_string(d.http_threads), .type = kind::integer, .min = 1, .max = 64});
+  p.add({.name = "http-body-limit", .help = "largest accepted request body in bytes", .default_value = to_string(d.http_body_limit),
          .type = kind::integer, .min = 1024, .max = 64 * 1024 * 1024});
   p.add({.name = "http-max-connections", .help = "open HTTP connections at once; more get 503 and are closed",
-         .default_value = "4096", .type = kind::integer, .min = 16, .max = 1000000});
+         .default_value = to_string(d.http_max_connections), .type = kind::integer, .min = 16, .max = 1000000});
   p.add({.name = "http-header-timeout", .help = "a client must send a request's whole header within this, from its first byte",
-         .default_value = "10s", .type = kind::duration});
+         .default_value = duration_text(d.http_header_timeout), .type = kind::duration});
   p.add({.name = "caf-max-connections", .help = "CAF peers connected at once; more are closed at accept",
-         .default_value = "4096", .type = kind::integer, .min = 16, .max = 1000000});
+         .default_value = to_string(d.caf_max_connections), .type = kind::integer, .min = 16, .max = 1000000});
   p.add({.name = "caf-max-message", .help = "largest CAF message a peer may send, in bytes (the BASP guard closes the connection past it)",
-         .default_value = "16777216", .type = kind::integer, .min = 2 * 1024 * 1024, .max = 256 * 1024 * 1024});
-  p.add({.name = "request-timeout", .help = "an HTTP request unanswered by then gets 504", .default_value = "30s",
+         .default_value = to_string(d.caf_max_message), .type = kind::integer, .min = 2 * 1024 * 1024, .max = 256 * 1024 * 1024});
+  p.add({.name = "request-timeout", .help = "an HTTP request unanswered by then gets 504", .default_value = duration_text(d.request_timeout),
          .type = kind::duration});
-  p.add({.name = "backoff-cap", .help = "longest wait between retries of an item", .default_value = "1h",
+  p.add({.name = "backoff-cap", .help = "longest wait between retries of an item", .default_value = duration_text(d.backoff_cap),
          .type = kind::duration});
   p.add({.name = "retry-elsewhere-for",
          .help = "a retry is offered to the item's other ACTIVE targets for this long before the agent that failed it (0s: no preference)",
-         .default_value = "30s", .type = kind::duration});
-  p.add({.name = "claim-sweep-interval", .help = "safety-net sweep for stale claims", .default_value = "10s",
+         .default_value = duration_text(d.retry_elsewhere_for), .type = kind::duration});
+  p.add({.name = "claim-sweep-interval", .help = "safety-net sweep for stale claims", .default_value = duration_text(d.maintenance.claims.interval),
          .type = kind::duration});
   p.add({.name = "ttl-sweep-interval", .help = "how often finished items past their TTL are soft-deleted",
-         .default_value = "30s", .type = kind::duration});
-  p.add({.name = "purge-interval", .help = "how often soft-deleted items are purged", .default_value = "5m",
+         .default_value = duration_text(d.maintenance.ttl.interval), .type = kind::duration});
+  p.add({.name = "purge-interval", .help = "how often soft-deleted items are purged", .default_value = duration_text(d.maintenance.purge.interval),
          .type = kind::duration});
-  p.add({.name = "purge-after", .help = "how long soft-deleted items are kept before purging", .default_value = "24h",
+  p.add({.name = "purge-after", .help = "how long soft-deleted items are kept before purging", .default_value = duration_text(d.maintenance.purge.retention),
          .type = kind::duration});
   p.add({.name = "rehydrate-interval", .help = "how often work-item actors are compared with the database",
-         .default_value = "60s", .type = kind::duration});
+         .default_value = duration_text(d.maintenance.rehydrate_interval), .type = kind::duration});
   p.add({.name = "key-cache-ttl", .help = "how long a verified API key is trusted without a lookup",
-         .default_value = "5s", .type = kind::duration});
-  p.add({.name = "shutdown-timeout", .help = "how long in-flight requests may finish on SIGTERM", .default_value = "10s",
+         .default_value = duration_text(d.key_cache_ttl), .type = kind::duration});
+  p.add({.name = "shutdown-timeout", .help = "how long in-flight requests may finish on SIGTERM", .default_value = duration_text(d.shutdown_timeout),
          .type = kind::duration});
-  p.add({.name = "db-wait", .help = "how long start-up waits for PostgreSQL", .default_value = "60s",
+  p.add({.name = "db-wait", .help = "how long start-up waits for PostgreSQL", .default_value = duration_text(d.db_wait),
          .type = kind::duration});
-  p.add({.name = "agent-grace-period", .help = "a disconnected agent's claims expire after this", .default_value = "10s",
+  p.add({.name = "agent-grace-period", .help = "a disconnected agent's claims expire after this", .default_value = duration_text(d.agent_grace),
          .type = kind::duration});
   p.add({.name = "tls-cert", .help = "PEM certificate for the CAF endpoint"});
   p.add({.name = "tls-key", .help = "PEM private key for the CAF endpoint", .secret = true});
   p.add({.name = "tls-ca", .help = "PEM CA bundle that CAF peers' certificates must chain to"});
   p.add({.name = "allow-plaintext", .help = "allow an unencrypted CAF endpoint on a non-loopback address",
-         .default_value = "false", .type = kind::boolean});
+         .default_value = config::boolean_text(d.allow_plaintext), .type = kind::boolean});
   add_scheduler_options(p);
-  p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
+  program::add_log_options(p);
   p.add({.name = "ready-file", .help = "once serving, write {\"http_port\", \"caf_port\", \"pid\"} here (for scripts and tests)"});
   return p;
 }

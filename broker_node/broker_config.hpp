@@ -5,7 +5,9 @@
 #include <string>
 
 #include "actors/scheduler.hpp"
+#include "broker_node/http/services.hpp"
 #include "broker_node/maintenance/maintenance_supervisor.hpp"
+#include "persistence/ephemeral_work_repository.hpp"
 #include "common/config.hpp"
 
 namespace brokkr::broker {
@@ -22,9 +24,9 @@ struct broker_settings {
   int db_pool_size = 4;
   int http_threads = 2;
   size_t http_body_limit = 4 * 1024 * 1024;
-  std::chrono::milliseconds request_timeout{30000};
-  std::chrono::seconds backoff_cap{3600};
-  std::chrono::seconds retry_elsewhere_for{30};
+  std::chrono::milliseconds request_timeout = http::request_timeout_default;
+  std::chrono::seconds backoff_cap = persistence::work_queue_config{}.backoff_cap;
+  std::chrono::seconds retry_elsewhere_for = persistence::work_queue_config{}.retry_elsewhere_for;
   std::chrono::milliseconds key_cache_ttl{5000};
   std::chrono::milliseconds shutdown_timeout{10000};
   std::chrono::milliseconds db_wait{60000};   // how long start-up waits for PostgreSQL

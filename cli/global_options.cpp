@@ -48,13 +48,15 @@ result<std::string> find_key(const config::values& v) {
 
 std::vector<config::option> global_options() {
   using config::kind;
+  const global_settings d;  // the defaults below are its initialisers
   return {
       {.name = "server", .help = "broker URL, e.g. http://127.0.0.1:8080"},
       {.name = "key-file", .help = "file holding the API key (brokkr_BR...)"},
       {.name = "key", .help = "the API key itself (less safe: other users may see it in the process list)", .secret = true},
       {.name = "ca-file", .help = "PEM CA bundle to trust for an https:// server, instead of the system's"},
-      {.name = "output", .help = "output format: table, json or yaml", .default_value = "table"},
-      {.name = "timeout", .help = "limit for each request (streams: for connecting)", .default_value = "30s",
+      {.name = "output", .help = "output format: table, json or yaml", .default_value = std::string(to_string(d.output))},
+      {.name = "timeout", .help = "limit for each request (streams: for connecting)",
+       .default_value = config::duration_text(d.timeout),
        .type = kind::duration},
   };
 }

@@ -11,6 +11,15 @@ std::optional<output_format> parse_output_format(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(output_format f) {
+  switch (f) {
+    case output_format::json: return "json";
+    case output_format::yaml: return "yaml";
+    case output_format::table: break;
+  }
+  return "table";
+}
+
 void write_document(std::ostream& out, output_format format, const nlohmann::json& doc) {
   if (format == output_format::json) out << doc.dump(2) << "\n";
   if (format == output_format::yaml) out << to_yaml(doc) << "\n";

@@ -12,6 +12,7 @@ namespace brokkr::cli {
 enum class output_format { table, json, yaml };
 
 std::optional<output_format> parse_output_format(std::string_view text);
+std::string_view to_string(output_format f);
 
 // One document: pretty JSON, or YAML; `table` is the caller's business and writes nothing here.
 void write_document(std::ostream& out, output_format format, const nlohmann::json& doc);

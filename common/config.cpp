@@ -336,4 +336,16 @@ std::string parser::usage() const {
   return os.str();
 }
 
+std::string duration_text(std::chrono::milliseconds d) { return format_duration(d); }
+
+std::string list_text(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+std::string host_port_text(const std::string& host, uint16_t port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 }  // namespace brokkr::config

@@ -92,6 +92,14 @@ class parser {
 };
 
 std::string env_name_for(const std::string& flag_name);
+
+// An option's default in the text form the parser reads, made from the value a settings struct is
+// initialised with: the struct's initialiser is the one place a default is written, and --help,
+// docs/configuration.md (checked by unit_docs_config) and the parser all show that value.
+std::string duration_text(std::chrono::milliseconds d);  // Go-style: "30s", "1h30m", "500ms"
+std::string list_text(const std::vector<std::string>& items);  // "a,b"
+std::string host_port_text(const std::string& host, uint16_t port);
+inline std::string boolean_text(bool b) { return b ? "true" : "false"; }
 // "HOST:PORT" (or "[v6]:PORT") split, port 0..65535; nullopt when malformed.
 std::optional<std::pair<std::string, uint16_t>> parse_host_port(const std::string& text);
 

@@ -27,6 +27,10 @@ int wait_for_stop(const sigset_t& signals) {
   return sig;
 }
 
+void add_log_options(config::parser& p) {
+  p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
+}
+
 std::optional<config::values> parse_or_explain(const config::parser& p, int argc, char** argv, int& exit_code) {
   const std::string name = argc > 0 ? argv[0] : "brokkr";
   const std::string program = name.substr(name.rfind('/') + 1);

@@ -42,4 +42,10 @@ std::string work_type_names() {
   return out;
 }
 
+std::vector<std::string> work_type_list() {
+  std::vector<std::string> out;
+  for (const auto& t : work_types()) out.emplace_back(t.name);
+  return out;
+}
+
 }  // namespace brokkr::k8s

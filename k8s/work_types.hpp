@@ -32,5 +32,7 @@ const std::vector<work_type>& work_types();
 const work_type* find_work_type(std::string_view name);
 // "shipwright-build, kubernetes-apply": for error messages.
 std::string work_type_names();
+// Every registered name, in registry order (an agent runs all of them unless told otherwise).
+std::vector<std::string> work_type_list();
 
 }  // namespace brokkr::k8s

@@ -1,13 +1,14 @@
 // Operational endpoints: liveness, readiness (PostgreSQL reachable), Prometheus metrics, the spec.
 #include "broker_node/http/request_context.hpp"
 #include "broker_node/http/router.hpp"
+#include "common/version.hpp"
 
 namespace brokkr::broker::http {
 namespace {
 
 using nlohmann::json;
 
-void healthz(request_context& c) { c.reply(200, {{"status", "ok"}, {"version", c.svc().version}}); }
+void healthz(request_context& c) { c.reply(200, {{"status", "ok"}, {"version", std::string(brokkr::version())}}); }
 
 void readyz(request_context& c) {
   const bool up = c.svc().health->up.load();

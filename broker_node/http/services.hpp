@@ -15,6 +15,8 @@
 
 namespace brokkr::broker::http {
 
+inline constexpr std::chrono::milliseconds request_timeout_default{30000};
+
 struct services {
   persistence::persistence_actor db;
   claim_supervisor_actor supervisor;
@@ -24,10 +26,9 @@ struct services {
   std::shared_ptr<persistence::db_health> health;
   std::shared_ptr<metrics::registry> metrics;
   std::string openapi_yaml;                              // served at /openapi.yaml
-  std::chrono::milliseconds request_timeout{30000};      // a request unanswered by then gets 504
+  std::chrono::milliseconds request_timeout = request_timeout_default;  // unanswered by then: 504
   std::chrono::milliseconds follow_poll{5000};           // safety-net poll of followed event streams
   std::chrono::milliseconds max_follow{3600 * 1000};     // a followed stream ends after this long
-  std::string version = "0.1.0";
 };
 
 // Declares every metric family the facade updates (the services declare their own).

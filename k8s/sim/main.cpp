@@ -13,25 +13,27 @@ namespace {
 
 brokkr::config::parser make_parser() {
   using brokkr::config::kind;
+  using std::to_string;
+  const brokkr::k8s::sim::sim_config d;  // the defaults below are its initialisers (the port aside)
   brokkr::config::parser p("brokkr-sim-cluster",
                            "A simulated Kubernetes API server with Shipwright Builds and BuildRuns, for demos and tests.");
-  p.add({.name = "listen", .help = "HOST:PORT to serve on (port 0: any free port)", .default_value = "127.0.0.1:6443",
+  p.add({.name = "listen", .help = "HOST:PORT to serve on (port 0: any free port)", .default_value = brokkr::config::host_port_text(d.host, 6443),
          .type = kind::host_port});
   p.add({.name = "token", .help = "bearer token clients must send (default: a random one, written to the kubeconfig)",
          .secret = true});
   p.add({.name = "kubeconfig-out", .help = "write a kubeconfig for this cluster to PATH (mode 0600)"});
   p.add({.name = "tls", .help = "serve HTTPS with a CA generated at start (its certificate goes into the kubeconfig)",
-         .default_value = "false", .type = kind::boolean});
-  p.add({.name = "namespace", .help = "namespace to create and to put in the kubeconfig", .default_value = "default"});
-  p.add({.name = "name", .help = "cluster, user and context name in the kubeconfig", .default_value = "brokkr-sim"});
+         .default_value = brokkr::config::boolean_text(d.tls), .type = kind::boolean});
+  p.add({.name = "namespace", .help = "namespace to create and to put in the kubeconfig", .default_value = d.default_namespace});
+  p.add({.name = "name", .help = "cluster, user and context name in the kubeconfig", .default_value = d.name});
   p.add({.name = "default-duration", .help = "how long a BuildRun or Job runs without sim.brokkr.io/duration",
-         .default_value = "1s", .type = kind::duration});
-  p.add({.name = "watch-history", .help = "watch events kept for resuming watches", .default_value = "1000",
+         .default_value = brokkr::config::duration_text(d.default_duration), .type = kind::duration});
+  p.add({.name = "watch-history", .help = "watch events kept for resuming watches", .default_value = to_string(d.watch_history),
          .type = kind::integer, .min = 10, .max = 1000000});
   p.add({.name = "bookmark-interval", .help = "how often watches that allow bookmarks get one",
-         .default_value = "60s", .type = kind::duration});
-  p.add({.name = "io-threads", .help = "HTTP threads", .default_value = "1", .type = kind::integer, .min = 1, .max = 64});
-  p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
+         .default_value = brokkr::config::duration_text(d.bookmark_interval), .type = kind::duration});
+  p.add({.name = "io-threads", .help = "HTTP threads", .default_value = to_string(d.io_threads), .type = kind::integer, .min = 1, .max = 64});
+  brokkr::program::add_log_options(p);
   return p;
 }
 

@@ -8,6 +8,7 @@
 
 #include "broker_node/embedded_docs.hpp"
 #include "broker_node/http/router.hpp"
+#include "common/version.hpp"
 
 using namespace brokkr;
 
@@ -26,6 +27,11 @@ std::string lower(std::string s) {
 }
 
 }  // namespace
+
+// The spec's version is the release's (CMakeLists.txt project VERSION), so a bump cannot miss it.
+BOOST_AUTO_TEST_CASE(the_spec_states_this_release) {
+  BOOST_TEST(spec()["info"]["version"].as<std::string>() == std::string(brokkr::version()));
+}
 
 BOOST_AUTO_TEST_CASE(every_route_is_documented) {
   const auto doc = spec();

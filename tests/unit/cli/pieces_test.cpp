@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "cli/key_values.hpp"
-#include "cli/line_buffer.hpp"
 #include "cli/submit_request.hpp"
 #include "tests/unit/cli/cli_test_support.hpp"
 
@@ -13,17 +12,6 @@ using namespace brokkr::cli::test;
 using nlohmann::json;
 
 BOOST_AUTO_TEST_SUITE(pieces)
-
-BOOST_AUTO_TEST_CASE(line_buffer_joins_chunks_and_splits_lines) {
-  line_buffer b;
-  BOOST_TEST(b.feed("{\"a\":").empty());
-  auto lines = b.feed("1}\n{\"b\":2}\r\n\n{\"c\"");
-  const std::vector<std::string> want = {"{\"a\":1}", "{\"b\":2}"};
-  BOOST_TEST(lines == want, boost::test_tools::per_element());
-  BOOST_TEST(b.pending() == "{\"c\"");
-  BOOST_TEST(b.feed(":3}\n").front() == "{\"c\":3}");
-  BOOST_TEST(b.pending().empty());
-}
 
 BOOST_AUTO_TEST_CASE(key_values) {
   auto ok = parse_key_values({"zone=eu", "note=a=b", "empty=", "zone=us"}, "--annotation");
