@@ -7,15 +7,6 @@
 namespace brokkr {
 namespace {
 
-constexpr std::array<std::pair<work_status, std::string_view>, 6> status_names{{
-    {work_status::pending, "PENDING"},
-    {work_status::claimed, "CLAIMED"},
-    {work_status::completed, "COMPLETED"},
-    {work_status::failed_retryable, "FAILED_RETRYABLE"},
-    {work_status::failed_permanent, "FAILED_PERMANENT"},
-    {work_status::canceled, "CANCELED"},
-}};
-
 constexpr std::array<std::pair<work_outcome, std::string_view>, 4> outcome_names{{
     {work_outcome::completed, "COMPLETED"},
     {work_outcome::failed_retryable, "FAILED_RETRYABLE"},
@@ -39,10 +30,6 @@ std::optional<E> value_of(const Table& table, std::string_view text) {
 
 }  // namespace
 
-std::string_view to_string(work_status s) { return name_of(status_names, s); }
-std::optional<work_status> parse_work_status(std::string_view text) {
-  return value_of<work_status>(status_names, text);
-}
 std::string_view to_string(work_outcome o) { return name_of(outcome_names, o); }
 std::optional<work_outcome> parse_work_outcome(std::string_view text) {
   return value_of<work_outcome>(outcome_names, text);

@@ -13,10 +13,13 @@
 //      │      claim once next_retry_after <= now
 //      ▼ cancel (unclaimed: at once; claimed: cancel_requested, then the claimer reports)
 //   CANCELED
+#include <array>
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace brokkr {
 
@@ -29,9 +32,28 @@ enum class work_status : uint8_t {
   canceled,
 };
 
-// "PENDING", "CLAIMED", ... as stored and as shown by the API.
-std::string_view to_string(work_status s);
-std::optional<work_status> parse_work_status(std::string_view text);
+// "PENDING", "CLAIMED", ... as stored and as shown by the API. Inline, so that clients that read
+// statuses as text (the CLI, over HTTP) share the names and is_terminal without linking CAF.
+inline constexpr std::array<std::pair<work_status, std::string_view>, 6> work_status_names{{
+    {work_status::pending, "PENDING"},
+    {work_status::claimed, "CLAIMED"},
+    {work_status::completed, "COMPLETED"},
+    {work_status::failed_retryable, "FAILED_RETRYABLE"},
+    {work_status::failed_permanent, "FAILED_PERMANENT"},
+    {work_status::canceled, "CANCELED"},
+}};
+
+constexpr std::string_view to_string(work_status s) {
+  for (const auto& [v, name] : work_status_names)
+    if (v == s) return name;
+  return "UNKNOWN";
+}
+
+constexpr std::optional<work_status> parse_work_status(std::string_view text) {
+  for (const auto& [v, name] : work_status_names)
+    if (name == text) return v;
+  return std::nullopt;
+}
 
 // Terminal items never change status again; only TTL soft-delete and purge touch them.
 constexpr bool is_terminal(work_status s) {

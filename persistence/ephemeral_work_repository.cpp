@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "actors/work_status.hpp"
 #include "common/time.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/pg_types.hpp"
@@ -222,19 +223,20 @@ db_result<work_item> ephemeral_work_repository::explain_claim_refusal(pqxx::tran
   const auto r = n.exec_prepared("ephemeral_work_status_of", id, agent_id);
   if (r.empty() || r[0]["deleted"].as<bool>()) return fail(db_errc::not_found, "no work item " + id);
   const auto status = r[0]["status"].as<std::string>();
-  if (status == "COMPLETED" || status == "FAILED_PERMANENT" || status == "CANCELED")
+  const auto s = parse_work_status(status);
+  if (s && is_terminal(*s))
     return fail(db_errc::conflict, "work item " + id + " is " + status + " and can no longer be claimed");
   if (!r[0]["targeted"].as<bool>())
     return fail(db_errc::forbidden, "agent " + agent_id + " is not a target of work item " + id);
   if (!r[0]["agent_active"].as<bool>())
     return fail(db_errc::conflict, "agent " + agent_id + " is INACTIVE and may not claim work");
-  if (status == "CLAIMED")
+  if (s == work_status::claimed)
     return fail(db_errc::conflict, "work item " + id + " is already claimed (attempt " +
                                        r[0]["attempt"].as<std::string>() + ")");
-  if (status == "FAILED_RETRYABLE" && r[0]["retry_due"].as<bool>(false) && r[0]["claimed_by"].c_str() == agent_id)
+  if (s == work_status::failed_retryable && r[0]["retry_due"].as<bool>(false) && r[0]["claimed_by"].c_str() == agent_id)
     return fail(db_errc::conflict, "the retry of work item " + id + " is offered to its other targets first: attempt " +
                                        r[0]["attempt"].as<std::string>() + " failed on this agent");
-  if (status == "FAILED_RETRYABLE" && !r[0]["next_retry_after"].is_null())
+  if (s == work_status::failed_retryable && !r[0]["next_retry_after"].is_null())
     return fail(db_errc::conflict, "work item " + id + " waits for its retry backoff until " +
                                        format_rfc3339(parse_pg_timestamp(r[0]["next_retry_after"].as<std::string>())));
   return fail(db_errc::conflict, "work item " + id + " is not claimable (" + status + ")");

@@ -19,8 +19,12 @@ void parse_file(const embedded_file& file, std::map<std::string, std::string>& o
   while (std::getline(in, line)) {
     if (line.rfind(marker, 0) == 0) {
       flush();
-      name = line.substr(marker.size());
-      name.erase(name.find_last_not_of(" \r") + 1);
+      auto next = line.substr(marker.size());
+      next.erase(next.find_last_not_of(" \r") + 1);
+      // Alphabetical order is how a reader finds a statement, and how two copies of one are noticed.
+      if (!name.empty() && next <= name)
+        throw std::logic_error("statement " + next + " is out of alphabetical order in " + std::string(file.name));
+      name = std::move(next);
       sql.clear();
     } else if (!name.empty()) {
       sql += line;

@@ -23,6 +23,10 @@ DELETE FROM agent_labels WHERE agent_id = $1 AND label = ANY ($2::text[]);
 WITH cleared AS (DELETE FROM agent_labels WHERE agent_id = $1)
 INSERT INTO agent_labels (agent_id, label) SELECT $1, x FROM unnest($2::text[]) x;
 
+-- name: agents_cursor_known
+-- Whether a list cursor still names a row (an empty page after a purged cursor must not look like the end).
+SELECT EXISTS (SELECT 1 FROM agents WHERE id = $1) AS known;
+
 -- name: agents_find_by_key
 -- $1 the key's short id. The caller compares pak_hash in constant time.
 SELECT id, status, pak_hash FROM agents WHERE pak_short = $1 AND deleted_at IS NULL;
@@ -51,13 +55,13 @@ WHERE a.deleted_at IS NULL
 ORDER BY a.name, a.cluster_name, a.id
 LIMIT $4;
 
--- name: agents_cursor_known
--- Whether a list cursor still names a row (an empty page after a purged cursor must not look like the end).
-SELECT EXISTS (SELECT 1 FROM agents WHERE id = $1) AS known;
-
 -- name: agents_lock
 -- Serialises changes to one agent's labels and annotations with its re-targeting.
 SELECT id FROM agents WHERE id = $1 AND deleted_at IS NULL FOR UPDATE;
+
+-- name: agents_notify
+-- Tells every broker replica (at commit) that this agent changed, so its sessions re-check work.
+SELECT pg_notify('brokkr_agent', $1::text);
 
 -- name: agents_rotate_key
 UPDATE agents SET pak_short = $2, pak_hash = $3 WHERE id = $1 AND deleted_at IS NULL RETURNING id;
@@ -75,7 +79,3 @@ SELECT id FROM gone;
 
 -- name: agents_update_status
 UPDATE agents SET status = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id;
-
--- name: agents_notify
--- Tells every broker replica (at commit) that this agent changed, so its sessions re-check work.
-SELECT pg_notify('brokkr_agent', $1::text);

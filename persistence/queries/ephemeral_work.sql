@@ -1,4 +1,4 @@
--- Statements on ephemeral_work and its side tables (migrations 0004-0006), one per lifecycle
+-- Statements on ephemeral_work and its side tables (migrations 0004-0008), one per lifecycle
 -- operation, named <table>_<verb>, in alphabetical order. Every transition is guarded in its WHERE
 -- clause and returns what it changed; zero rows means the guard failed and nothing was written.
 -- Events, NOTIFY and the removal of a finished item's targets come from the trigger in 0005.
@@ -32,22 +32,16 @@ UPDATE ephemeral_work SET
     result_message   = CASE WHEN status = 'CLAIMED' THEN result_message ELSE 'canceled before it was claimed' END,
     next_retry_after = CASE WHEN status = 'CLAIMED' THEN next_retry_after ELSE NULL END,
     cancel_requested = (status = 'CLAIMED')
-WHERE id = $1 AND deleted_at IS NULL AND status IN ('PENDING', 'FAILED_RETRYABLE', 'CLAIMED')
+WHERE id = $1 AND deleted_at IS NULL AND ephemeral_work_is_live(status)
 RETURNING *, ephemeral_work_targets_json(id) AS targets;
 
 -- name: ephemeral_work_claim_by_id
--- $1 work id, $2 agent id, $3 retry hold (seconds). Claimable = PENDING, or FAILED_RETRYABLE
--- whose backoff has passed and that is not held for other agents (0007); the agent must be an
--- ACTIVE target.
-UPDATE ephemeral_work w SET
-    status = 'CLAIMED', claimed_by = $2, claimed_at = now(), attempt = w.attempt + 1,
-    lease_expires_at = now() + make_interval(secs => w.lease_seconds),
-    claim_deadline   = now() + make_interval(secs => w.claim_timeout_seconds),
-    next_retry_after = NULL, failure_reason = NULL, result_message = NULL, result_details = NULL
+-- $1 work id, $2 agent id, $3 retry hold (seconds). The agent must be a target, and the item
+-- claimable by it (0008); the claim's other columns are the trigger's (0008).
+UPDATE ephemeral_work w SET status = 'CLAIMED', claimed_by = $2
 WHERE w.id = $1 AND w.deleted_at IS NULL
-  AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))
   AND EXISTS (SELECT 1 FROM ephemeral_work_targets t WHERE t.work_id = w.id AND t.agent_id = $2)
-  AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $2 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+  AND ephemeral_work_claimable(w.status, w.next_retry_after) AND (SELECT ephemeral_work_agent_may_claim($2))
   AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $2, $3)
 RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 
@@ -57,19 +51,14 @@ RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 WITH candidate AS (
     SELECT w.id FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id
     WHERE t.agent_id = $1 AND w.deleted_at IS NULL
-      AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))
       AND (cardinality($2::text[]) = 0 OR w.work_type = ANY ($2::text[]))
-      AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+      AND ephemeral_work_claimable(w.status, w.next_retry_after) AND (SELECT ephemeral_work_agent_may_claim($1))
       AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
     ORDER BY w.priority DESC, w.created_at, w.id
     LIMIT $4
     FOR UPDATE OF w SKIP LOCKED
 )
-UPDATE ephemeral_work w SET
-    status = 'CLAIMED', claimed_by = $1, claimed_at = now(), attempt = w.attempt + 1,
-    lease_expires_at = now() + make_interval(secs => w.lease_seconds),
-    claim_deadline   = now() + make_interval(secs => w.claim_timeout_seconds),
-    next_retry_after = NULL, failure_reason = NULL, result_message = NULL, result_details = NULL
+UPDATE ephemeral_work w SET status = 'CLAIMED', claimed_by = $1
 FROM candidate WHERE w.id = candidate.id
 RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 
@@ -81,6 +70,10 @@ ORDER BY w.claimed_at;
 
 -- name: ephemeral_work_count_by_status
 SELECT status, count(*) AS n FROM ephemeral_work WHERE deleted_at IS NULL GROUP BY status;
+
+-- name: ephemeral_work_cursor_known
+-- Whether a list cursor still names a row (an empty page after a purged cursor must not look like the end).
+SELECT EXISTS (SELECT 1 FROM ephemeral_work WHERE id = $1) AS known;
 
 -- name: ephemeral_work_events_list
 -- $1 work id, $2 after event id, $3 limit.
@@ -143,14 +136,10 @@ WHERE w.deleted_at IS NULL
 ORDER BY w.created_at DESC, w.id DESC
 LIMIT $5;
 
--- name: ephemeral_work_cursor_known
--- Whether a list cursor still names a row (an empty page after a purged cursor must not look like the end).
-SELECT EXISTS (SELECT 1 FROM ephemeral_work WHERE id = $1) AS known;
-
 -- name: ephemeral_work_live_ids
 -- Non-terminal items in id order, for rehydrating work-item actors (keyset on id).
 SELECT id FROM ephemeral_work
-WHERE status IN ('PENDING', 'CLAIMED', 'FAILED_RETRYABLE') AND deleted_at IS NULL AND id > $1
+WHERE ephemeral_work_is_live(status) AND deleted_at IS NULL AND id > $1
 ORDER BY id LIMIT $2;
 
 -- name: ephemeral_work_lock_for_completion
@@ -175,13 +164,12 @@ LIMIT $2
 FOR UPDATE SKIP LOCKED;
 
 -- name: ephemeral_work_pending_for_agent
--- What an agent may claim now: claimable, targeted at it, the agent ACTIVE, not a retry held for
--- other agents ($3: the hold in seconds).
+-- What agent $1 may claim now ($2 at most; $3 the retry hold in seconds): its targets that are
+-- claimable by it (0008).
 SELECT w.*, ephemeral_work_targets_json(w.id) AS targets
 FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id
 WHERE t.agent_id = $1 AND w.deleted_at IS NULL
-  AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))
-  AND EXISTS (SELECT 1 FROM agents a WHERE a.id = $1 AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+  AND ephemeral_work_claimable(w.status, w.next_retry_after) AND (SELECT ephemeral_work_agent_may_claim($1))
   AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
 ORDER BY w.priority DESC, w.created_at, w.id
 LIMIT $2;
@@ -204,8 +192,7 @@ ON CONFLICT DO NOTHING;
 -- Re-resolves one agent against every live item after the agent was created or changed, so work
 -- submitted before a matching agent existed is not stranded. Returns the items it now targets anew.
 WITH live AS (
-    SELECT id FROM ephemeral_work
-    WHERE status IN ('PENDING', 'CLAIMED', 'FAILED_RETRYABLE') AND deleted_at IS NULL
+    SELECT id FROM ephemeral_work WHERE ephemeral_work_is_live(status) AND deleted_at IS NULL
 ), wanted AS (
     SELECT live.id FROM live
     WHERE EXISTS (SELECT 1 FROM agents WHERE id = $1 AND deleted_at IS NULL)
@@ -231,7 +218,7 @@ RETURNING id;
 -- name: ephemeral_work_soft_delete_finished
 -- DELETE of an item that has already ended removes it from view (the seed's "cancel/delete").
 UPDATE ephemeral_work SET deleted_at = now()
-WHERE id = $1 AND deleted_at IS NULL AND status IN ('COMPLETED', 'FAILED_PERMANENT', 'CANCELED')
+WHERE id = $1 AND deleted_at IS NULL AND ephemeral_work_is_terminal(status)
 RETURNING *, ephemeral_work_targets_json(id) AS targets;
 
 -- name: ephemeral_work_status_of
@@ -242,11 +229,6 @@ SELECT status, claimed_by, attempt, deleted_at IS NOT NULL AS deleted,
        next_retry_after, next_retry_after <= now() AS retry_due
 FROM ephemeral_work w WHERE id = $1;
 
--- name: ephemeral_work_unknown_agents
--- Explicit target ids that name no live agent.
-SELECT x::text AS id FROM unnest($1::uuid[]) x
-WHERE NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = x AND a.deleted_at IS NULL);
-
 -- name: ephemeral_work_timing
 -- What a work-item actor needs to arm its timers and push: no payloads, plus the database's clock
 -- so that delays are computed without trusting the broker's clock.
@@ -256,3 +238,8 @@ SELECT w.id, w.status, w.attempt, w.claimed_by, w.lease_expires_at, w.claim_dead
        COALESCE((SELECT max(e.id) FROM ephemeral_work_events e WHERE e.work_id = w.id), 0) AS last_event_id,
        now() AS db_now
 FROM ephemeral_work w WHERE w.id = $1 AND w.deleted_at IS NULL;
+
+-- name: ephemeral_work_unknown_agents
+-- Explicit target ids that name no live agent.
+SELECT x::text AS id FROM unnest($1::uuid[]) x
+WHERE NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = x AND a.deleted_at IS NULL);

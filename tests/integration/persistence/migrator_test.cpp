@@ -1,10 +1,16 @@
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <pqxx/pqxx>
+#include <regex>
+#include <string>
+#include <vector>
 #include <thread>
 
+#include "actors/work_status.hpp"
 #include "migrations/migrations.hpp"
 #include "persistence/migrator.hpp"
+#include "persistence/statements.hpp"
 #include "tests/support/test_db.hpp"
 
 using namespace brokkr;
@@ -99,4 +105,71 @@ BOOST_AUTO_TEST_CASE(a_failing_migration_leaves_no_trace) {
   BOOST_REQUIRE(!r);
   BOOST_TEST(db.count("SELECT count(*) FROM schema_migrations") == 1);
   BOOST_TEST(db.count("SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'") == 0);
+}
+
+// The SQL predicates of 0008 and the C++ model say the same about every status.
+BOOST_AUTO_TEST_CASE(the_sql_status_predicates_agree_with_is_terminal) {
+  test::test_database db;
+  for (const auto& [status, name] : work_status_names) {
+    const std::string literal = "'" + std::string(name) + "'";
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST((db.scalar("SELECT ephemeral_work_is_terminal(" + literal + ")") == "t") == is_terminal(status));
+      BOOST_TEST((db.scalar("SELECT ephemeral_work_is_live(" + literal + ")") == "t") == !is_terminal(status));
+    }
+  }
+}
+
+// The predicates are inlined: the live-items scan still uses the partial index declared with them.
+BOOST_AUTO_TEST_CASE(statements_calling_the_predicates_use_the_partial_index) {
+  test::test_database db;
+  pqxx::connection c{db.url()};
+  pqxx::nontransaction n{c};
+  n.exec("SET enable_seqscan = off");
+  std::string plan;
+  for (const auto& row : n.exec("EXPLAIN SELECT id FROM ephemeral_work WHERE ephemeral_work_is_live(status) "
+                                "AND deleted_at IS NULL AND id > '00000000-0000-0000-0000-000000000000' ORDER BY id"))
+    plan += row[0].as<std::string>() + "\n";
+  BOOST_TEST_MESSAGE(plan);
+  BOOST_TEST(plan.find("ephemeral_work_non_terminal") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(statements_are_named_once_and_in_alphabetical_order) {
+  const auto& all = persistence::statements();  // throws on a duplicate or an out-of-order name
+  BOOST_TEST(all.count("ephemeral_work_claim_next") == 1u);
+  BOOST_TEST(all.count("agents_cursor_known") == 1u);
+}
+
+// Every statement that calls a row predicate of 0008 is planned with the predicate inlined: the plan
+// names none of them. A predicate that stops being inlinable (a sub-select, a volatile call) becomes
+// an opaque call per row, and claim-next over an agent with many finished rows slows by orders of
+// magnitude without any test failing on behaviour.
+BOOST_AUTO_TEST_CASE(no_plan_calls_a_row_predicate) {
+  test::test_database db;
+  pqxx::connection c{db.url()};
+  pqxx::nontransaction n{c};
+  n.exec("SET plan_cache_mode = force_generic_plan");  // keep $n as parameters, not folded constants
+  const std::vector<std::string> predicates{"ephemeral_work_claimable(", "ephemeral_work_is_live(",
+                                            "ephemeral_work_is_terminal("};
+  const std::regex param{R"(\$([0-9]+))"};
+  int checked = 0;
+  for (const auto& [name, sql] : persistence::statements()) {
+    if (std::none_of(predicates.begin(), predicates.end(),
+                     [&](const std::string& p) { return sql.find(p) != std::string::npos; }))
+      continue;
+    int params = 0;
+    for (std::sregex_iterator it{sql.begin(), sql.end(), param}, end; it != end; ++it)
+      params = std::max(params, std::stoi((*it)[1].str()));
+    std::string args;
+    for (int i = 0; i < params; ++i) args += (i ? ", NULL" : "NULL");
+    n.exec("PREPARE s AS " + sql);
+    std::string plan;
+    for (const auto& row : n.exec("EXPLAIN (VERBOSE) EXECUTE s" + (params ? "(" + args + ")" : std::string{})))
+      plan += row[0].as<std::string>() + "\n";
+    n.exec("DEALLOCATE s");
+    BOOST_TEST_CONTEXT(name << "\n" << plan) {
+      for (const auto& p : predicates) BOOST_TEST(plan.find(p) == std::string::npos);
+    }
+    ++checked;
+  }
+  BOOST_TEST(checked >= 3);  // claim by id, claim-next, pending at least
 }
