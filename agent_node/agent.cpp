@@ -58,7 +58,8 @@ status<std::string> agent::start() {
                                    .reconnect_min = s.reconnect_min, .reconnect_max = s.reconnect_max});
   }
   handler_context ctx{d.k8s, d.informers, s, ns, {}};
-  dispatcher_config dc{s.max_concurrent_work, s.work_types, s.enabled, s.poll_interval};
+  dispatcher_config dc{.max_concurrent = s.max_concurrent_work, .work_types = s.work_types, .enabled = s.enabled,
+                       .poll_interval = s.poll_interval};
   d.dispatcher = spawn_dispatcher(sys, dc, d.link, ctx, d.metrics);
   d.prober = spawn_prober(sys, d.link, d.k8s, ns, d.ready, std::chrono::seconds(2));
   d.health = make_health_server(s.health_host, s.health_port, d.ready, d.metrics);

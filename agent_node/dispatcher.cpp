@@ -57,9 +57,8 @@ void queue_report(self_ptr self, completion_report r) {
 
 void start_handler(self_ptr self, const work_item& w) {
   auto& st = self->state;
-  const auto& factories = handler_factories();
-  auto f = factories.find(w.work_type);
-  if (f == factories.end()) {
+  auto f = st.cfg.handlers.find(w.work_type);
+  if (f == st.cfg.handlers.end()) {
     // Claimed work of a type this agent cannot run (its --work-types changed): hand it back as retryable.
     return queue_report(self, completion_report{w.id, {}, w.attempt, work_outcome::failed_retryable, "UnsupportedWorkType",
                                                 "this agent does not run work type " + w.work_type, ""});

@@ -10,6 +10,7 @@
 #include <caf/typed_actor.hpp>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ struct dispatcher_config {
   std::chrono::milliseconds poll_interval{30000};
   std::chrono::milliseconds report_retry_min{500};
   std::chrono::milliseconds report_retry_max{30000};
+  // work type -> handler factory: handler_factories() in the agent, fakes in tests.
+  std::map<std::string, handler_factory> handlers = handler_factories();
 };
 
 dispatcher_actor spawn_dispatcher(caf::actor_system& sys, dispatcher_config cfg, broker_link_actor link,

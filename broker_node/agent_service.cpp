@@ -5,21 +5,18 @@
 namespace brokkr::broker {
 namespace {
 
+using persistence::fail;
 using persistence::make_job;
 using persistence::repositories;
 
-unexpected<db_error> refuse(errc code, std::string message, std::string field = {}) {
-  return unexpected(db_error{code, std::move(message), std::move(field)});
-}
-
 status<db_error> admin_only(const auth::identity& who) {
-  if (!who.is_admin()) return refuse(errc::forbidden, "this call requires an admin key");
+  if (!who.is_admin()) return fail(errc::forbidden, "this call requires an admin key");
   return ok;
 }
 
 status<db_error> self_or_admin(const auth::identity& who, const std::string& id) {
-  if (!is_uuid(id)) return refuse(errc::not_found, "no agent " + id.substr(0, 64) + " (ids are UUIDs)");
-  if (!who.is_admin() && who.agent_id != id) return refuse(errc::forbidden, "an agent key may only act on its own agent record");
+  if (!is_uuid(id)) return fail(errc::not_found, "no agent " + id.substr(0, 64) + " (ids are UUIDs)");
+  if (!who.is_admin() && who.agent_id != id) return fail(errc::forbidden, "an agent key may only act on its own agent record");
   return ok;
 }
 
@@ -33,9 +30,9 @@ status<db_error> known_agent(const auth::identity& who, const std::string& id) {
 agent_service::agent_service(std::shared_ptr<auth::key_cache> keys) : keys_(std::move(keys)) {}
 
 expected<agent_service::auth_step, db_error> agent_service::authenticate(const std::string& key_text) const {
-  if (key_text.empty()) return refuse(errc::unauthenticated, "an API key is required (Authorization: Bearer brokkr_BR...)");
+  if (key_text.empty()) return fail(errc::unauthenticated, "an API key is required (Authorization: Bearer brokkr_BR...)");
   auto key = auth::parse_key(key_text);
-  if (!key) return refuse(errc::unauthenticated, key.error());
+  if (!key) return fail(errc::unauthenticated, key.error());
   const auto digest = auth::hash_secret(key_text);
   if (auto cached = keys_->get(digest)) return auth_step{*cached, std::nullopt};
   return auth_step{std::nullopt,
@@ -62,9 +59,9 @@ op<created_agent> agent_service::create(const auth::identity& who, persistence::
 op<persistence::agent_page> agent_service::list(const auth::identity& who, persistence::agent_list_params p) const {
   if (auto a = admin_only(who); !a) return unexpected(a.error());
   if (!p.after.empty() && !is_uuid(p.after))
-    return refuse(errc::invalid_argument, "cursor must be a cursor returned by a previous page", "cursor");
-  if (!p.label.empty() && !validate_label("label", p.label)) return refuse(errc::invalid_argument, "label is not a valid label", "label");
-  if (p.limit < 1 || p.limit > 500) return refuse(errc::invalid_argument, "limit must be between 1 and 500", "limit");
+    return fail(errc::invalid_argument, "cursor must be a cursor returned by a previous page", "cursor");
+  if (!p.label.empty() && !validate_label("label", p.label)) return fail(errc::invalid_argument, "label is not a valid label", "label");
+  if (p.limit < 1 || p.limit > 500) return fail(errc::invalid_argument, "limit must be between 1 and 500", "limit");
   return make_job<persistence::agent_page>("agent_list", [p = std::move(p)](repositories& r) { return r.agents.list(p); });
 }
 
@@ -123,7 +120,7 @@ op<agent_record> agent_service::edit_labels(const auth::identity& who, const std
   if (auto a = known_agent(who, id); !a) return unexpected(a.error());
   for (size_t i = 0; i < labels.size(); ++i)
     if (auto v = validate_label("labels[" + std::to_string(i) + "]", labels[i]); !v)
-      return refuse(errc::invalid_argument, v.error().message, v.error().field);
+      return fail(errc::invalid_argument, v.error().message, v.error().field);
   return change("agent_labels", [id, edit, labels = std::move(labels)](repositories& r) {
     return r.agents.edit_labels(id, edit, labels);
   });
@@ -135,7 +132,7 @@ op<agent_record> agent_service::edit_annotations(const auth::identity& who, cons
   if (auto a = known_agent(who, id); !a) return unexpected(a.error());
   for (const auto& [k, v] : annotations)
     if (auto bad = validate_annotation("annotations." + k, k, v); !bad)
-      return refuse(errc::invalid_argument, bad.error().message, bad.error().field);
+      return fail(errc::invalid_argument, bad.error().message, bad.error().field);
   return change("agent_annotations", [id, edit, annotations = std::move(annotations)](repositories& r) {
     return r.agents.edit_annotations(id, edit, annotations);
   });

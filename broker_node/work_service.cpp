@@ -5,23 +5,20 @@
 namespace brokkr::broker {
 namespace {
 
+using persistence::fail;
 using persistence::make_job;
 using persistence::repositories;
 
-unexpected<db_error> refuse(errc code, std::string message, std::string field = {}) {
-  return unexpected(db_error{code, std::move(message), std::move(field)});
-}
-
-unexpected<db_error> invalid(const validation_error& e) { return refuse(errc::invalid_argument, e.message, e.field); }
+unexpected<db_error> invalid(const validation_error& e) { return fail(errc::invalid_argument, e.message, e.field); }
 
 // Work ids are UUIDs; anything else names no item (and must never reach SQL as text with a NUL).
 status<db_error> known_id(const std::string& id) {
-  if (!is_uuid(id)) return refuse(errc::not_found, "no work item " + id.substr(0, 64) + " (ids are UUIDs)");
+  if (!is_uuid(id)) return fail(errc::not_found, "no work item " + id.substr(0, 64) + " (ids are UUIDs)");
   return ok;
 }
 
 status<db_error> admin_only(const auth::identity& who) {
-  if (!who.is_admin()) return refuse(errc::forbidden, "this call requires an admin key");
+  if (!who.is_admin()) return fail(errc::forbidden, "this call requires an admin key");
   return ok;
 }
 
@@ -48,12 +45,12 @@ void work_service::declare_metrics(metrics::registry& m) {
 
 expected<std::string, db_error> work_service::acting_agent(const auth::identity& who, const std::string& given) {
   if (who.is_admin()) {
-    if (given.empty()) return refuse(errc::invalid_argument, "agent_id is required with an admin key", "agent_id");
-    if (!is_uuid(given)) return refuse(errc::invalid_argument, "agent_id is not a UUID", "agent_id");
+    if (given.empty()) return fail(errc::invalid_argument, "agent_id is required with an admin key", "agent_id");
+    if (!is_uuid(given)) return fail(errc::invalid_argument, "agent_id is not a UUID", "agent_id");
     return given;
   }
   if (!given.empty() && given != who.agent_id)
-    return refuse(errc::forbidden, "an agent key may only act as its own agent", "agent_id");
+    return fail(errc::forbidden, "an agent key may only act as its own agent", "agent_id");
   return who.agent_id;
 }
 
@@ -79,7 +76,7 @@ op<work_item> work_service::get(const auth::identity& who, const std::string& id
   if (auto k = known_id(id); !k) return unexpected(k.error());
   return make_job<work_item>("get", [who, id](repositories& r) -> persistence::db_result<work_item> {
     auto w = r.work.get(id);
-    if (w && !visible_to(who, *w)) return refuse(errc::forbidden, "work item " + id + " is not targeted at this agent");
+    if (w && !visible_to(who, *w)) return fail(errc::forbidden, "work item " + id + " is not targeted at this agent");
     return w;
   });
 }
@@ -87,13 +84,13 @@ op<work_item> work_service::get(const auth::identity& who, const std::string& id
 op<work_page> work_service::list(const auth::identity& who, work_list_params p) const {
   if (!who.is_admin()) {
     if (!p.agent_id.empty() && p.agent_id != who.agent_id)
-      return refuse(errc::forbidden, "an agent may only list its own work", "agent_id");
+      return fail(errc::forbidden, "an agent may only list its own work", "agent_id");
     p.agent_id = who.agent_id;
   }
-  if (!p.agent_id.empty() && !is_uuid(p.agent_id)) return refuse(errc::invalid_argument, "agent_id is not a UUID", "agent_id");
+  if (!p.agent_id.empty() && !is_uuid(p.agent_id)) return fail(errc::invalid_argument, "agent_id is not a UUID", "agent_id");
   if (!p.after.empty() && !is_uuid(p.after))
-    return refuse(errc::invalid_argument, "cursor must be a cursor returned by a previous page", "cursor");
-  if (p.limit < 1 || p.limit > 500) return refuse(errc::invalid_argument, "limit must be between 1 and 500", "limit");
+    return fail(errc::invalid_argument, "cursor must be a cursor returned by a previous page", "cursor");
+  if (p.limit < 1 || p.limit > 500) return fail(errc::invalid_argument, "limit must be between 1 and 500", "limit");
   if (auto t = validate_text("work_type", p.work_type); !t) return invalid(t.error());
   return make_job<work_page>("list", [p = std::move(p)](repositories& r) { return r.work.list(p); });
 }
@@ -101,14 +98,14 @@ op<work_page> work_service::list(const auth::identity& who, work_list_params p) 
 op<std::vector<work_event>> work_service::events(const auth::identity& who, const std::string& id, int64_t after,
                                                  int limit) const {
   if (auto k = known_id(id); !k) return unexpected(k.error());
-  if (after < 0) return refuse(errc::invalid_argument, "after must be an event id (0 or more)", "after");
-  if (limit < 1 || limit > 1000) return refuse(errc::invalid_argument, "limit must be between 1 and 1000", "limit");
+  if (after < 0) return fail(errc::invalid_argument, "after must be an event id (0 or more)", "after");
+  if (limit < 1 || limit > 1000) return fail(errc::invalid_argument, "limit must be between 1 and 1000", "limit");
   return make_job<std::vector<work_event>>(
       "events", [who, id, after, limit](repositories& r) -> persistence::db_result<std::vector<work_event>> {
         // The item first: an unknown (or purged) id is a 404, not an empty history.
         auto w = r.work.get(id);
         if (!w) return unexpected(w.error());
-        if (!visible_to(who, *w)) return refuse(errc::forbidden, "work item " + id + " is not targeted at this agent");
+        if (!visible_to(who, *w)) return fail(errc::forbidden, "work item " + id + " is not targeted at this agent");
         return r.work.events(id, after, limit);
       });
 }
@@ -123,7 +120,7 @@ op<std::vector<work_item>> work_service::pending(const auth::identity& who, cons
                                                  int limit) const {
   auto agent = acting_agent(who, agent_id);
   if (!agent) return unexpected(agent.error());
-  if (limit < 1 || limit > 500) return refuse(errc::invalid_argument, "limit must be between 1 and 500", "limit");
+  if (limit < 1 || limit > 500) return fail(errc::invalid_argument, "limit must be between 1 and 500", "limit");
   return make_job<std::vector<work_item>>(
       "pending", [agent = *agent, limit](repositories& r) { return r.work.pending_for_agent(agent, limit); });
 }
@@ -150,7 +147,7 @@ op<std::vector<work_item>> work_service::claim_next(const auth::identity& who, c
   auto agent = acting_agent(who, agent_id);
   if (!agent) return unexpected(agent.error());
   if (limit < 1 || limit > max_claim_batch)
-    return refuse(errc::invalid_argument, "limit must be between 1 and " + std::to_string(max_claim_batch), "limit");
+    return fail(errc::invalid_argument, "limit must be between 1 and " + std::to_string(max_claim_batch), "limit");
   for (size_t i = 0; i < work_types.size(); ++i)
     if (auto t = validate_text("work_types[" + std::to_string(i) + "]", work_types[i]); !t) return invalid(t.error());
   return make_job<std::vector<work_item>>(
@@ -194,9 +191,9 @@ op<work_item> work_service::complete(const auth::identity& who, completion_repor
 
 op<std::vector<completion_ack>> work_service::complete_many(const auth::identity& who,
                                                            std::vector<completion_report> reports) const {
-  if (reports.empty()) return refuse(errc::invalid_argument, "reports must hold at least one report", "reports");
+  if (reports.empty()) return fail(errc::invalid_argument, "reports must hold at least one report", "reports");
   if (reports.size() > max_completion_batch)
-    return refuse(errc::invalid_argument, "at most " + std::to_string(max_completion_batch) + " reports per batch",
+    return fail(errc::invalid_argument, "at most " + std::to_string(max_completion_batch) + " reports per batch",
                   "reports");
   for (size_t i = 0; i < reports.size(); ++i) {
     auto agent = acting_agent(who, reports[i].agent_id);

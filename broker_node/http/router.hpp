@@ -17,7 +17,6 @@ struct route {
   std::string pattern;  // "/api/v1/ephemeral-work/{id}/claim"
   access who = access::admin;
   std::function<void(request_context&)> handle;
-  bool streaming = false;  // may outlive the request timeout (followed event streams)
 };
 
 struct route_match {

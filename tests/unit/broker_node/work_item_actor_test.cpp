@@ -1,0 +1,246 @@
+// The work-item actor's timers and transitions (broker_node/work_item_actor.cpp) under CAF's
+// deterministic scheduler, with a scripted persistence actor and a recording push sink: which
+// reads and expiries it asks for, and what it pushes, at which moment of simulated time.
+#include <boost/test/unit_test.hpp>
+
+#include <caf/all.hpp>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker_node/work_item_actor.hpp"
+#include "tests/support/deterministic_actors.hpp"
+
+using namespace brokkr;
+using namespace std::chrono_literals;
+using persistence::db_error;
+using persistence::db_reply;
+using persistence::work_timing;
+
+namespace {
+
+const timestamp t0 = timestamp(std::chrono::hours(24 * 365 * 50));  // the database's "now" at the first read
+
+// What the fake database was asked, and what it answers next: a queue of timings (or errors) for
+// "timing"; "expire_one" always succeeds (the following read says what it did).
+struct db_script {
+  std::vector<std::string> asked;
+  std::deque<expected<work_timing, db_error>> timings;
+  size_t count(const std::string& name) const { return static_cast<size_t>(std::count(asked.begin(), asked.end(), name)); }
+};
+
+persistence::persistence_actor fake_db(caf::actor_system& sys, std::shared_ptr<db_script> s) {
+  return sys.spawn([s]() -> persistence::persistence_actor::behavior_type {
+    return {[s](run_atom, persistence::db_job& j) -> db_reply {
+      s->asked.push_back(j.name);
+      if (j.name == "expire_one") return {std::make_shared<persistence::expire_result>(), std::nullopt};
+      if (j.name != "timing" || s->timings.empty()) return {nullptr, db_error{errc::internal, "unscripted " + j.name, {}}};
+      auto next = std::move(s->timings.front());
+      if (s->timings.size() > 1) s->timings.pop_front();  // the last answer repeats
+      if (!next) return {nullptr, next.error()};
+      return {std::make_shared<work_timing>(std::move(*next)), std::nullopt};
+    }};
+  });
+}
+
+struct pushes {
+  std::vector<std::pair<std::string, std::vector<std::string>>> available;  // (id, targets)
+  std::vector<std::pair<std::string, std::string>> cancels;                 // (id, claimer)
+};
+
+push_sink_actor fake_sink(caf::actor_system& sys, std::shared_ptr<pushes> p) {
+  return sys.spawn([p]() -> push_sink_actor::behavior_type {
+    return {
+        [p](available_atom, std::string& id, std::vector<std::string>& agents) { p->available.emplace_back(id, agents); },
+        [p](cancel_atom, std::string& id, std::string& agent) { p->cancels.emplace_back(id, agent); },
+        [](agent_notice&) {},
+    };
+  });
+}
+
+struct subscriber_log {
+  std::vector<work_notice> notices;
+  bool gone = false;
+};
+
+caf::actor fake_subscriber(caf::actor_system& sys, std::shared_ptr<subscriber_log> log) {
+  return sys.spawn([log]() -> caf::behavior {
+    return {
+        [log](work_notice& n) { log->notices.push_back(n); },
+        [log](gone_atom, std::string&) { log->gone = true; },
+    };
+  });
+}
+
+work_timing timing(work_status s, int attempt = 0) {
+  work_timing t;
+  t.id = "w1";
+  t.status = s;
+  t.attempt = attempt;
+  t.db_now = t0;
+  t.target_agents = {"a1", "a2"};
+  t.last_event_id = 1;
+  return t;
+}
+
+struct fixture {
+  test::deterministic_system ds;
+  std::shared_ptr<db_script> db = std::make_shared<db_script>();
+  std::shared_ptr<pushes> pushed = std::make_shared<pushes>();
+  broker::work_item_config cfg{.timer_slack = 50ms, .retry_read = 1000ms, .db_timeout = 10s, .retry_elsewhere = 0ms};
+
+  work_item_actor spawn() {
+    auto a = broker::spawn_work_item(ds.sys(), "w1",
+                                     {fake_db(ds.sys(), db), fake_sink(ds.sys(), pushed), cfg});
+    ds.run();
+    return a;
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(work_item_actor, fixture)
+
+BOOST_AUTO_TEST_CASE(a_pending_item_is_pushed_to_its_targets_once) {
+  db->timings.push_back(timing(work_status::pending));
+  auto a = spawn();
+  BOOST_TEST(db->count("timing") == 1u);
+  BOOST_REQUIRE(pushed->available.size() == 1u);
+  BOOST_TEST(pushed->available[0].first == "w1");
+  BOOST_TEST(pushed->available[0].second == (std::vector<std::string>{"a1", "a2"}), boost::test_tools::per_element());
+  // A resync that reads the same event pushes nothing new.
+  caf::anon_send(a, resync_atom::value);
+  ds.run();
+  BOOST_TEST(db->count("timing") == 2u);
+  BOOST_TEST(pushed->available.size() == 1u);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_claim_is_expired_when_its_lease_runs_out_and_not_before) {
+  auto t = timing(work_status::claimed, 1);
+  t.claimed_by = "a1";
+  t.lease_expires_at = t0 + 30s;
+  t.claim_deadline = t0 + 60s;
+  db->timings.push_back(t);
+  auto a = spawn();
+  ds.advance(29s);
+  BOOST_TEST(db->count("expire_one") == 0u);
+  ds.advance(1s + 50ms);  // the lease, plus the slack that makes the statement see it as passed
+  BOOST_TEST(db->count("expire_one") == 1u);
+  BOOST_TEST(db->count("timing") == 2u);  // the expiry is followed by a read: the row decides
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(the_earlier_of_lease_and_claim_deadline_arms_the_timer) {
+  auto t = timing(work_status::claimed, 1);
+  t.claimed_by = "a1";
+  t.lease_expires_at = t0 + 30s;
+  t.claim_deadline = t0 + 5s;
+  db->timings.push_back(t);
+  auto a = spawn();
+  ds.advance(5s + 50ms);
+  BOOST_TEST(db->count("expire_one") == 1u);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_retry_is_offered_when_its_backoff_ends_then_again_when_the_hold_ends) {
+  cfg.retry_elsewhere = 30s;
+  auto t = timing(work_status::failed_retryable, 1);
+  t.claimed_by = "a1";  // the agent whose attempt failed
+  t.next_retry_after = t0 + 10s;
+  db->timings.push_back(t);
+  auto a = spawn();
+  BOOST_TEST(pushed->available.empty());  // backing off
+  ds.advance(9s);
+  BOOST_TEST(pushed->available.empty());
+  ds.advance(1s + 50ms);
+  BOOST_TEST(pushed->available.size() == 1u);  // other targets may claim now
+  ds.advance(30s);
+  BOOST_TEST(pushed->available.size() == 1u);
+  ds.advance(50ms);
+  BOOST_TEST(pushed->available.size() == 2u);  // and now the agent that failed it too
+  ds.advance(10min);
+  BOOST_TEST(pushed->available.size() == 2u);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_cancel_request_is_pushed_to_the_claimer_once_per_attempt) {
+  auto t = timing(work_status::claimed, 1);
+  t.claimed_by = "a1";
+  t.lease_expires_at = t0 + 30s;
+  t.cancel_requested = true;
+  db->timings.push_back(t);
+  auto a = spawn();
+  BOOST_REQUIRE(pushed->cancels.size() == 1u);
+  BOOST_TEST(pushed->cancels[0].second == "a1");
+  // A later notice of the same claim (a heartbeat's lease renewal) does not repeat the cancel.
+  work_notice n{"w1", work_status::claimed, 1, 2, true, "a1", 0, 0, 0, 0};
+  n.lease_ms = std::chrono::duration_cast<std::chrono::milliseconds>((t0 + 40s).time_since_epoch()).count();
+  n.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(t0.time_since_epoch()).count();
+  caf::anon_send(a, n);
+  ds.run();
+  BOOST_TEST(pushed->cancels.size() == 1u);
+  BOOST_TEST(db->count("timing") == 1u);  // a claimed item's notice is enough: no read
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(subscribers_hear_every_change_and_the_actor_ends_with_the_item) {
+  db->timings.push_back(timing(work_status::pending));
+  auto a = spawn();
+  auto log = std::make_shared<subscriber_log>();
+  caf::anon_send(a, caf::subscribe_atom::value, fake_subscriber(ds.sys(), log));
+  ds.run();
+  BOOST_REQUIRE(log->notices.size() == 1u);  // the current state, at once
+  BOOST_TEST(log->notices[0].status == work_status::pending);
+  bool down = false;
+  auto watcher = ds.sys().spawn([&down, a](caf::event_based_actor* self) -> caf::behavior {
+    self->monitor(a);
+    self->set_down_handler([&down](caf::down_msg&) { down = true; });
+    return {[](int) {}};  // stays alive to receive the down message
+  });
+  ds.run();
+  caf::anon_send(a, work_notice{"w1", work_status::completed, 1, 5, false, "a1", 0, 0, 0, 0});
+  ds.run();
+  BOOST_REQUIRE(log->notices.size() == 2u);
+  BOOST_TEST(log->notices[1].status == work_status::completed);
+  BOOST_TEST(down);
+  BOOST_TEST(!log->gone);
+  caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_read_is_retried_and_a_deleted_item_tells_subscribers_it_is_gone) {
+  db->timings.push_back(unexpected(db_error{errc::unavailable, "database down", {}}));
+  db->timings.push_back(unexpected(db_error{errc::not_found, "no work item w1", {}}));
+  auto a = spawn();
+  auto log = std::make_shared<subscriber_log>();
+  caf::anon_send(a, caf::subscribe_atom::value, fake_subscriber(ds.sys(), log));
+  ds.run();
+  BOOST_TEST(db->count("timing") == 1u);
+  ds.advance(999ms);
+  BOOST_TEST(db->count("timing") == 1u);
+  ds.advance(1ms);
+  BOOST_TEST(db->count("timing") == 2u);
+  BOOST_TEST(log->gone);
+  (void)a;
+}
+
+BOOST_AUTO_TEST_CASE(a_notice_that_arrives_during_a_read_is_read_again_after_it) {
+  db->timings.push_back(timing(work_status::pending));
+  auto a = spawn();
+  BOOST_TEST(db->count("timing") == 1u);
+  // Two notices of a claimable item in one batch: the first starts a read, the second finds it
+  // in flight and marks the item dirty; exactly one more read follows.
+  auto t = timing(work_status::pending);
+  t.last_event_id = 3;
+  db->timings.clear();
+  db->timings.push_back(t);
+  caf::anon_send(a, work_notice{"w1", work_status::failed_retryable, 1, 2, false, "a1", 0, 0, 0, 0});
+  caf::anon_send(a, work_notice{"w1", work_status::pending, 1, 3, false, "", 0, 0, 0, 0});
+  ds.run();
+  BOOST_TEST(db->count("timing") == 3u);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
