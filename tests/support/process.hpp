@@ -45,7 +45,13 @@ class child_process {
   std::string log_path_;
 };
 
-// Polls `done` every 20 ms until it is true or `timeout` passes; returns whether it became true.
+// How many times slower processes run here: 4 when scripts/test runs the suite under ASan and UBSan
+// (BROKKR_SANITIZED=1), else 1. Every wait below is stretched by it, so a deadline that is generous in
+// Release stays generous in the sanitized build without hiding a hang in either.
+int slowdown();
+
+// Polls `done` every 20 ms until it is true or `timeout` (times slowdown()) passes; returns whether
+// it became true.
 template <class Pred>
 bool eventually(Pred done, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
@@ -58,7 +64,7 @@ std::string wait_for_file(const std::string& path, std::chrono::milliseconds tim
 
 template <class Pred>
 bool brokkr::test::eventually(Pred done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout * slowdown();
   while (std::chrono::steady_clock::now() < deadline) {
     if (done()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
