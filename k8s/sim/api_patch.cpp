@@ -3,6 +3,7 @@
 #include "k8s/sim/api_server.hpp"
 #include "k8s/sim/managed_fields.hpp"
 #include "k8s/sim/object_meta.hpp"
+#include "k8s/sim/query_values.hpp"
 #include "k8s/yaml_json.hpp"
 
 namespace brokkr::k8s::sim {
@@ -41,7 +42,7 @@ expected<json, api_status> api_server::apply_patch(const http::request& req, con
                                                   "fieldManager"}}));
   auto applied = admit(req, rt, std::move(body), warnings, true);
   if (!applied) return applied;
-  const bool force = req.query.get("force").value_or("") == "true";
+  const bool force = query_flag(req.query, "force");
   auto change = [&](const json& live) -> expected<json, api_status> {
     created = live.is_null();
     auto merged = server_side_apply(live, *applied, ctx.field_manager, force, qualified(*rt.res) + " \"" + rt.name + "\"");

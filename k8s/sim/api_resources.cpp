@@ -1,9 +1,12 @@
 // api_server: get, list, create, update, patch and delete (reference/shipwright.md section 12).
+#include <algorithm>
+
 #include "common/log.hpp"
 #include "common/json_limits.hpp"
 #include "k8s/sim/api_errors.hpp"
 #include "k8s/sim/api_server.hpp"
 #include "k8s/sim/managed_fields.hpp"
+#include "k8s/sim/query_values.hpp"
 #include "k8s/sim/object_meta.hpp"
 #include "k8s/sim/schema_validator.hpp"
 #include "k8s/sim/table.hpp"
@@ -120,7 +123,10 @@ void api_server::get_object(const http::request& req, const route& rt, const rep
 void api_server::list_objects(const http::request& req, const route& rt, const reply& r) {
   auto q = parse_selectors(req, *rt.res, rt.ns);
   if (!q) return r->send(status_response(q.error()));
-  const long long limit = std::atoll(req.query.get("limit").value_or("0").c_str());
+  bool bad = false;
+  // A negative limit lists everything, as on a real server; a limit that is not a number is a 400.
+  const int64_t limit = std::max<int64_t>(0, query_int(req.query, "limit", bad).value_or(0));
+  if (bad) return r->send(status_response(bad_request("limit: must be an integer")));
   auto page = parts_.store.list(*rt.res, *q, limit, req.query.get("continue").value_or(""));
   if (!page) return r->send(status_response(page.error()));
   if (wants_table(req.headers.get("Accept").value_or("")))

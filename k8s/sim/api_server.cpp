@@ -6,6 +6,7 @@
 
 #include "common/log.hpp"
 #include "k8s/sim/api_errors.hpp"
+#include "k8s/sim/query_values.hpp"
 
 namespace brokkr::k8s::sim {
 namespace {
@@ -23,8 +24,7 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 bool is_watch_request(const http::request& req) {
-  const auto w = req.query.get("watch");
-  return req.method == "GET" && w && (*w == "1" || *w == "true");
+  return req.method == "GET" && query_flag(req.query, "watch");
 }
 
 }  // namespace

@@ -5,19 +5,11 @@
 #include "k8s/sim/api_errors.hpp"
 #include "k8s/sim/api_server.hpp"
 #include "k8s/sim/object_meta.hpp"
+#include "k8s/sim/query_values.hpp"
 #include "k8s/sim/table.hpp"
 
 namespace brokkr::k8s::sim {
 namespace {
-
-std::optional<int64_t> int_param(const http::request& req, const char* name, bool& bad) {
-  const auto v = req.query.get(name);
-  if (!v || v->empty()) return std::nullopt;
-  char* end = nullptr;
-  const long long n = std::strtoll(v->c_str(), &end, 10);
-  if (*end != '\0' || n < 0) bad = true;
-  return n;
-}
 
 std::string event_line(event_type t, const json& object) {
   return json_limits::dump(json{{"type", std::string(to_string(t))}, {"object", object}}) + "\n";
@@ -29,10 +21,10 @@ void api_server::watch_objects(const http::request& req, const route& rt, const 
   auto q = parse_selectors(req, *rt.res, rt.ns);
   if (!q) return r->send(status_response(q.error()));
   bool bad = false;
-  const auto rv = int_param(req, "resourceVersion", bad);
-  const auto timeout_s = int_param(req, "timeoutSeconds", bad);
+  const auto rv = query_count(req.query, "resourceVersion", bad);
+  const auto timeout_s = query_count(req.query, "timeoutSeconds", bad);
   if (bad) return r->send(status_response(bad_request("resourceVersion and timeoutSeconds must be non-negative integers")));
-  const bool bookmarks = req.query.get("allowWatchBookmarks").value_or("") == "true";
+  const bool bookmarks = query_flag(req.query, "allowWatchBookmarks");
   const bool table = wants_table(req.headers.get("Accept").value_or(""));
   auto stream = r->begin_stream(200, {}, "application/json");
   track(stream);
@@ -105,8 +97,8 @@ void api_server::pod_log(const http::request& req, const route& rt, const reply&
   if (std::find(containers.begin(), containers.end(), container) == containers.end())
     return r->send(status_response(bad_request("container " + container + " is not valid for pod " + rt.name)));
   bool bad = false;
-  const auto tail = int_param(req, "tailLines", bad);
-  const auto limit = int_param(req, "limitBytes", bad);
+  const auto tail = query_count(req.query, "tailLines", bad);
+  const auto limit = query_count(req.query, "limitBytes", bad);
   if (bad) return r->send(status_response(bad_request("tailLines and limitBytes must be non-negative integers")));
   const auto log = parts_.logs.get(rt.ns, rt.name, container);
   if (!log)

@@ -7,6 +7,7 @@
 #include "k8s/sim/faults.hpp"
 #include "k8s/sim/object_store.hpp"
 #include "sim_fixture.hpp"
+#include "tests/support/raw_socket.hpp"
 
 using namespace brokkr::k8s;
 using namespace brokkr::k8s::testing;
@@ -219,6 +220,34 @@ BOOST_AUTO_TEST_CASE(reflector_backs_off_on_its_clock_and_stops_on_permanent_err
   auto d = denied.run([](const reflector_event&) { return true; }, stop);
   BOOST_REQUIRE(!d);
   BOOST_TEST(d.error().reason == "Forbidden");
+}
+
+// `watch` is read as the API server reads booleans: `watch=True` or a bare `watch` start a watch
+// stream, `watch=FALSE` and `watch=0` list; a limit that is not a number is a 400.
+BOOST_AUTO_TEST_CASE(watch_and_limit_query_values_are_read_as_a_real_server_reads_them) {
+  const auto get = [&](const std::string& query) {
+    raw_socket s(port);
+    BOOST_REQUIRE(s.send_all("GET /api/v1/namespaces/ci/configmaps?" + query + " HTTP/1.1\r\nHost: sim\r\n" +
+                             "Authorization: Bearer " + sim.token() + "\r\nConnection: close\r\n\r\n"));
+    return s.read_for(400);  // a list ends at once; a watch stays open and sends nothing more
+  };
+  for (const char* q : {"watch=True", "watch", "watch=t", "watch=1"}) {
+    BOOST_TEST_CONTEXT(q) {
+      const auto answer = get(q);
+      BOOST_TEST(answer.find("HTTP/1.1 200") == 0u);
+      BOOST_TEST(answer.find("ConfigMapList") == std::string::npos);
+    }
+  }
+  for (const char* q : {"watch=FALSE", "watch=0", "limit=-1"}) {
+    BOOST_TEST_CONTEXT(q) {
+      const auto answer = get(q);
+      BOOST_TEST(answer.find("HTTP/1.1 200") == 0u);
+      BOOST_TEST(answer.find("ConfigMapList") != std::string::npos);
+    }
+  }
+  const auto bad = get("limit=5x");
+  BOOST_TEST(bad.find("HTTP/1.1 400") == 0u);
+  BOOST_TEST(bad.find("limit") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,7 @@
 #include "k8s/sim/faults.hpp"
 #include "k8s/sim/managed_fields.hpp"
 #include "k8s/sim/pod_logs.hpp"
+#include "k8s/sim/query_values.hpp"
 #include "k8s/sim/resource_registry.hpp"
 #include "k8s/sim/run_plan.hpp"
 #include "k8s/sim/scenario.hpp"
@@ -391,3 +392,37 @@ BOOST_AUTO_TEST_CASE(discovery_documents) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Query values as apimachinery converts them: booleans are true unless absent, "0" or "false" in any
+// case; integers are whole decimal int64 values, an optional '+' allowed.
+BOOST_AUTO_TEST_CASE(query_values_parse_as_the_api_server_parses_them) {
+  const auto flag = [](std::string_view raw) {
+    return query_flag(*brokkr::http::parse_query(raw), "watch");
+  };
+  for (const char* yes : {"watch=true", "watch=True", "watch=TRUE", "watch=1", "watch=t", "watch=yes", "watch=",
+                          "watch", "watch=2"})
+    BOOST_TEST_CONTEXT(yes) { BOOST_TEST(flag(yes)); }
+  for (const char* no : {"", "other=1", "watch=false", "watch=False", "watch=FALSE", "watch=fAlSe", "watch=0",
+                         "watch=0&watch=1"})
+    BOOST_TEST_CONTEXT(no) { BOOST_TEST(!flag(no)); }
+
+  const auto count = [](std::string_view raw, bool& bad) {
+    return query_count(*brokkr::http::parse_query(raw), "n", bad);
+  };
+  bool bad = false;
+  BOOST_TEST(count("n=42", bad).value_or(-1) == 42);
+  BOOST_TEST(count("n=%2B7", bad).value_or(-1) == 7);
+  BOOST_TEST(!count("n=", bad).has_value());
+  BOOST_TEST(!count("", bad).has_value());
+  BOOST_TEST(!bad);
+  for (const char* wrong : {"n=5x", "n=-1", "n=x", "n=%2B-3", "n=1.5", "n=99999999999999999999", "n= 5", "n=%2B"}) {
+    bool b = false;
+    BOOST_TEST_CONTEXT(wrong) {
+      BOOST_TEST(!count(wrong, b).has_value());
+      BOOST_TEST(b);
+    }
+  }
+  bool neg_bad = false;
+  BOOST_TEST(query_int(*brokkr::http::parse_query("limit=-3"), "limit", neg_bad).value_or(0) == -3);
+  BOOST_TEST(!neg_bad);
+}

@@ -1,0 +1,42 @@
+#include "k8s/sim/query_values.hpp"
+
+#include <charconv>
+
+namespace brokkr::k8s::sim {
+
+bool query_flag(const http::query_params& q, std::string_view name) {
+  const auto v = q.get(name);
+  if (!v) return false;
+  if (*v == "0") return false;
+  constexpr std::string_view no = "false";
+  if (v->size() != no.size()) return true;
+  for (size_t i = 0; i < no.size(); ++i)
+    if (((*v)[i] | 0x20) != no[i]) return true;  // ASCII case folding; "false" has only letters
+  return false;
+}
+
+std::optional<int64_t> query_int(const http::query_params& q, std::string_view name, bool& bad) {
+  const auto v = q.get(name);
+  if (!v || v->empty()) return std::nullopt;
+  // ParseInt accepts a leading '+'; from_chars does not.
+  const std::string_view digits = (*v)[0] == '+' ? std::string_view(*v).substr(1) : std::string_view(*v);
+  int64_t n = 0;
+  const auto* end = digits.data() + digits.size();
+  const auto [ptr, ec] = std::from_chars(digits.data(), end, n);
+  if (digits.empty() || ec != std::errc{} || ptr != end || (digits.data() != v->data() && digits[0] == '-')) {
+    bad = true;
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<int64_t> query_count(const http::query_params& q, std::string_view name, bool& bad) {
+  const auto n = query_int(q, name, bad);
+  if (n && *n < 0) {
+    bad = true;
+    return std::nullopt;
+  }
+  return n;
+}
+
+}  // namespace brokkr::k8s::sim
