@@ -4,6 +4,7 @@
 
 #include "cli/global_options.hpp"
 #include "cli/help.hpp"
+#include "common/version.hpp"
 
 namespace brokkr::cli {
 namespace {
@@ -94,6 +95,10 @@ result<invocation> parse_command_line(const std::vector<std::string>& raw, const
   if (!first) return unexpected(usage_with_hint(first.error().message, "brokkr"));
   const auto& words = first->positional();
   invocation inv;
+  if (first->version_requested() && words.empty()) {
+    inv.help = "brokkr " + std::string(version()) + "\n";
+    return inv;
+  }
   if (words.empty() || is_help(words[0])) {
     if (first->help_requested() || !words.empty()) {
       inv.help = top_help();

@@ -59,7 +59,8 @@ std::string top_help() {
   os << "\nglobal flags (before or after the command):\n  -o is --output, -f is --file\n";
   write_options(os, global_options(), true);
   os << "  --config FILE\n      YAML file with the global flags as keys (default ~/.config/brokkr/config.yaml if it "
-        "exists)\n      env BROKKR_CONFIG\n\n"
+        "exists)\n      env BROKKR_CONFIG\n"
+     << "  --version\n      print the client's version and exit\n\n"
      << exit_code_text << "\nRun 'brokkr <work|agents> <command> --help' for a command's flags. See docs/cli.md.\n";
   return os.str();
 }

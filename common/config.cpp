@@ -186,6 +186,10 @@ expected<values, error> parser::parse(int argc, const char* const* argv,
       out.help_ = true;
       continue;
     }
+    if (arg == "--version") {
+      out.version_ = true;
+      continue;
+    }
     if (arg == "--") {
       for (++i; i < argc; ++i) out.positional_.emplace_back(argv[i]);
       break;
@@ -275,7 +279,7 @@ expected<values, error> parser::parse(int argc, const char* const* argv,
       e.source = "default";
     }
     if (raw.empty()) {
-      if (o.required && !out.help_)
+      if (o.required && !out.help_ && !out.version_)
         return unexpected(error{"--" + o.name, "--" + o.name + " is required (flag, " + o.env +
                                                    " or config key '" + o.yaml_path + "')"});
       out.entries_[o.name] = e;
@@ -333,6 +337,7 @@ std::string parser::usage() const {
     if (o.yaml_path != o.name) os << ", config key " << o.yaml_path;
     os << "\n";
   }
+  os << "  --version\n      print the version and exit\n  --help, -h\n      print this help and exit\n";
   return os.str();
 }
 

@@ -52,6 +52,7 @@ class values {
   const std::string& source(const std::string& name) const;
 
   bool help_requested() const { return help_; }
+  bool version_requested() const { return version_; }
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
@@ -66,6 +67,7 @@ class values {
   std::map<std::string, entry> entries_;
   std::vector<std::string> positional_;
   bool help_ = false;
+  bool version_ = false;
 };
 
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/log.hpp"
+#include "common/version.hpp"
 
 namespace brokkr::program {
 
@@ -42,6 +43,11 @@ std::optional<config::values> parse_or_explain(const config::parser& p, int argc
   }
   if (v->help_requested()) {
     std::cout << p.usage();
+    exit_code = 0;
+    return std::nullopt;
+  }
+  if (v->version_requested()) {
+    std::cout << program << " " << version() << "\n";
     exit_code = 0;
     return std::nullopt;
   }

@@ -1,9 +1,11 @@
 // The real brokkr-sim-cluster process: TLS with the CA it writes into its kubeconfig, rejection
 // without that CA, token auth surfaced as a 401 Status, the admin fault endpoint over HTTP.
 #include <sys/stat.h>
+#include <cstdio>
 
 #include "k8s/cluster_config.hpp"
 #include "sim_fixture.hpp"
+#include "common/version.hpp"
 #include "sim_process.hpp"
 
 using namespace brokkr::k8s;
@@ -79,6 +81,15 @@ BOOST_AUTO_TEST_CASE(plain_http_with_a_generated_token_and_flag_errors) {
   BOOST_TEST(WEXITSTATUS(std::system(bad_flag.c_str())) == 2);
   const std::string help = std::string(BROKKR_SIM_EXE) + " --help >/dev/null 2>&1";
   BOOST_TEST(WEXITSTATUS(std::system(help.c_str())) == 0);
+  // --version answers on stdout with status 0, before any listening or token handling.
+  FILE* out = ::popen((std::string(BROKKR_SIM_EXE) + " --version 2>/dev/null").c_str(), "r");
+  BOOST_REQUIRE(out);
+  char line[128] = {};
+  const bool got = std::fgets(line, sizeof line, out) != nullptr;
+  const int status = ::pclose(out);
+  BOOST_TEST(got);
+  BOOST_TEST(std::string(line) == "brokkr-sim-cluster " + std::string(brokkr::version()) + "\n");
+  BOOST_TEST(WEXITSTATUS(status) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

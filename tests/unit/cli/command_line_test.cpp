@@ -1,5 +1,6 @@
 // Argument parsing: commands, global flags in any position, precedence, the config file, usage errors.
 #include "cli/command_line.hpp"
+#include "common/version.hpp"
 
 #include "cli/exit_codes.hpp"
 #include "tests/unit/cli/cli_test_support.hpp"
@@ -87,6 +88,12 @@ BOOST_AUTO_TEST_CASE(help_at_every_level) {
   BOOST_TEST(submit.find("--wait") != std::string::npos);
   // Help needs no server, key or required flag.
   BOOST_TEST(!parse_ok({"agents", "create", "-h"}).help.empty());
+}
+
+BOOST_AUTO_TEST_CASE(version_is_the_release_version) {
+  BOOST_TEST(parse_ok({"--version"}).help == "brokkr " + std::string(brokkr::version()) + "\n");
+  BOOST_TEST(brokkr::version().find('.') != std::string_view::npos);
+  BOOST_TEST(parse_ok({"--help"}).help.find("--version") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(usage_errors_name_what_is_wrong) {

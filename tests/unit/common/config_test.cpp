@@ -126,3 +126,15 @@ BOOST_AUTO_TEST_CASE(positional_arguments_stop_flag_parsing_when_asked) {
   BOOST_TEST(v->positional().size() == 4u);
   BOOST_TEST(v->positional()[2] == "--output");
 }
+
+// --version answers without the required options, like --help; both are listed in the usage text.
+BOOST_AUTO_TEST_CASE(version_needs_no_required_option) {
+  const char* argv[] = {"x", "--version"};
+  auto v = parse(make_parser(), argv);
+  BOOST_REQUIRE(v.has_value());
+  BOOST_TEST(v->version_requested());
+  BOOST_TEST(!v->help_requested());
+  const auto usage = make_parser().usage();
+  BOOST_TEST(usage.find("--version") != std::string::npos);
+  BOOST_TEST(usage.find("--help") != std::string::npos);
+}
