@@ -1,8 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <pqxx/pqxx>
-#include <regex>
 #include <string>
 #include <vector>
 #include <thread>
@@ -150,15 +150,18 @@ BOOST_AUTO_TEST_CASE(no_plan_calls_a_row_predicate) {
   n.exec("SET plan_cache_mode = force_generic_plan");  // keep $n as parameters, not folded constants
   const std::vector<std::string> predicates{"ephemeral_work_claimable(", "ephemeral_work_is_live(",
                                             "ephemeral_work_is_terminal("};
-  const std::regex param{R"(\$([0-9]+))"};
   int checked = 0;
   for (const auto& [name, sql] : persistence::statements()) {
     if (std::none_of(predicates.begin(), predicates.end(),
                      [&](const std::string& p) { return sql.find(p) != std::string::npos; }))
       continue;
-    int params = 0;
-    for (std::sregex_iterator it{sql.begin(), sql.end(), param}, end; it != end; ++it)
-      params = std::max(params, std::stoi((*it)[1].str()));
+    int params = 0;  // the highest $n
+    for (size_t i = sql.find('$'); i != std::string::npos; i = sql.find('$', i + 1)) {
+      int n = 0;
+      for (size_t j = i + 1; j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j])); ++j)
+        n = n * 10 + (sql[j] - '0');
+      params = std::max(params, n);
+    }
     std::string args;
     for (int i = 0; i < params; ++i) args += (i ? ", NULL" : "NULL");
     n.exec("PREPARE s AS " + sql);
