@@ -56,7 +56,8 @@ void still_serving(const std::string& what) {
   BOOST_TEST(health.status == 200, what << ": the broker stopped answering (" << health.transport_error << ")");
   const auto rss = s.rss_kib();
   BOOST_TEST(rss > 0, what << ": the broker process is gone");
-  BOOST_TEST(rss < s.baseline_kib() + rss_slack_kib,
+  const long slack = sanitized() ? rss_slack_sanitized_kib : rss_slack_kib;
+  BOOST_TEST(rss < s.baseline_kib() + slack,
              what << ": RSS " << rss << " KiB, baseline " << s.baseline_kib() << " KiB");
 }
 

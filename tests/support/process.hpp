@@ -45,6 +45,8 @@ class child_process {
   std::string log_path_;
 };
 
+// Whether the suite runs under ASan and UBSan (scripts/test sets BROKKR_SANITIZED=1).
+bool sanitized();
 // How many times slower processes run here: 4 when scripts/test runs the suite under ASan and UBSan
 // (BROKKR_SANITIZED=1), else 1. Every wait below is stretched by it, so a deadline that is generous in
 // Release stays generous in the sanitized build without hiding a hang in either.
