@@ -38,7 +38,8 @@ std::vector<framing_case> cases() {
       {"trailer_flood", post_chunked("2\r\nhi\r\n0\r\n" + trailer + "\r\n"), 400},
       {"transfer_encoding_gzip", "POST /api/v1/ephemeral-work HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc", 400},
       {"transfer_encoding_gzip_then_chunked", "POST /api/v1/ephemeral-work HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
-      // Two field lines combine to "gzip, chunked": chunked is last, gzip is not implemented.
+      // Two field lines combine to "gzip, chunked": chunked is last, and a coding the server has none
+      // of (gzip) is 501, as for one line.
       {"two_transfer_encodings", "POST /api/v1/ephemeral-work HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501},
       {"transfer_encoding_and_content_length", "POST /api/v1/ephemeral-work HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
       {"content_lengths_that_differ", "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400},

@@ -150,11 +150,8 @@ BOOST_AUTO_TEST_CASE(cancel_deletes_what_it_waits_on_and_reports_canceled_once) 
 }
 
 BOOST_AUTO_TEST_CASE(cancel_leaves_an_object_it_does_not_own_in_place) {
-  k8s::api_status refused;
-  refused.code = 403;
-  refused.reason = "ObjectNotOwned";
-  refused.message = "Job work/migrate exists and was not created by this work item";
-  cluster->fail["delete"] = refused;
+  cluster->fail["delete"] = k8s::api_status{
+      .code = 403, .reason = "ObjectNotOwned", .message = "Job work/migrate exists and was not created by this work item"};
   start();
   caf::anon_send(h, cancel_atom::value);
   ds.run();
@@ -169,11 +166,7 @@ BOOST_AUTO_TEST_CASE(a_spec_without_a_wait_completes_when_applied) {
 }
 
 BOOST_AUTO_TEST_CASE(a_refused_apply_is_classified_from_its_status) {
-  k8s::api_status forbidden;
-  forbidden.code = 403;
-  forbidden.reason = "Forbidden";
-  forbidden.message = "jobs.batch is forbidden";
-  cluster->fail["apply"] = forbidden;
+  cluster->fail["apply"] = k8s::api_status{.code = 403, .reason = "Forbidden", .message = "jobs.batch is forbidden"};
   start();
   BOOST_TEST((the_report().outcome == work_outcome::failed_permanent));
   BOOST_TEST(!static_cast<bool>(cluster->observer));

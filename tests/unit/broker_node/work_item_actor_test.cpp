@@ -85,6 +85,14 @@ work_timing timing(work_status s, int attempt = 0) {
   return t;
 }
 
+// Attempt 1, claimed by a1, its lease running out at t0 + lease.
+work_timing claimed(std::chrono::milliseconds lease) {
+  auto t = timing(work_status::claimed, 1);
+  t.claimed_by = "a1";
+  t.lease_expires_at = t0 + lease;
+  return t;
+}
+
 struct fixture {
   test::deterministic_system ds;
   std::shared_ptr<db_script> db = std::make_shared<db_script>();
@@ -119,9 +127,7 @@ BOOST_AUTO_TEST_CASE(a_pending_item_is_pushed_to_its_targets_once) {
 }
 
 BOOST_AUTO_TEST_CASE(a_claim_is_expired_when_its_lease_runs_out_and_not_before) {
-  auto t = timing(work_status::claimed, 1);
-  t.claimed_by = "a1";
-  t.lease_expires_at = t0 + 30s;
+  auto t = claimed(30s);
   t.claim_deadline = t0 + 60s;
   db->timings.push_back(t);
   auto a = spawn();
@@ -134,9 +140,7 @@ BOOST_AUTO_TEST_CASE(a_claim_is_expired_when_its_lease_runs_out_and_not_before) 
 }
 
 BOOST_AUTO_TEST_CASE(the_earlier_of_lease_and_claim_deadline_arms_the_timer) {
-  auto t = timing(work_status::claimed, 1);
-  t.claimed_by = "a1";
-  t.lease_expires_at = t0 + 30s;
+  auto t = claimed(30s);
   t.claim_deadline = t0 + 5s;
   db->timings.push_back(t);
   auto a = spawn();
@@ -167,9 +171,7 @@ BOOST_AUTO_TEST_CASE(a_retry_is_offered_when_its_backoff_ends_then_again_when_th
 }
 
 BOOST_AUTO_TEST_CASE(a_cancel_request_is_pushed_to_the_claimer_once_per_attempt) {
-  auto t = timing(work_status::claimed, 1);
-  t.claimed_by = "a1";
-  t.lease_expires_at = t0 + 30s;
+  auto t = claimed(30s);
   t.cancel_requested = true;
   db->timings.push_back(t);
   auto a = spawn();
