@@ -1,8 +1,7 @@
 #include "broker_node/http/request_context.hpp"
 
-#include <charconv>
-
 #include "broker_node/http/errors.hpp"
+#include "common/decimal.hpp"
 
 namespace brokkr::broker::http {
 
@@ -19,11 +18,8 @@ void request_context::fail(const validation_error& e) {
 bool request_context::query_int(const char* name, int64_t lo, int64_t hi, int64_t& out) {
   const auto v = req().query.get(name);
   if (!v) return true;
-  int64_t n = 0;
-  const auto* end = v->data() + v->size();
-  const auto [ptr, ec] = std::from_chars(v->data(), end, n);
-  if (!v->empty() && ec == std::errc() && ptr == end && n >= lo && n <= hi) {
-    out = n;
+  if (const auto n = parse_decimal(*v); n && *n >= lo && *n <= hi) {
+    out = *n;
     return true;
   }
   fail(400, "invalid_argument",

@@ -1,6 +1,6 @@
 #include "k8s/sim/query_values.hpp"
 
-#include <charconv>
+#include "common/decimal.hpp"
 
 namespace brokkr::k8s::sim {
 
@@ -18,15 +18,11 @@ bool query_flag(const http::query_params& q, std::string_view name) {
 std::optional<int64_t> query_int(const http::query_params& q, std::string_view name, bool& bad) {
   const auto v = q.get(name);
   if (!v || v->empty()) return std::nullopt;
-  // ParseInt accepts a leading '+'; from_chars does not.
-  const std::string_view digits = (*v)[0] == '+' ? std::string_view(*v).substr(1) : std::string_view(*v);
-  int64_t n = 0;
-  const auto* end = digits.data() + digits.size();
-  const auto [ptr, ec] = std::from_chars(digits.data(), end, n);
-  if (digits.empty() || ec != std::errc{} || ptr != end || (digits.data() != v->data() && digits[0] == '-')) {
-    bad = true;
-    return std::nullopt;
-  }
+  // Go's ParseInt also accepts one leading '+' ("+-5" is still an error).
+  const bool plus = (*v)[0] == '+';
+  const std::string_view text = std::string_view(*v).substr(plus ? 1 : 0);
+  const auto n = plus && text.starts_with('-') ? std::optional<int64_t>{} : parse_decimal(text);
+  if (!n) bad = true;
   return n;
 }
 
