@@ -48,7 +48,15 @@ nlohmann::json plain_scalar(const std::string& s) {
       return s;
     }
   }
-  if (looks_float(s)) return std::stod(s);
+  if (looks_float(s)) {
+    // Beyond a double's range either way (5e400, 1e-400) the text stays a string, as for integers
+    // beyond int64: a peer's number never throws through the parser.
+    try {
+      return std::stod(s);
+    } catch (const std::out_of_range&) {
+      return s;
+    }
+  }
   if (s == ".inf" || s == "+.inf" || s == ".Inf") return HUGE_VAL;
   if (s == "-.inf" || s == "-.Inf") return -HUGE_VAL;
   return s;
