@@ -1,5 +1,6 @@
 #include "common/time.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -119,7 +120,12 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
     while (pos < s.size() && (std::isdigit(static_cast<unsigned char>(s[pos])) || s[pos] == '.'))
       ++pos;
     if (pos == start || pos - start > 15) return std::nullopt;
-    const double value = std::stod(std::string(s.substr(start, pos - start)));
+    // Digits with at most one '.', and at least one digit: "." or "1.2.3" would make stod throw
+    // or stop early, and durations come from peers (a Build's timeout).
+    const std::string_view number = s.substr(start, pos - start);
+    const auto dots = static_cast<size_t>(std::count(number.begin(), number.end(), '.'));
+    if (dots > 1 || dots == number.size()) return std::nullopt;
+    const double value = std::stod(std::string(number));
     size_t ustart = pos;
     while (pos < s.size() && std::isalpha(static_cast<unsigned char>(s[pos]))) ++pos;
     const std::string_view unit = s.substr(ustart, pos - ustart);

@@ -27,6 +27,12 @@ BOOST_AUTO_TEST_CASE(go_durations) {
   BOOST_TEST(!parse_duration(""));
   BOOST_TEST(!parse_duration("5 minutes"));
   BOOST_TEST(!parse_duration("-5s"));
+  // A number that is only a dot, or has two, is refused (std::stod threw on ".", and read "1.2.3" as 1.2).
+  BOOST_TEST(!parse_duration(".s"));
+  BOOST_TEST(!parse_duration("1.2.3s"));
+  BOOST_TEST(!parse_duration("1m.h"));
+  BOOST_TEST(parse_duration(".5s")->count() == 500);
+  BOOST_TEST(parse_duration("5.s")->count() == 5'000);
   BOOST_TEST(format_duration(milliseconds(5'400'000)) == "1h30m");
   BOOST_TEST(format_duration(milliseconds(250)) == "250ms");
   BOOST_TEST(format_duration(milliseconds(2'000)) == "2s");
