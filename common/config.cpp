@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/decimal.hpp"
 #include "common/time.hpp"
 
 namespace brokkr::config {
@@ -26,13 +27,17 @@ std::optional<bool> parse_bool(const std::string& text) {
   return std::nullopt;
 }
 
+// A leading '+' is accepted (as in a YAML or environment value); a value beyond int64 is "not an
+// integer" rather than an exception at start-up.
 std::optional<long long> parse_int(const std::string& text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
-  if (i == text.size()) return std::nullopt;
-  for (size_t j = i; j < text.size(); ++j)
-    if (!std::isdigit(static_cast<unsigned char>(text[j]))) return std::nullopt;
-  return std::stoll(text);
+  std::string_view digits = text;
+  if (digits.starts_with('+')) {
+    digits.remove_prefix(1);
+    if (digits.starts_with('-')) return std::nullopt;
+  }
+  const auto v = parse_decimal(digits);
+  if (!v) return std::nullopt;
+  return static_cast<long long>(*v);
 }
 
 std::vector<std::string> split_list(const std::string& text) {

@@ -85,6 +85,24 @@ BOOST_AUTO_TEST_CASE(bad_values_name_the_field_and_source) {
   BOOST_TEST(!parse(make_parser(), argv3));
 }
 
+// std::stoll threw out_of_range for a 19-digit value beyond int64, ending start-up with an exception.
+BOOST_AUTO_TEST_CASE(integers_beyond_int64_and_odd_signs_are_refused_by_name) {
+  for (const char* bad : {"9999999999999999999", "-9999999999999999999", "99999999999999999999999", "+-5",
+                          "+", "-", "5x", " 5", "0x10"}) {
+    const char* argv[] = {"x", "--database-url", "d", "--lease-seconds", bad};
+    auto v = parse(make_parser(), argv);
+    BOOST_REQUIRE_MESSAGE(!v, bad);
+    BOOST_TEST(v.error().field == "--lease-seconds");
+    BOOST_TEST(v.error().message.find("must be an integer") != std::string::npos, v.error().message);
+  }
+  const char* argv[] = {"x", "--database-url", "d", "--lease-seconds", "+45"};
+  auto v = parse(make_parser(), argv);
+  BOOST_REQUIRE(v);
+  BOOST_TEST(v->integer("lease-seconds") == 45);
+  const char* argv2[] = {"x", "--database-url", "d", "--http-listen", "h:99999999999999999999"};
+  BOOST_TEST(!parse(make_parser(), argv2));
+}
+
 BOOST_AUTO_TEST_CASE(missing_required_and_unknown_flags_are_errors) {
   const char* argv[] = {"x"};
   auto v = parse(make_parser(), argv);
