@@ -1,5 +1,6 @@
 #pragma once
-// Line-oriented logging to stderr: "2026-11-28T06:39:18.123Z INFO  [component] message".
+// Line-oriented logging to stderr: "2026-11-28T06:39:18.123Z INFO  [component] message", or with
+// --log-format json one object per line ({"ts","level","component","msg"}) for log collectors.
 // One mutex-guarded write per line keeps lines whole when actors on several threads log at once.
 #include <sstream>
 #include <string>
@@ -13,6 +14,13 @@ enum class level { debug = 0, info = 1, warn = 2, error = 3, off = 4 };
 void set_level(level l);
 level current_level();
 bool parse_level(std::string_view text, level& out);
+
+enum class format { text, json };
+// Set once at start (BROKKR_LOG_FORMAT or --log-format).
+void set_format(format f);
+bool parse_format(std::string_view text, format& out);
+// One line as written for `f`, newline included (exposed for tests).
+std::string render(format f, level l, std::string_view component, std::string_view message);
 
 void write(level l, std::string_view component, std::string_view message);
 

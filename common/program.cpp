@@ -30,6 +30,8 @@ int wait_for_stop(const sigset_t& signals) {
 
 void add_log_options(config::parser& p) {
   p.add({.name = "log-level", .help = "debug, info, warn or error", .default_value = "info"});
+  p.add({.name = "log-format", .help = "text (one readable line per event) or json (one object per line)",
+         .default_value = "text"});
 }
 
 std::optional<config::values> parse_or_explain(const config::parser& p, int argc, char** argv, int& exit_code) {
@@ -57,7 +59,14 @@ std::optional<config::values> parse_or_explain(const config::parser& p, int argc
     exit_code = 2;
     return std::nullopt;
   }
+  log::format fmt;
+  if (!log::parse_format(v->str("log-format"), fmt)) {
+    std::cerr << program << ": --log-format must be text or json\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
   log::set_level(lvl);
+  log::set_format(fmt);
   return std::move(*v);
 }
 

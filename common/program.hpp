@@ -16,10 +16,10 @@ sigset_t block_stop_signals();
 // Returns the signal that arrived.
 int wait_for_stop(const sigset_t& signals);
 
-// Adds --log-level (applied by parse_or_explain), one definition for every executable.
+// Adds --log-level and --log-format (applied by parse_or_explain), one definition for every executable.
 void add_log_options(config::parser& p);
 
-// Parses and applies --log-level. nullopt means "exit now with `exit_code`": --help was printed
+// Parses and applies --log-level and --log-format. nullopt means "exit now with `exit_code`": --help was printed
 // (0), or an error naming the option was printed (2).
 std::optional<config::values> parse_or_explain(const config::parser& p, int argc, char** argv, int& exit_code);
 

@@ -2,6 +2,8 @@
 #include "tests/e2e/broker/fixture.hpp"
 #include "tests/support/spec_cases.hpp"
 
+#include <sstream>
+
 using namespace brokkr::test;
 using nlohmann::json;
 
@@ -13,6 +15,10 @@ BOOST_AUTO_TEST_CASE(operational_endpoints) {
   auto ready = anon.get("/readyz");
   BOOST_TEST(ready.status == 200);
   BOOST_TEST(ready.body["database"] == "up");
+  auto version = anon.get("/version");
+  BOOST_TEST(version.status == 200);
+  BOOST_TEST(version.body["protocol_version"] == 2);
+  BOOST_TEST(!version.body["version"].get<std::string>().empty());
   auto spec = anon.get("/openapi.yaml");
   BOOST_TEST(spec.status == 200);
   BOOST_TEST(spec.raw.find("/api/v1/ephemeral-work/{id}/claim:") != std::string::npos);
@@ -228,3 +234,27 @@ BOOST_AUTO_TEST_CASE(claim_next_with_a_limit_and_a_batch_of_reports) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// --log-format json: every line the broker writes is one JSON object (a collector parses each line).
+BOOST_AUTO_TEST_CASE(json_log_lines) {
+  broker_fixture f({"--log-format", "json", "--log-level", "debug"});
+  f.submit(build_work({"gpu"}));
+  api_client(f.broker.url()).get("/version");
+  f.broker.stop();
+  const auto log = f.broker.log();
+  std::istringstream lines(log);
+  std::string line;
+  int objects = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    json j;
+    BOOST_REQUIRE_NO_THROW(j = json::parse(line));
+    BOOST_TEST(j.contains("ts"));
+    BOOST_TEST(j.contains("level"));
+    BOOST_TEST(j.contains("component"));
+    BOOST_TEST(j.contains("msg"));
+    ++objects;
+  }
+  BOOST_TEST(objects >= 2, log);  // at least the start and the stop
+}
+
