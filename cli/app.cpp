@@ -45,7 +45,7 @@ int run_cli(const std::vector<std::string>& argv, const config::env_lookup& env,
     io.out << inv->help;
     return exit_code::success;
   }
-  auto settings = settings_from(inv->values);
+  auto settings = settings_from(inv->values, inv->spec->needs_server, inv->spec->needs_key);
   if (!settings) return report(io.err, settings.error(), inv->spec);
   api_client api({settings->server, settings->key, settings->timeout, settings->ca_file});
   command_context ctx{*inv->spec, inv->values, inv->args, api, settings->output, io.out, io.err, io.in};

@@ -24,6 +24,8 @@ const command_spec* find_command(const std::string& group, const std::string& ve
   return nullptr;
 }
 
+const command_spec* find_one_word_command(const std::string& word) { return find_command(word, ""); }
+
 bool known_group(const std::string& group) {
   const auto& all = command_catalog();
   return std::any_of(all.begin(), all.end(), [&](const command_spec& c) { return c.group == group; });
@@ -48,7 +50,7 @@ result<ok_t> check_file_keys(const command_spec& spec, const config::values& v) 
 
 result<ok_t> check_arg_count(const command_spec& spec, std::size_t given) {
   if (given >= spec.min_args && given <= spec.max_args) return ok;
-  const auto name = "brokkr " + spec.group + " " + spec.verb;
+  const auto name = command_name(spec);
   if (given < spec.min_args) return unexpected(usage_with_hint(name + " needs " + spec.arguments, name));
   return unexpected(usage_with_hint(name + " takes " + (spec.max_args == 0 ? "no arguments" : spec.arguments) +
                                         ", not more",
@@ -56,7 +58,7 @@ result<ok_t> check_arg_count(const command_spec& spec, std::size_t given) {
 }
 
 result<invocation> parse_command(const command_spec& spec, std::vector<std::string> args, const config::env_lookup& env) {
-  const auto name = "brokkr " + spec.group + " " + spec.verb;
+  const auto name = command_name(spec);
   config::parser p(name, spec.summary);
   for (auto& o : global_options()) p.add(std::move(o));
   for (const auto& o : spec.options) p.add(o);
@@ -106,6 +108,14 @@ result<invocation> parse_command_line(const std::vector<std::string>& raw, const
     }
     return unexpected(usage_with_hint("missing command", "brokkr"));
   }
+  const auto leading = argv.size() - 1 - words.size();
+  // The global flags that came before the command, then everything after the command's words.
+  auto args_after = [&](std::size_t command_words) {
+    std::vector<std::string> args(argv.begin(), argv.begin() + 1 + static_cast<std::ptrdiff_t>(leading));
+    args.insert(args.end(), words.begin() + static_cast<std::ptrdiff_t>(command_words), words.end());
+    return args;
+  };
+  if (const auto* single = find_one_word_command(words[0])) return parse_command(*single, args_after(1), env);
   if (!known_group(words[0])) return unexpected(usage_with_hint("unknown command '" + words[0] + "'", "brokkr"));
   if (words.size() < 2 || is_help(words[1])) {
     if (first->help_requested() || words.size() >= 2) {
@@ -117,11 +127,7 @@ result<invocation> parse_command_line(const std::vector<std::string>& raw, const
   const auto* spec = find_command(words[0], words[1]);
   if (!spec)
     return unexpected(usage_with_hint("unknown command '" + words[0] + " " + words[1] + "'", "brokkr " + words[0]));
-  // The global flags that came before the command, then everything after it.
-  const auto leading = argv.size() - 1 - words.size();
-  std::vector<std::string> args(argv.begin(), argv.begin() + 1 + static_cast<std::ptrdiff_t>(leading));
-  args.insert(args.end(), words.begin() + 2, words.end());
-  return parse_command(*spec, std::move(args), env);
+  return parse_command(*spec, args_after(2), env);
 }
 
 }  // namespace brokkr::cli

@@ -35,8 +35,8 @@ using command_fn = result<int> (*)(command_context&);
 inline constexpr std::size_t any_number = SIZE_MAX;
 
 struct command_spec {
-  std::string group;      // "work" or "agents"
-  std::string verb;       // "submit"
+  std::string group;      // "work" or "agents"; a one-word command ("version") has it alone
+  std::string verb;       // "submit"; empty for a one-word command
   std::string arguments;  // for usage lines: "ID", "ID LABEL..."
   std::string summary;
   std::size_t min_args = 0;
@@ -45,7 +45,14 @@ struct command_spec {
   // API field (or a prefix of it, like "targets") -> the flag or argument that supplies it.
   std::vector<std::pair<std::string, std::string>> field_flags;
   command_fn run = nullptr;
+  // `brokkr version` works without a key (and without a server: then it shows the client's only);
+  // `brokkr completion` talks to no broker at all.
+  bool needs_server = true;
+  bool needs_key = true;
 };
+
+// "brokkr work submit", "brokkr version".
+std::string command_name(const command_spec& spec);
 
 // Every command, in the order --help lists them.
 const std::vector<command_spec>& command_catalog();

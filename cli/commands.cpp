@@ -2,6 +2,7 @@
 // parser, --help and docs/cli.md all follow this list.
 #include "cli/agent_commands.hpp"
 #include "cli/command_spec.hpp"
+#include "cli/tool_commands.hpp"
 #include "cli/work_commands.hpp"
 
 namespace brokkr::cli {
@@ -95,12 +96,29 @@ std::vector<command_spec> agent_commands() {
   };
 }
 
+std::vector<command_spec> tool_commands() {
+  command_spec version{"version", "", "", "Show the client's version and the server's (GET /version)", 0, 0,
+                       {}, {}, show_version};
+  version.needs_server = false;
+  version.needs_key = false;
+  command_spec completion{"completion", "", "bash|zsh|fish", "Print a shell completion script", 1, 1, {}, {},
+                          print_completion};
+  completion.needs_server = false;
+  completion.needs_key = false;
+  return {version, completion};
+}
+
 }  // namespace
+
+std::string command_name(const command_spec& spec) {
+  return "brokkr " + spec.group + (spec.verb.empty() ? "" : " " + spec.verb);
+}
 
 const std::vector<command_spec>& command_catalog() {
   static const std::vector<command_spec> all = [] {
     auto out = work_commands();
     for (auto& c : agent_commands()) out.push_back(std::move(c));
+    for (auto& c : tool_commands()) out.push_back(std::move(c));
     return out;
   }();
   return all;

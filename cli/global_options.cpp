@@ -61,7 +61,7 @@ std::vector<config::option> global_options() {
   };
 }
 
-result<global_settings> settings_from(const config::values& v) {
+result<global_settings> settings_from(const config::values& v, bool need_server, bool need_key) {
   global_settings s;
   const auto format = parse_output_format(v.str("output"));
   if (!format)
@@ -73,10 +73,12 @@ result<global_settings> settings_from(const config::values& v) {
   if (!s.ca_file.empty() && !std::ifstream(s.ca_file))
     return unexpected(usage_error("cannot read --ca-file " + s.ca_file + ": " + std::strerror(errno)));
   s.server = v.str("server");
+  if (s.server.empty() && !need_server) return s;
   if (s.server.empty())
     return unexpected(usage_error("no broker URL: give --server URL (or BROKKR_SERVER, or server in the config file)"));
   if (s.server.rfind("http://", 0) != 0 && s.server.rfind("https://", 0) != 0)
     return unexpected(usage_error("invalid value '" + s.server + "' for --server: must start with http:// or https://"));
+  if (!need_key) return s;
   auto key = find_key(v);
   if (!key) return unexpected(key.error());
   s.key = std::move(*key);

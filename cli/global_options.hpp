@@ -24,7 +24,9 @@ struct global_settings {
 
 // Validates --output and --timeout, finds the server and reads the key; a missing server or key,
 // or an unreadable key file, is a usage error (nothing has been sent yet).
-result<global_settings> settings_from(const config::values& values);
+// `need_server`/`need_key` false (brokkr version, completion): a missing one is no error, and a
+// key is not read at all.
+result<global_settings> settings_from(const config::values& values, bool need_server = true, bool need_key = true);
 
 // "$XDG_CONFIG_HOME/brokkr/config.yaml", else "$HOME/.config/brokkr/config.yaml"; "" if neither is set.
 std::string default_config_path(const config::env_lookup& env);

@@ -31,12 +31,21 @@ void write_options(std::ostringstream& os, const std::vector<config::option>& op
   }
 }
 
+void write_command_line(std::ostringstream& os, const command_spec& c) {
+  std::string usage = command_name(c).substr(std::string("brokkr ").size()) + (c.arguments.empty() ? "" : " " + c.arguments);
+  os << "  " << usage << std::string(usage.size() < 36 ? 36 - usage.size() : 1, ' ') << c.summary << "\n";
+}
+
 void write_commands(std::ostringstream& os, const std::string& group) {
   for (const auto& c : command_catalog()) {
-    if (c.group != group) continue;
-    std::string usage = group + " " + c.verb + (c.arguments.empty() ? "" : " " + c.arguments);
-    os << "  " << usage << std::string(usage.size() < 36 ? 36 - usage.size() : 1, ' ') << c.summary << "\n";
+    if (c.group != group || c.verb.empty()) continue;
+    write_command_line(os, c);
   }
+}
+
+void write_one_word_commands(std::ostringstream& os) {
+  for (const auto& c : command_catalog())
+    if (c.verb.empty()) write_command_line(os, c);
 }
 
 const char* exit_code_text =
@@ -56,11 +65,13 @@ std::string top_help() {
   write_commands(os, "work");
   os << "\nagents commands:\n";
   write_commands(os, "agents");
+  os << "\nother commands:\n";
+  write_one_word_commands(os);
   os << "\nglobal flags (before or after the command):\n  -o is --output, -f is --file\n";
   write_options(os, global_options(), true);
   os << "  --config FILE\n      YAML file with the global flags as keys (default ~/.config/brokkr/config.yaml if it "
         "exists)\n      env BROKKR_CONFIG\n"
-     << "  --version\n      print the client's version and exit\n\n"
+     << "  --version\n      print the client's version and exit ('brokkr version' adds the server's)\n\n"
      << exit_code_text << "\nRun 'brokkr <work|agents> <command> --help' for a command's flags. See docs/cli.md.\n";
   return os.str();
 }
@@ -75,7 +86,7 @@ std::string group_help(const std::string& group) {
 
 std::string command_help(const command_spec& spec) {
   std::ostringstream os;
-  os << "usage: brokkr " << spec.group << " " << spec.verb << (spec.arguments.empty() ? "" : " " + spec.arguments)
+  os << "usage: " << command_name(spec) << (spec.arguments.empty() ? "" : " " + spec.arguments)
      << " [flags]\n\n"
      << spec.summary << "\n";
   if (!spec.options.empty()) {

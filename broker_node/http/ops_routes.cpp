@@ -1,4 +1,5 @@
-// Operational endpoints: liveness, readiness (PostgreSQL reachable), Prometheus metrics, the spec.
+// Operational endpoints: liveness, readiness (PostgreSQL reachable), version, Prometheus metrics, the spec.
+#include "actors/protocol_version.hpp"
 #include "broker_node/http/request_context.hpp"
 #include "broker_node/http/router.hpp"
 #include "common/version.hpp"
@@ -9,6 +10,14 @@ namespace {
 using nlohmann::json;
 
 void healthz(request_context& c) { c.reply(200, {{"status", "ok"}, {"version", std::string(brokkr::version())}}); }
+
+// What `brokkr version` shows beside the client's, and what an agent's operator compares with the
+// agent's --version: the release and the range of CAF protocol versions this broker speaks.
+void version_endpoint(request_context& c) {
+  c.reply(200, {{"version", std::string(brokkr::version())},
+                {"protocol_version", brokkr::protocol_version},
+                {"oldest_protocol_version", brokkr::oldest_protocol_version}});
+}
 
 void readyz(request_context& c) {
   const bool up = c.svc().health->up.load();
@@ -52,6 +61,7 @@ std::vector<route> ops_routes() {
   return {
       {"GET", "/healthz", access::open, healthz},
       {"GET", "/readyz", access::open, readyz},
+      {"GET", "/version", access::open, version_endpoint},
       {"GET", "/metrics", access::open, metrics_endpoint},
       {"GET", "/openapi.yaml", access::open, openapi},
   };

@@ -58,6 +58,7 @@ BOOST_FIXTURE_TEST_CASE(cli_reference_examples_run, cli_fixture) {
   BOOST_TEST(code.value_or(-1) == 0, out);
   BOOST_TEST(agent_failures == 0);
   for (const char* expected : {"API key (shown only this once", "  CLAIMED -> COMPLETED  attempt 1  agent ",
-                               "sha256:4f0c2d1e", "exit code 7", "exit code 5", "exit code 2"})
+                               "sha256:4f0c2d1e", "exit code 7", "exit code 5", "exit code 2",
+                               "Server Version: "})
     BOOST_TEST(out.find(expected) != std::string::npos, "missing '" << expected << "' in:\n" << out);
 }
