@@ -55,7 +55,7 @@ config::parser broker_options() {
          .type = kind::duration});
   p.add({.name = "db-wait", .help = "how long start-up waits for PostgreSQL", .default_value = duration_text(d.db_wait),
          .type = kind::duration});
-  p.add({.name = "agent-grace-period", .help = "a disconnected agent's claims expire after this", .default_value = duration_text(d.agent_grace),
+  p.add({.name = "agent-grace-period", .help = "a disconnected agent's claims expire after this; longer keeps claims across slow agent restarts (ADR 0054)", .default_value = duration_text(d.agent_grace),
          .type = kind::duration});
   p.add({.name = "tls-cert", .help = "PEM certificate for the CAF endpoint"});
   p.add({.name = "tls-key", .help = "PEM private key for the CAF endpoint", .secret = true});
