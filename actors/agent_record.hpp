@@ -19,6 +19,12 @@ struct agent_record {
   std::vector<std::string> labels;  // sorted
   std::map<std::string, std::string> annotations;
   std::optional<std::chrono::system_clock::time_point> last_heartbeat_at;
+  // Presence (migration 0009): how and when a broker last saw it. seen_seconds_ago is measured on
+  // the database's clock at read time, so readiness does not depend on the reader's clock.
+  std::string transport;  // "caf", "http", or empty: never seen
+  bool connected = false;  // a CAF session was open at the last presence write
+  std::optional<std::chrono::system_clock::time_point> last_seen_at;
+  std::optional<double> seen_seconds_ago;
   std::chrono::system_clock::time_point created_at{};
   std::chrono::system_clock::time_point updated_at{};
 };

@@ -15,6 +15,7 @@
 #include "broker_node/http/api_server.hpp"
 #include "broker_node/maintenance/maintenance_supervisor.hpp"
 #include "broker_node/sessions/gateway.hpp"
+#include "broker_node/sessions/presence_book.hpp"
 #include "broker_node/sessions/session_registry.hpp"
 #include "broker_node/work_service.hpp"
 #include "common/basp_guard.hpp"
@@ -121,11 +122,13 @@ status<std::string> broker::start() {
   pool.queue.backoff_cap = s.backoff_cap;
   pool.queue.retry_elsewhere_for = s.retry_elsewhere_for;
   d.db = persistence::spawn_db_pool(sys, pool, d.health);
-  d.registry = spawn_session_registry(sys, {.grace = s.agent_grace}, d.db);
+  auto presence = std::make_shared<presence_book>();
+  d.registry = spawn_session_registry(sys, {.grace = s.agent_grace, .presence = presence}, d.db);
   d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, d.registry, {.retry_elsewhere = s.retry_elsewhere_for}});
   d.listener = persistence::spawn_notification_listener(sys, {.url = s.database_url},
                                                         caf::actor_cast<caf::actor>(d.supervisor), d.health);
   auto maintenance = s.maintenance;
+  maintenance.presence = presence;
   maintenance.observe_claims = [m = d.metrics](const duty_result& r) {
     for (const auto& [kind, n] : r.counts) {
       m->inc("brokkr_claim_expirations_total", {{"result", kind}}, static_cast<double>(n));
@@ -166,6 +169,8 @@ status<std::string> broker::start() {
   svc->agents = agents;
   svc->openapi_yaml = openapi_text();
   svc->request_timeout = s.request_timeout;
+  svc->presence = presence;
+  svc->agent_ready_window = s.agent_ready_window;
   brokkr::http::server_config hc;
   hc.host = s.http_host;
   hc.port = s.http_port;

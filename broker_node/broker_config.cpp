@@ -57,6 +57,10 @@ config::parser broker_options() {
          .type = kind::duration});
   p.add({.name = "agent-grace-period", .help = "a disconnected agent's claims expire after this; longer keeps claims across slow agent restarts (ADR 0054)", .default_value = duration_text(d.agent_grace),
          .type = kind::duration});
+  p.add({.name = "agent-ready-window", .help = "an ACTIVE agent seen within this (HTTP poll, or an open CAF session) is READY",
+         .default_value = duration_text(d.agent_ready_window), .type = kind::duration});
+  p.add({.name = "presence-interval", .help = "how often agents' presence (LAST SEEN) is written to PostgreSQL",
+         .default_value = duration_text(d.maintenance.presence_interval), .type = kind::duration});
   p.add({.name = "tls-cert", .help = "PEM certificate for the CAF endpoint"});
   p.add({.name = "tls-key", .help = "PEM private key for the CAF endpoint", .secret = true});
   p.add({.name = "tls-ca", .help = "PEM CA bundle that CAF peers' certificates must chain to"});
@@ -95,6 +99,8 @@ expected<broker_settings, config::error> settings_from(const config::values& v) 
   s.shutdown_timeout = v.duration("shutdown-timeout");
   s.db_wait = v.duration("db-wait");
   s.agent_grace = v.duration("agent-grace-period");
+  s.agent_ready_window = v.duration("agent-ready-window");
+  s.maintenance.presence_interval = v.duration("presence-interval");
   s.tls_cert = v.str("tls-cert");
   s.tls_key = v.str("tls-key");
   s.tls_ca = v.str("tls-ca");
@@ -120,6 +126,11 @@ expected<broker_settings, config::error> settings_from(const config::values& v) 
     return unexpected(config::error{"--request-timeout", "--request-timeout must be at least 100ms"});
   if (s.retry_elsewhere_for > std::chrono::hours(24))
     return unexpected(config::error{"--retry-elsewhere-for", "--retry-elsewhere-for must be at most 24h"});
+  if (s.maintenance.presence_interval < std::chrono::milliseconds(100))
+    return unexpected(config::error{"--presence-interval", "--presence-interval must be at least 100ms"});
+  if (s.agent_ready_window <= s.maintenance.presence_interval)
+    return unexpected(config::error{"--agent-ready-window", "--agent-ready-window must be longer than --presence-interval (" +
+                                                               config::duration_text(s.maintenance.presence_interval) + ")"});
   if (s.backoff_cap < std::chrono::seconds(1))
     return unexpected(config::error{"--backoff-cap", "--backoff-cap must be at least 1s"});
   if ((s.tls_cert.empty() != s.tls_key.empty()) || (!s.tls_ca.empty() && s.tls_cert.empty()))

@@ -31,6 +31,8 @@ struct broker_settings {
   std::chrono::milliseconds shutdown_timeout{10000};
   std::chrono::milliseconds db_wait{60000};   // how long start-up waits for PostgreSQL
   std::chrono::milliseconds agent_grace{3000};  // ADR 0054
+  // An agent is READY when seen within this (HTTP agents poll every 30 s by default).
+  std::chrono::milliseconds agent_ready_window{75000};
   // CAF transport security (issue: CAF remote messaging).
   std::string tls_cert, tls_key, tls_ca;
   size_t caf_max_connections = 4096;     // peers connected to the CAF port at once

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 
-#include "actors/work_request.hpp"
 #include <pqxx/pqxx>
 
+#include "actors/work_request.hpp"
+#include "common/time.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/pg_types.hpp"
 #include "persistence/rows.hpp"
@@ -218,6 +219,25 @@ db_result<std::optional<agent_key_row>> agent_repository::find_by_key(const std:
     return std::optional<agent_key_row>{agent_key_row{
         r[0]["id"].as<std::string>(), r[0]["pak_hash"].as<std::string>(),
         parse_agent_status(r[0]["status"].as<std::string>()).value_or(agent_status::inactive)}};
+  });
+}
+
+db_result<size_t> agent_repository::record_presence(const std::vector<presence_mark>& marks) {
+  if (marks.empty()) return size_t{0};
+  std::vector<std::string> ids, transports, seen;
+  std::vector<bool> connected;
+  for (const auto& m : marks) {
+    if (!is_uuid(m.agent_id)) continue;  // only authenticated ids get here; a stray one must not fail the rest
+    ids.push_back(m.agent_id);
+    transports.push_back(m.transport);
+    connected.push_back(m.connected);
+    seen.push_back(format_rfc3339_millis(m.seen));
+  }
+  return guarded([&]() -> db_result<size_t> {
+    pqxx::nontransaction n{conn_.raw()};
+    const auto r = n.exec_prepared("agent_presence_record", pg_array(ids), pg_array(transports), pg_array(connected),
+                                   pg_array(seen));
+    return static_cast<size_t>(r.affected_rows());
   });
 }
 

@@ -51,6 +51,14 @@ struct agent_key_row {
   agent_status status = agent_status::active;
 };
 
+// One agent seen by this broker (sessions/presence_book.hpp collects them between writes).
+struct presence_mark {
+  std::string agent_id;
+  std::string transport;  // "caf" or "http"
+  bool connected = false;
+  std::chrono::system_clock::time_point seen{};
+};
+
 enum class label_edit : uint8_t { replace, add, remove };
 
 class agent_repository {
@@ -71,6 +79,8 @@ class agent_repository {
                              const std::string& key_hash);
   db_result<std::chrono::system_clock::time_point> heartbeat(const std::string& id);
   db_result<std::optional<agent_key_row>> find_by_key(const std::string& key_short);
+  // One statement for all marks (ids must be distinct); returns the rows written.
+  db_result<size_t> record_presence(const std::vector<presence_mark>& marks);
 
  private:
   template <class Fn>

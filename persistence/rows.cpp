@@ -83,6 +83,12 @@ agent_record read_agent(const pqxx::row& r) {
   a.annotations = nlohmann::json::parse(r["annotations"].as<std::string>())
                       .get<std::map<std::string, std::string>>();
   a.last_heartbeat_at = optional_time(r["last_heartbeat_at"]);
+  if (!r["presence_transport"].is_null()) {
+    a.transport = r["presence_transport"].as<std::string>();
+    a.connected = r["presence_connected"].as<bool>();
+    a.last_seen_at = optional_time(r["last_seen_at"]);
+    a.seen_seconds_ago = r["seen_seconds_ago"].as<double>();
+  }
   a.created_at = parse_pg_timestamp(r["created_at"].as<std::string>());
   a.updated_at = parse_pg_timestamp(r["updated_at"].as<std::string>());
   return a;

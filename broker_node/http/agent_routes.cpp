@@ -13,13 +13,13 @@ using persistence::label_edit;
 
 const agent_service& agents(request_context& c) { return *c.svc().agents; }
 
-void reply_agent(request_context& c, const agent_record& a) { c.reply(200, to_json(a)); }
+void reply_agent(request_context& c, const agent_record& a) { c.reply(200, to_json(a, c.svc().agent_ready_window)); }
 
 void create_agent(request_context& c) {
   auto p = parse_agent_create(c.req().body);
   if (!p) return c.fail(p.error());
   c.run(agents(c).create(c.who(), std::move(*p)),
-        [&c](created_agent a) { c.reply(201, {{"agent", to_json(a.agent)}, {"key", a.key}}); });
+        [&c](created_agent a) { c.reply(201, {{"agent", to_json(a.agent, c.svc().agent_ready_window)}, {"key", a.key}}); });
 }
 
 void list_agents(request_context& c) {
@@ -37,7 +37,7 @@ void list_agents(request_context& c) {
     return c.fail(400, "invalid_argument", "label is not a valid label", {{"field", "label"}});
   c.run(agents(c).list(c.who(), std::move(p)), [&c](persistence::agent_page page) {
     json items = json::array();
-    for (const auto& a : page.items) items.push_back(to_json(a));
+    for (const auto& a : page.items) items.push_back(to_json(a, c.svc().agent_ready_window));
     c.reply(200, {{"items", items}, {"next_cursor", page.next.empty() ? json(nullptr) : json(page.next)}});
   });
 }

@@ -86,7 +86,17 @@ json to_json(const work_event& e) {
           {"message", text_or_null(e.message)}};
 }
 
-json to_json(const agent_record& a) {
+bool agent_ready(const agent_record& a, std::chrono::milliseconds window) {
+  if (a.status != agent_status::active || !a.seen_seconds_ago) return false;
+  if (a.transport == "caf" && !a.connected) return false;  // its session closed
+  return *a.seen_seconds_ago * 1000.0 <= static_cast<double>(window.count());
+}
+
+json to_json(const agent_record& a, std::chrono::milliseconds ready_window) {
+  const json connection = {{"ready", agent_ready(a, ready_window)},
+                           {"transport", a.transport.empty() ? json(nullptr) : json(a.transport)},
+                           {"connected", a.connected},
+                           {"last_seen_at", time_or_null(a.last_seen_at)}};
   return {{"id", a.id},
           {"name", a.name},
           {"cluster_name", a.cluster_name},
@@ -94,6 +104,7 @@ json to_json(const agent_record& a) {
           {"labels", a.labels},
           {"annotations", a.annotations},
           {"last_heartbeat_at", time_or_null(a.last_heartbeat_at)},
+          {"connection", connection},
           {"created_at", format_rfc3339_millis(a.created_at)},
           {"updated_at", format_rfc3339_millis(a.updated_at)}};
 }

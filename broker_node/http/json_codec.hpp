@@ -2,6 +2,7 @@
 // The API's JSON: work items, events and agents out; work requests, reports and agent edits in.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +19,10 @@ namespace brokkr::broker::http {
 
 nlohmann::json to_json(const work_item& w);
 nlohmann::json to_json(const work_event& e);
-nlohmann::json to_json(const agent_record& a);
+// READY: ACTIVE, and seen within `ready_window` (the database's clock) over HTTP or with its CAF
+// session open at the last presence write.
+bool agent_ready(const agent_record& a, std::chrono::milliseconds ready_window);
+nlohmann::json to_json(const agent_record& a, std::chrono::milliseconds ready_window);
 
 expected<work_request, validation_error> parse_work_request(std::string_view body);
 

@@ -145,6 +145,7 @@ void actor_context::authenticate(const route& r) {
 }
 
 void actor_context::dispatch(const route& r) {
+  if (!who_.is_admin() && svc_->presence) svc_->presence->seen_over_http(who_.agent_id);
   if (r.who == access::admin && !who_.is_admin()) return fail(403, "forbidden", "this call requires an admin key");
   r.handle(*this);
 }

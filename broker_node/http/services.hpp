@@ -8,6 +8,7 @@
 
 #include "actors/claim_protocol.hpp"
 #include "broker_node/agent_service.hpp"
+#include "broker_node/sessions/presence_book.hpp"
 #include "broker_node/sessions/session_registry.hpp"
 #include "broker_node/work_service.hpp"
 #include "common/metrics.hpp"
@@ -29,6 +30,8 @@ struct services {
   std::chrono::milliseconds request_timeout = request_timeout_default;  // unanswered by then: 504
   std::chrono::milliseconds follow_poll{5000};           // safety-net poll of followed event streams
   std::chrono::milliseconds max_follow{3600 * 1000};     // a followed stream ends after this long
+  std::shared_ptr<presence_book> presence;               // agents seen over HTTP are marked here
+  std::chrono::milliseconds agent_ready_window{75000};   // --agent-ready-window
 };
 
 // Declares every metric family the facade updates (the services declare their own).

@@ -21,7 +21,7 @@ caf::behavior duty_actor(caf::stateful_actor<duty_state>* self, duty d, persiste
             self, db, d.interval + std::chrono::seconds(30), persistence::make_job<duty_result>(d.name, d.run_once),
             [=](duty_result res) {
               self->state.last_failed = false;
-              if (res.count > 0) log::info(d.name, res.summary);
+              if (res.count > 0 && !d.quiet) log::info(d.name, res.summary);
               if (d.observe) d.observe(res);
               self->delayed_send(self, d.interval, caf::tick_atom::value);
             },

@@ -27,6 +27,7 @@ struct duty {
   std::chrono::milliseconds interval{10000};
   std::function<persistence::db_result<duty_result>(persistence::repositories&)> run_once;
   std::function<void(const duty_result&)> observe;  // optional: metrics
+  bool quiet = false;  // a duty that acts on every run by design logs only its failures
 };
 
 // Spawns the duty's actor; its first run is one interval after start.

@@ -39,6 +39,8 @@ caf::behavior maintenance(caf::stateful_actor<maintenance_state>* self, maintena
   start([&sys, cfg, db] { return spawn_duty(sys, make_ttl_soft_deleter(cfg.ttl), db); });
   start([&sys, cfg, db] { return spawn_duty(sys, make_soft_delete_purger(cfg.purge), db); });
   start([&sys, cfg, supervisor] { return sys.spawn(rehydrator, cfg.rehydrate_interval, supervisor); });
+  if (cfg.presence)
+    start([&sys, cfg, db] { return spawn_duty(sys, make_presence_writer(cfg.presence, cfg.presence_interval), db); });
 
   self->set_down_handler([self, start](caf::down_msg& dm) {
     auto it = self->state.children.find(dm.source);

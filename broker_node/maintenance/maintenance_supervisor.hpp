@@ -1,12 +1,13 @@
 #pragma once
 // Starts the maintenance duties, restarts any that dies, and stops them with itself.
 // Duties: claim_expirer, ttl_soft_deleter, soft_delete_purger, and the work-item rehydrator
-// (a periodic resync of the claim supervisor against PostgreSQL).
+// (a periodic resync of the claim supervisor against PostgreSQL), and the presence writer.
 #include <chrono>
 #include <functional>
 
 #include "actors/claim_protocol.hpp"
 #include "broker_node/maintenance/claim_expirer.hpp"
+#include "broker_node/maintenance/presence_writer.hpp"
 #include "broker_node/maintenance/soft_delete_purger.hpp"
 #include "broker_node/maintenance/ttl_soft_deleter.hpp"
 
@@ -20,6 +21,8 @@ struct maintenance_config {
   soft_delete_purger_config purge;
   std::chrono::milliseconds rehydrate_interval = rehydrate_interval_default;
   std::function<void(const duty_result&)> observe_claims;  // metrics of the claim expirer
+  std::shared_ptr<presence_book> presence;                 // null: no presence writer
+  std::chrono::milliseconds presence_interval = presence_interval_default;
 };
 
 caf::actor spawn_maintenance(caf::actor_system& sys, maintenance_config cfg, persistence::persistence_actor db,

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "actors/job_request.hpp"
+#include "broker_node/sessions/presence_book.hpp"
 #include "common/log.hpp"
 
 namespace brokkr::broker {
@@ -56,6 +57,7 @@ void drop_link(self_ptr self, const caf::actor_addr& link, const caf::error& rea
     }
   }
   log::info("sessions", "agent ", agent_id, " disconnected (", self->system().render(reason), ")");
+  if (st.cfg.presence) st.cfg.presence->session_closed(agent_id);
   if (conns.empty()) {
     st.by_agent.erase(agent_id);
     self->delayed_send(self, st.cfg.grace, grace_atom::value, agent_id, st.generation[agent_id]);
@@ -77,6 +79,7 @@ session_registry_actor::behavior_type registry(self_ptr self, session_registry_c
         self->monitor(link);
         st.agent_of_link[link.address()] = agent_id;
         st.by_agent[agent_id].push_back({link, session});
+        if (st.cfg.presence) st.cfg.presence->session_opened(agent_id);
         log::info("sessions", "agent ", agent_id, " connected");
       },
       [self](available_atom, std::string& work_id, std::vector<std::string>& agent_ids) {

@@ -3,6 +3,7 @@
 // agent's connection is gone. If the agent does not reconnect within the grace period, its
 // claims' leases are ended at once (DESIGN.md section 5), so its work is claimable again in seconds.
 #include <chrono>
+#include <memory>
 
 #include "actors/agent_protocol.hpp"
 #include "actors/agent_session_protocol.hpp"
@@ -13,6 +14,8 @@ class actor_system;
 }
 
 namespace brokkr::broker {
+
+class presence_book;
 
 using join_atom = caf::join_atom;
 using grace_atom = caf::atom_constant<caf::atom("grace")>;
@@ -25,7 +28,8 @@ using session_registry_actor = push_sink_actor::extend<
     caf::replies_to<stats_atom>::with<uint64_t>>;
 
 struct session_registry_config {
-  std::chrono::milliseconds grace{10000};
+  std::chrono::milliseconds grace{3000};
+  std::shared_ptr<presence_book> presence;  // sessions opened and closed are marked here (may be null)
 };
 
 session_registry_actor spawn_session_registry(caf::actor_system& sys, session_registry_config cfg,

@@ -23,6 +23,18 @@ DELETE FROM agent_labels WHERE agent_id = $1 AND label = ANY ($2::text[]);
 WITH cleared AS (DELETE FROM agent_labels WHERE agent_id = $1)
 INSERT INTO agent_labels (agent_id, label) SELECT $1, x FROM unnest($2::text[]) x;
 
+-- name: agent_presence_record
+-- One write for every agent a broker saw since its last one: $1 ids, $2 transports ('caf'/'http'),
+-- $3 connected, $4 when (the broker's clock). Ids appear once. A mark older than the stored one
+-- (another replica saw the agent later) changes nothing; unknown or deleted agents are skipped.
+INSERT INTO agent_presence (agent_id, transport, connected, last_seen_at)
+SELECT u.id, u.transport, u.connected, u.seen
+FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::timestamptz[]) AS u(id, transport, connected, seen)
+JOIN agents a ON a.id = u.id AND a.deleted_at IS NULL
+ON CONFLICT (agent_id) DO UPDATE
+SET transport = EXCLUDED.transport, connected = EXCLUDED.connected, last_seen_at = EXCLUDED.last_seen_at
+WHERE agent_presence.last_seen_at <= EXCLUDED.last_seen_at;
+
 -- name: agents_cursor_known
 -- Whether a list cursor still names a row (an empty page after a purged cursor must not look like the end).
 SELECT EXISTS (SELECT 1 FROM agents WHERE id = $1) AS known;
@@ -32,8 +44,11 @@ SELECT EXISTS (SELECT 1 FROM agents WHERE id = $1) AS known;
 SELECT id, status, pak_hash FROM agents WHERE pak_short = $1 AND deleted_at IS NULL;
 
 -- name: agents_get
-SELECT a.*, agent_labels_json(a.id) AS labels, agent_annotations_json(a.id) AS annotations
-FROM agents a WHERE a.id = $1 AND a.deleted_at IS NULL;
+SELECT a.*, agent_labels_json(a.id) AS labels, agent_annotations_json(a.id) AS annotations,
+       p.transport AS presence_transport, p.connected AS presence_connected, p.last_seen_at,
+       EXTRACT(EPOCH FROM now() - p.last_seen_at)::float8 AS seen_seconds_ago
+FROM agents a LEFT JOIN agent_presence p ON p.agent_id = a.id
+WHERE a.id = $1 AND a.deleted_at IS NULL;
 
 -- name: agents_heartbeat
 UPDATE agents SET last_heartbeat_at = now() WHERE id = $1 AND deleted_at IS NULL
@@ -45,8 +60,10 @@ RETURNING id;
 
 -- name: agents_list
 -- $1 status (NULL: any), $2 label (NULL: any), $3 cursor id, $4 limit. Ordered by name, cluster, id.
-SELECT a.*, agent_labels_json(a.id) AS labels, agent_annotations_json(a.id) AS annotations
-FROM agents a
+SELECT a.*, agent_labels_json(a.id) AS labels, agent_annotations_json(a.id) AS annotations,
+       p.transport AS presence_transport, p.connected AS presence_connected, p.last_seen_at,
+       EXTRACT(EPOCH FROM now() - p.last_seen_at)::float8 AS seen_seconds_ago
+FROM agents a LEFT JOIN agent_presence p ON p.agent_id = a.id
 WHERE a.deleted_at IS NULL
   AND ($1::text IS NULL OR a.status = $1)
   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM agent_labels l WHERE l.agent_id = a.id AND l.label = $2))

@@ -75,6 +75,7 @@ std::vector<route_case> routes() {
       {"DELETE", a + "/{id}/annotations/{key}", a + "/{c}/annotations/k", "", false, true},
       {"GET", "/healthz", "/healthz", "", true},
       {"GET", "/readyz", "/readyz", "", true},
+      {"GET", "/version", "/version", "", true},
       {"GET", "/metrics", "/metrics", "", true},
       {"GET", "/openapi.yaml", "/openapi.yaml", "", true},
   };

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "tests/e2e/caf/fixture.hpp"
 
@@ -155,4 +156,57 @@ BOOST_FIXTURE_TEST_CASE(with_the_default_grace_a_killed_claimers_work_moves_to_a
   BOOST_TEST(item["claimed_by"] == b.id);
   BOOST_TEST(item["retry_count"] == 1);
   BOOST_TEST(broker.log().find("agent " + a.id + " disconnected") != std::string::npos);
+}
+
+// Readiness (issue 14): an idle agent with its CAF session open is READY and stays so; HTTP agents
+// are READY while they poll; either stops being READY when it goes away.
+struct presence_fixture : broker_fixture {
+  presence_fixture()
+      : broker_fixture({"--presence-interval", "200ms", "--agent-ready-window", "2s", "--agent-grace-period", "1s"}) {}
+  nlohmann::json connection(const agent_handle& a) {
+    auto r = admin->get("/api/v1/agents/" + a.id);
+    BOOST_REQUIRE(r.status == 200);
+    return r.body["connection"];
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(agent_readiness_follows_sessions_and_polls, presence_fixture) {
+  const auto a = make_agent("a", {"x"});
+  const auto h = make_agent("h", {"x"});
+  auto c = connection(a);
+  BOOST_TEST(c["ready"] == false);
+  BOOST_TEST(c["transport"].is_null());
+  BOOST_TEST(c["last_seen_at"].is_null());
+
+  auto agent = start_agent(dir, broker.caf_port(), a.key);  // logs in, claims nothing: idle
+  BOOST_REQUIRE_MESSAGE(log_has(*agent, "session " + a.id), agent->log());
+  BOOST_REQUIRE(eventually([&] { return connection(a)["ready"] == true; }, std::chrono::seconds(10)));
+  c = connection(a);
+  BOOST_TEST(c["transport"] == "caf");
+  BOOST_TEST(c["connected"] == true);
+  // Idle for longer than the window: the open session keeps it READY.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  BOOST_TEST(connection(a)["ready"] == true);
+
+  // An HTTP agent is READY after a poll and no longer once it stops polling.
+  auto poller = as(h);
+  const auto polled = poller.post("/api/v1/agents/" + h.id + "/ephemeral-work/claim-next").status;
+  BOOST_REQUIRE_MESSAGE(polled == 204, polled);
+  BOOST_REQUIRE(eventually([&] { return connection(h)["ready"] == true; }, std::chrono::seconds(10)));
+  BOOST_TEST(connection(h)["transport"] == "http");
+  BOOST_TEST(eventually([&] { return connection(h)["ready"] == false; }, std::chrono::seconds(10)));
+
+  // kill -9: the session closes, the agent is not READY, and the list says so too.
+  agent->signal(SIGKILL);
+  BOOST_REQUIRE(eventually([&] { return connection(a)["ready"] == false; }, std::chrono::seconds(10)));
+  BOOST_TEST(connection(a)["connected"] == false);
+  auto list = admin->get("/api/v1/agents");
+  BOOST_REQUIRE(list.status == 200);
+  for (const auto& item : list.body["items"]) BOOST_TEST(item["connection"]["ready"] == false);
+  // An INACTIVE agent is never READY, connected or not.
+  auto again = start_agent(dir, broker.caf_port(), a.key);
+  BOOST_REQUIRE(eventually([&] { return connection(a)["ready"] == true; }, std::chrono::seconds(10)));
+  BOOST_REQUIRE(admin->patch("/api/v1/agents/" + a.id, {{"status", "INACTIVE"}}).status == 200);
+  BOOST_TEST(connection(a)["ready"] == false);
+  BOOST_TEST(connection(a)["connected"] == true);
 }

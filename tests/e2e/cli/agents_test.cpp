@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(list_and_get_in_every_format) {
   ok({"agents", "create", "cpu-1", "--cluster", "west", "--inactive"});
   auto table = ok({"agents", "list"});
   BOOST_TEST(table.out.rfind("ID ", 0) == 0u, table.out);
-  BOOST_TEST(has(table.out, "   gpu-1   east      ACTIVE     gpu"), table.out);
+  BOOST_TEST(has(table.out, "   gpu-1   east      ACTIVE     no      -     never       gpu"), table.out);
   BOOST_TEST(ok({"agents", "list", "-o", "json"}).json()["items"].size() == 2u);
   const auto inactive = ok({"agents", "list", "--status", "inactive", "-o", "json"}).json()["items"];
   BOOST_REQUIRE(inactive.size() == 1u);

@@ -32,6 +32,7 @@ BOOST_FIXTURE_TEST_CASE(api_guide_examples_run, broker_fixture) {
   BOOST_TEST(out.find("CANCELED") != std::string::npos);
   BOOST_TEST(out.find("\"field\":\"crd_spec.build.apiVersion\"") != std::string::npos, out);
   BOOST_TEST(out.find("204") != std::string::npos);
+  BOOST_TEST(out.find("{\"ready\":true,\"transport\":\"http\"}") != std::string::npos, out);
 }
 
 // docs/build-specs.md promises that each example manifest passes the broker's validation.

@@ -79,6 +79,46 @@ BOOST_AUTO_TEST_CASE(heartbeat_and_status) {
   BOOST_TEST(agents.set_status(a.id, agent_status::inactive)->agent.status == agent_status::inactive);
 }
 
+BOOST_AUTO_TEST_CASE(presence_is_written_in_one_statement_and_never_goes_back) {
+  auto a = agents.create({.name = "p1", .cluster_name = "c"});
+  auto b = agents.create({.name = "p2", .cluster_name = "c"});
+  auto gone = agents.create({.name = "p3", .cluster_name = "c"});
+  BOOST_REQUIRE(a && b && gone);
+  BOOST_TEST(agents.get(a->agent.id)->transport.empty());  // never seen
+  BOOST_TEST(!agents.get(a->agent.id)->seen_seconds_ago);
+  BOOST_REQUIRE(agents.remove(gone->agent.id));
+  const auto now = std::chrono::system_clock::now();
+  auto n = agents.record_presence({{a->agent.id, "caf", true, now},
+                                   {b->agent.id, "http", false, now - std::chrono::seconds(10)},
+                                   {gone->agent.id, "http", false, now},   // deleted: skipped
+                                   {"not-a-uuid", "http", false, now}});  // dropped before SQL
+  BOOST_REQUIRE(n);
+  BOOST_TEST(*n == 2u);
+  auto got = agents.get(a->agent.id);
+  BOOST_TEST(got->transport == "caf");
+  BOOST_TEST(got->connected);
+  BOOST_REQUIRE(got->seen_seconds_ago);
+  BOOST_TEST(*got->seen_seconds_ago < 5.0);
+  auto http = agents.get(b->agent.id);
+  BOOST_TEST(http->transport == "http");
+  BOOST_TEST(*http->seen_seconds_ago >= 9.0);
+  // An older mark (another replica's, late) changes nothing; a newer one wins.
+  BOOST_REQUIRE(agents.record_presence({{a->agent.id, "caf", false, now - std::chrono::seconds(1)}}));
+  BOOST_TEST(agents.get(a->agent.id)->connected);
+  BOOST_REQUIRE(agents.record_presence({{a->agent.id, "caf", false, now + std::chrono::milliseconds(1)}}));
+  BOOST_TEST(!agents.get(a->agent.id)->connected);
+  // Lists carry presence too, and presence writes do not count as changes to the agent.
+  const auto updated = agents.get(b->agent.id)->updated_at;
+  BOOST_REQUIRE(agents.record_presence({{b->agent.id, "http", false, now}}));
+  BOOST_TEST((agents.get(b->agent.id)->updated_at == updated));
+  auto page = agents.list({});
+  BOOST_REQUIRE(page);
+  size_t seen = 0;
+  for (const auto& x : page->items) seen += x.transport.empty() ? 0 : 1;
+  BOOST_TEST(seen == 2u);
+  BOOST_TEST(*agents.record_presence({}) == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(admin_key_bootstrap_creates_one_key_only) {
   admin_key_repository keys{*conn};
   BOOST_TEST(*keys.count_active() == 0);

@@ -3,6 +3,7 @@
 
 #include "cli/agent_view.hpp"
 #include "cli/work_view.hpp"
+#include "common/time.hpp"
 
 using namespace brokkr::cli;
 using nlohmann::json;
@@ -64,12 +65,31 @@ BOOST_AUTO_TEST_CASE(detail_and_list) {
 }
 
 BOOST_AUTO_TEST_CASE(agent_views) {
+  const auto now = *brokkr::parse_rfc3339("2026-12-06T10:00:00.000Z");
   const json agent = {{"id", "a-1"}, {"name", "gpu-1"}, {"cluster_name", "east"}, {"status", "ACTIVE"},
-                      {"labels", {"gpu"}}, {"annotations", {{"zone", "eu"}}}, {"last_heartbeat_at", nullptr}};
-  BOOST_TEST(agent_list_table(json::array({agent})) ==
-             "ID    NAME    CLUSTER   STATUS   LABELS   LAST HEARTBEAT\n"
-             "a-1   gpu-1   east      ACTIVE   gpu      \n");
-  BOOST_TEST(agent_detail(agent).find("Annotations: zone=eu\n") != std::string::npos);
+                      {"labels", {"gpu"}}, {"annotations", {{"zone", "eu"}}}, {"last_heartbeat_at", nullptr},
+                      {"connection", {{"ready", true}, {"transport", "caf"}, {"connected", true},
+                                      {"last_seen_at", "2026-12-06T09:59:56.500Z"}}}};
+  json gone = agent;
+  gone["id"] = "a-2";
+  gone["connection"] = {{"ready", false}, {"transport", "caf"}, {"connected", false},
+                        {"last_seen_at", "2026-12-06T07:00:00.000Z"}};
+  json never = agent;
+  never["id"] = "a-3";
+  never["connection"] = {{"ready", false}, {"transport", nullptr}, {"connected", false}, {"last_seen_at", nullptr}};
+  BOOST_TEST(agent_list_table(json::array({agent, gone, never}), now) ==
+             "ID    NAME    CLUSTER   STATUS   READY   VIA            LAST SEEN   LABELS\n"
+             "a-1   gpu-1   east      ACTIVE   yes     caf            3s ago      gpu\n"
+             "a-2   gpu-1   east      ACTIVE   no      caf (closed)   3h ago      gpu\n"
+             "a-3   gpu-1   east      ACTIVE   no      -              never       gpu\n");
+  const auto detail = agent_detail(agent, now);
+  BOOST_TEST(detail.find("Annotations: zone=eu\n") != std::string::npos, detail);
+  BOOST_TEST(detail.find("Ready:       yes\n") != std::string::npos, detail);
+  BOOST_TEST(detail.find("Last seen:   2026-12-06T09:59:56.500Z (3s ago)\n") != std::string::npos, detail);
+  BOOST_TEST(seen_age("2026-12-06T09:30:00Z", now) == "30m ago");
+  BOOST_TEST(seen_age("2026-12-01T10:00:00Z", now) == "5d ago");
+  BOOST_TEST(seen_age("2026-12-06T10:00:05Z", now) == "0s ago");  // a reader's clock behind the database's
+  BOOST_TEST(seen_age(nullptr, now) == "never");
   const auto notice = key_notice("agent gpu-1 created", "brokkr_BRx_y");
   BOOST_TEST(notice.substr(notice.size() - 13) == "brokkr_BRx_y\n");  // the key alone on the last line
   BOOST_TEST(notice.find("shown only this once") != std::string::npos);
