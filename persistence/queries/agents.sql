@@ -5,9 +5,12 @@
 DELETE FROM agent_annotations WHERE agent_id = $1 AND key = ANY ($2::text[]);
 
 -- name: agent_annotations_replace
--- $2 keys, $3 values: the agent's whole annotation set.
-WITH cleared AS (DELETE FROM agent_annotations WHERE agent_id = $1)
-INSERT INTO agent_annotations (agent_id, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS u(k, v);
+-- $2 keys, $3 values: the agent's whole annotation set. The DELETE leaves the keys that stay: a
+-- DELETE and an INSERT of the same key in one statement collide on the primary key (both run on one
+-- snapshot), which made a replace that kept a key fail with 409.
+WITH cleared AS (DELETE FROM agent_annotations WHERE agent_id = $1 AND key <> ALL ($2::text[]))
+INSERT INTO agent_annotations (agent_id, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS u(k, v)
+ON CONFLICT (agent_id, key) DO UPDATE SET value = EXCLUDED.value;
 
 -- name: agent_annotations_upsert
 INSERT INTO agent_annotations (agent_id, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS u(k, v)
@@ -20,8 +23,9 @@ INSERT INTO agent_labels (agent_id, label) SELECT $1, x FROM unnest($2::text[]) 
 DELETE FROM agent_labels WHERE agent_id = $1 AND label = ANY ($2::text[]);
 
 -- name: agent_labels_replace
-WITH cleared AS (DELETE FROM agent_labels WHERE agent_id = $1)
-INSERT INTO agent_labels (agent_id, label) SELECT $1, x FROM unnest($2::text[]) x;
+-- The labels that stay are neither deleted nor inserted (see agent_annotations_replace).
+WITH cleared AS (DELETE FROM agent_labels WHERE agent_id = $1 AND label <> ALL ($2::text[]))
+INSERT INTO agent_labels (agent_id, label) SELECT $1, x FROM unnest($2::text[]) x ON CONFLICT DO NOTHING;
 
 -- name: agent_presence_record
 -- One write for every agent a broker saw since its last one: $1 ids, $2 transports ('caf'/'http'),

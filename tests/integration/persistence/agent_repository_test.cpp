@@ -65,6 +65,14 @@ BOOST_AUTO_TEST_CASE(labels_and_annotations_edits) {
   BOOST_TEST(up->agent.annotations.at("k1") == "new");
   auto rm = agents.edit_annotations(a.id, label_edit::remove, {{"k1", ""}, {"k2", ""}});
   BOOST_TEST(rm->agent.annotations.size() == 1u);
+  // A replace that keeps some of what is there (it failed with a unique violation, 409, before).
+  auto kept = agents.edit_labels(a.id, label_edit::replace, {"d", "e"});
+  BOOST_REQUIRE_MESSAGE(kept, (kept ? "" : kept.error().message));
+  BOOST_TEST(kept->agent.labels == (std::vector<std::string>{"d", "e"}));
+  auto kept_ann = agents.edit_annotations(a.id, label_edit::replace, {{"k3", "changed"}, {"k4", "v4"}});
+  BOOST_REQUIRE_MESSAGE(kept_ann, (kept_ann ? "" : kept_ann.error().message));
+  BOOST_TEST(kept_ann->agent.annotations.size() == 2u);
+  BOOST_TEST(kept_ann->agent.annotations.at("k3") == "changed");
   auto rep = agents.edit_annotations(a.id, label_edit::replace, {});
   BOOST_TEST(rep->agent.annotations.empty());
   BOOST_TEST(agents.edit_labels("123e4567-e89b-12d3-a456-426614174000", label_edit::add, {"x"}).error().code ==

@@ -1,5 +1,7 @@
 // Who may see and claim an item: explicit ids, all-of and any-of labels, annotations, and agents
 // that appear or change after the work was created.
+#include <random>
+
 #include "tests/integration/persistence/fixture.hpp"
 
 using namespace brokkr;
@@ -122,6 +124,82 @@ BOOST_AUTO_TEST_CASE(a_deleted_agent_stops_being_a_target) {
   BOOST_REQUIRE(agents.remove(a.id));
   BOOST_TEST(work.get(w.id)->target_agents.empty());
   BOOST_TEST(agents.get(a.id).error().code == db_errc::not_found);
+}
+
+// Submit resolves targets with set operations (ephemeral_work_resolve_targets); agents that appear
+// or change later are matched by ephemeral_work_agent_matches. Both must say the same for every
+// selector: 40 random agents and 200 random selectors, compared item by item.
+BOOST_AUTO_TEST_CASE(set_based_resolution_agrees_with_the_targeting_function) {
+  std::mt19937 rng(1234);
+  const std::vector<std::string> label_pool = {"gpu", "linux", "arm64", "eu", "big"};
+  const std::vector<std::pair<std::string, std::string>> annotation_pool = {
+      {"region", "eu"}, {"region", "us"}, {"tier", "prod"}, {"tier", "dev"}, {"zone", "a"}};
+  auto coin = [&](int percent) { return static_cast<int>(rng() % 100) < percent; };
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    test::agent_opts o;
+    for (const auto& l : label_pool)
+      if (coin(40)) o.labels.push_back(l);
+    for (const auto& [k, v] : annotation_pool)
+      if (coin(30)) o.annotations[k] = v;  // one value per key: a later pick replaces
+    o.status = coin(10) ? agent_status::inactive : agent_status::active;
+    ids.push_back(test::make_agent(agents, o).id);
+  }
+  BOOST_REQUIRE(agents.remove(ids.back()));  // a deleted agent is never a target
+  int with_targets = 0;
+  for (int i = 0; i < 200; ++i) {
+    test::work_opts o;
+    for (const auto& l : label_pool)
+      if (coin(25)) o.labels.push_back(l);
+    for (const auto& [k, v] : annotation_pool)
+      if (coin(15) && !o.annotations.count(k)) o.annotations[k] = v;
+    if (coin(30)) o.agent_ids.push_back(ids[rng() % (ids.size() - 1)]);
+    if (o.labels.empty() && o.annotations.empty() && o.agent_ids.empty()) o.labels.push_back("gpu");
+    o.match = coin(50) ? target_match::any : target_match::all;
+    const auto w = test::make_work(work, o);
+    const auto by_function = db.count(
+        "SELECT count(*) FROM agents a WHERE a.deleted_at IS NULL AND ephemeral_work_agent_matches('" + w.id +
+        "', a.id)");
+    const auto by_sets = db.count("SELECT count(*) FROM ephemeral_work_targets WHERE work_id = '" + w.id + "'");
+    const auto both = db.count("SELECT count(*) FROM ephemeral_work_targets t JOIN agents a ON a.id = t.agent_id "
+                               "WHERE t.work_id = '" + w.id + "' AND ephemeral_work_agent_matches(t.work_id, a.id)");
+    BOOST_TEST(by_sets == by_function, "item " << i);
+    BOOST_TEST(both == by_sets, "item " << i);
+    with_targets += by_sets > 0;
+  }
+  BOOST_TEST(with_targets > 50);  // the random selectors did match agents, not only nothing
+
+  // The other direction (ephemeral_work_retarget_agent): agents registered or relabelled after the
+  // work, each compared with the function over every live item.
+  const std::string live_items = "SELECT id FROM ephemeral_work WHERE ephemeral_work_is_live(status) AND deleted_at IS NULL";
+  auto check_agent = [&](const std::string& agent, int n) {
+    const auto by_function = db.count("SELECT count(*) FROM (" + live_items + ") l WHERE ephemeral_work_agent_matches(l.id, '" +
+                                      agent + "')");
+    const auto by_sets = db.count("SELECT count(*) FROM ephemeral_work_targets WHERE agent_id = '" + agent + "'");
+    BOOST_TEST(by_sets == by_function, "agent " << n);
+    return by_sets;
+  };
+  long long matched = 0;
+  for (int i = 0; i < 15; ++i) {
+    test::agent_opts o;
+    for (const auto& l : label_pool)
+      if (coin(50)) o.labels.push_back(l);
+    for (const auto& [k, v] : annotation_pool)
+      if (coin(40)) o.annotations[k] = v;
+    const auto late = test::make_agent(agents, o);
+    matched += check_agent(late.id, i);
+    std::vector<std::string> relabel;
+    for (const auto& l : label_pool)
+      if (coin(50)) relabel.push_back(l);
+    BOOST_REQUIRE(agents.edit_labels(late.id, label_edit::replace, relabel));
+    matched += check_agent(late.id, 100 + i);
+    std::map<std::string, std::string> reannotate;
+    for (const auto& [k, v] : annotation_pool)
+      if (coin(40)) reannotate[k] = v;
+    BOOST_REQUIRE(agents.edit_annotations(late.id, label_edit::replace, reannotate));
+    matched += check_agent(late.id, 200 + i);
+  }
+  BOOST_TEST(matched > 0);
 }
 
 BOOST_AUTO_TEST_CASE(explicit_ids_of_unknown_agents_are_rejected) {
