@@ -53,7 +53,11 @@ void check(const brokkr::config::parser& p, const std::string& text) {
       const auto row = cells_of(line_at(text, at + 1));
       BOOST_TEST_REQUIRE(row.size() > def);
       BOOST_TEST(row[env] == "`" + o.env + "`");
-      if (key < header.size()) BOOST_TEST(row[key] == "`" + (o.yaml_path.empty() ? o.name : o.yaml_path) + "`");
+      // common/config.cpp refuses a `config` key inside the file, so that row names no key.
+      if (key < header.size()) {
+        const std::string yaml_key = o.yaml_path.empty() ? o.name : o.yaml_path;
+        BOOST_TEST(row[key] == (o.name == "config" ? std::string() : "`" + yaml_key + "`"));
+      }
       // The documented default is the one the parser applies (the settings struct's initialiser).
       const std::string want = o.required ? "required" : o.default_value.empty() ? "" : "`" + o.default_value + "`";
       BOOST_TEST(row[def] == want);
