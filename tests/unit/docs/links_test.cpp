@@ -436,12 +436,6 @@ bool shell_block(const std::string& lang) {
   return lang.empty() || lang == "sh" || lang == "bash" || lang == "shell" || lang == "console";
 }
 
-// Docs that another change in progress owns and still cite notes outside the repository. Their
-// citations are reported as warnings rather than failures, so the gap stays visible without
-// blocking that change; remove the entry once the file is rewritten.
-const std::map<std::string, std::string> pending_elsewhere = {
-    {"docs/benchmarks.md", "citations of DESIGN.md, to be rewritten with the benchmark work"},
-};
 
 }  // namespace
 
@@ -527,16 +521,12 @@ BOOST_AUTO_TEST_CASE(no_citation_leads_outside_the_repository) {
   size_t adr_mentions = 0;
   for (const auto& file : files) {
     const auto name = rel(file);
-    const auto pending = pending_elsewhere.find(name);
     size_t n = 0;
     for (const auto& line : lines_of(read_text(file))) {
       ++n;
       for (const auto& o : outside) {
         if (line.find(o) == std::string::npos) continue;
-        if (pending != pending_elsewhere.end())
-          BOOST_WARN_MESSAGE(false, name << ":" << n << ": cites " << o << " (left to: " << pending->second << ")");
-        else
-          BOOST_ERROR(name << ":" << n << ": cites " << o << ", which is not in this repository");
+        BOOST_ERROR(name << ":" << n << ": cites " << o << ", which is not in this repository");
       }
       // "ADR 9", "ADR 0054": the decision record must exist.
       for (auto at = line.find("ADR "); at != std::string::npos; at = line.find("ADR ", at + 4)) {

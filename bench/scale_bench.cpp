@@ -1,0 +1,245 @@
+// The queue at fleet scale (issue 13, goal 5), printed as figures (docs/benchmarks.md): one
+// PostgreSQL holding 10,000 registered agents with labels and 1,000,000 work items (most finished,
+// 100,000 live), then the latency of what the broker runs per request on it: `pending` and
+// `claim-next` for random agents, and a submit whose label is held by 5,000 agents. Then the TTL
+// soft-delete and the purge of the finished rows, with claim latency measured while they run.
+//
+// Not a test: it asserts nothing and CI does not run it. Needs the throwaway PostgreSQL of
+// scripts/bench (BROKKR_TEST_DATABASE_URL).
+//
+//   bench_scale [--agents N] [--finished N] [--live N] [--samples N]
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "persistence/agent_repository.hpp"
+#include "persistence/ephemeral_work_repository.hpp"
+#include "tests/support/factories.hpp"
+#include "tests/support/test_db.hpp"
+
+using namespace brokkr;
+using clk = std::chrono::steady_clock;
+
+namespace {
+
+int agents_n = 10000;
+int finished_n = 900000;
+int live_n = 100000;
+int samples = 2000;
+
+struct percentiles {
+  double p50 = 0, p99 = 0, max = 0;
+  size_t n = 0;
+};
+
+percentiles summarize(std::vector<double> us) {
+  percentiles p;
+  if (us.empty()) return p;
+  std::sort(us.begin(), us.end());
+  p.n = us.size();
+  p.p50 = us[us.size() / 2];
+  p.p99 = us[std::min(us.size() - 1, us.size() * 99 / 100)];
+  p.max = us.back();
+  return p;
+}
+
+void print(const char* label, const percentiles& p) {
+  std::printf("%-64s p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms   (%zu samples)\n", label, p.p50 / 1000.0,
+              p.p99 / 1000.0, p.max / 1000.0, p.n);
+}
+
+double since_us(clk::time_point t0) { return std::chrono::duration<double, std::micro>(clk::now() - t0).count(); }
+
+// Bulk load in plain SQL, set-based: going through the repositories would take hours at this size.
+// Triggers are bypassed for the finished history only (their work — event rows, NOTIFY — belongs to
+// transitions that happened long ago); live items get their target rows the way submit writes them.
+void load(pqxx::connection_base& c) {
+  const auto t0 = clk::now();
+  pqxx::work tx{c};
+  tx.exec0("INSERT INTO agents (name, cluster_name) SELECT 'agent-' || i, 'cluster-' || (i % 1000) "
+           "FROM generate_series(1, " + std::to_string(agents_n) + ") i");
+  // Every agent: 'fleet', its own 'own-<n>', and 'half' for every second one (agents_n / 2 hold it).
+  tx.exec0("CREATE TEMP TABLE bench_agents AS SELECT id, row_number() OVER (ORDER BY id) AS n FROM agents");
+  tx.exec0("INSERT INTO agent_labels (agent_id, label) SELECT id, 'fleet' FROM bench_agents");
+  tx.exec0("INSERT INTO agent_labels (agent_id, label) SELECT id, 'own-' || n FROM bench_agents");
+  tx.exec0("INSERT INTO agent_labels (agent_id, label) SELECT id, 'half' FROM bench_agents WHERE n % 2 = 0");
+  tx.exec0("SET LOCAL session_replication_role = replica");
+  tx.exec0("INSERT INTO ephemeral_work (work_type, crd_spec, status, claimed_by, claimed_at, completed_at, attempt, "
+           "soft_delete_after, created_at) "
+           "SELECT 'shipwright-build', '{}', 'COMPLETED', a.id, now() - interval '2 hours', now() - interval '1 hour', 1, "
+           "now() + interval '1 day', now() - interval '2 hours' "
+           "FROM generate_series(1, " + std::to_string(finished_n) + ") i "
+           "JOIN bench_agents a ON a.n = 1 + i % " + std::to_string(agents_n));
+  tx.exec0("SET LOCAL session_replication_role = origin");
+  tx.exec0("CREATE TEMP TABLE bench_live AS SELECT gen_random_uuid() AS id, 1 + i % " + std::to_string(agents_n) +
+           " AS n FROM generate_series(1, " + std::to_string(live_n) + ") i");
+  tx.exec0("INSERT INTO ephemeral_work (id, work_type, crd_spec) SELECT id, 'shipwright-build', '{}' FROM bench_live");
+  tx.exec0("INSERT INTO ephemeral_work_target_labels (work_id, label) SELECT id, 'own-' || n FROM bench_live");
+  tx.exec0("INSERT INTO ephemeral_work_targets (work_id, agent_id) SELECT l.id, a.id FROM bench_live l "
+           "JOIN bench_agents a ON a.n = l.n");
+  tx.commit();
+  pqxx::nontransaction n{c};
+  n.exec0("VACUUM ANALYZE");
+  const auto rows = n.exec1("SELECT count(*) FROM ephemeral_work")[0].as<long>();
+  std::printf("loaded %d agents, %ld work items (%d finished, %d live) in %.1f s\n", agents_n, rows, finished_n,
+              live_n, since_us(t0) / 1e6);
+}
+
+std::vector<std::string> agent_ids(pqxx::connection_base& c) {
+  pqxx::nontransaction n{c};
+  std::vector<std::string> out;
+  for (const auto& r : n.exec("SELECT id FROM agents ORDER BY id")) out.push_back(r[0].as<std::string>());
+  return out;
+}
+
+percentiles measure_pending(persistence::ephemeral_work_repository& work, const std::vector<std::string>& ids,
+                            std::mt19937& rng) {
+  std::vector<double> us;
+  std::uniform_int_distribution<size_t> pick(0, ids.size() - 1);
+  for (int i = 0; i < samples; ++i) {
+    const auto t0 = clk::now();
+    auto r = work.pending_for_agent(ids[pick(rng)], 100);
+    us.push_back(since_us(t0));
+    if (!r) std::printf("pending failed: %s\n", r.error().message.c_str());
+  }
+  return summarize(us);
+}
+
+// Claims one item of a random agent and completes it, so the live set stays the size it was.
+percentiles measure_claims(persistence::ephemeral_work_repository& work, const std::vector<std::string>& ids,
+                           std::mt19937& rng, int n, std::atomic<bool>* stop = nullptr) {
+  std::vector<double> us;
+  std::uniform_int_distribution<size_t> pick(0, ids.size() - 1);
+  for (int i = 0; i < n && !(stop && *stop); ++i) {
+    const auto& agent = ids[pick(rng)];
+    const auto t0 = clk::now();
+    auto c = work.claim_next(agent);
+    us.push_back(since_us(t0));
+    if (!c) {
+      std::printf("claim failed: %s\n", c.error().message.c_str());
+      continue;
+    }
+    if (c->empty()) continue;
+    (void)work.complete({.work_id = c->front().id, .agent_id = agent, .attempt = c->front().attempt,
+                         .outcome = work_outcome::completed});
+  }
+  return summarize(us);
+}
+
+void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::connection_base& c) {
+  std::vector<double> us;
+  std::string last;
+  for (int i = 0; i < 50; ++i) {
+    const auto t0 = clk::now();
+    auto r = work.create(test::make_request({.labels = {"half"}}));
+    us.push_back(since_us(t0));
+    if (!r) {
+      std::printf("submit failed: %s\n", r.error().message.c_str());
+      return;
+    }
+    last = r->item.id;
+  }
+  pqxx::nontransaction n{c};
+  const auto targets = n.exec_params1("SELECT count(*) FROM ephemeral_work_targets WHERE work_id = $1", last)[0].as<long>();
+  std::printf("(each submit resolved %ld target agents)\n", targets);
+  print("submit targeting a label held by half the agents", summarize(us));
+}
+
+// Registering an agent and relabelling it re-resolve it against every live item (work submitted
+// before a matching agent existed must not be stranded).
+void measure_agent_changes(pqxx::connection_base& c, persistence::db_connection& conn) {
+  persistence::agent_repository agents{conn};
+  std::vector<double> created, relabelled;
+  for (int i = 0; i < 20; ++i) {
+    auto t0 = clk::now();
+    auto a = agents.create({.name = "late-" + std::to_string(i), .cluster_name = "late", .labels = {"fleet", "own-1"}});
+    created.push_back(since_us(t0));
+    if (!a) {
+      std::printf("agent create failed: %s\n", a.error().message.c_str());
+      return;
+    }
+    t0 = clk::now();
+    auto r = agents.edit_labels(a->agent.id, persistence::label_edit::replace, {"fleet"});
+    relabelled.push_back(since_us(t0));
+    if (!r) std::printf("relabel failed: %s\n", r.error().message.c_str());
+  }
+  (void)c;
+  print("register an agent (re-resolved against the live items)", summarize(created));
+  print("relabel an agent (same)", summarize(relabelled));
+}
+
+// TTL soft-delete and purge of the finished history in the batches the maintenance duties use,
+// while another connection claims: rows/s, and claim latency beside the figure without them.
+void measure_cleanup(const test::test_database& db, const std::vector<std::string>& ids, const percentiles& quiet) {
+  auto conn = db.connect();
+  {
+    pqxx::work tx{conn->raw()};
+    tx.exec0("UPDATE ephemeral_work SET soft_delete_after = now() - interval '1 minute' WHERE status = 'COMPLETED'");
+    tx.commit();
+  }
+  persistence::ephemeral_work_repository cleaner{*conn};
+  std::atomic<bool> stop{false};
+  percentiles during;
+  std::thread claimer([&] {
+    auto c = db.connect();
+    persistence::ephemeral_work_repository work{*c};
+    std::mt19937 rng(7);
+    during = measure_claims(work, ids, rng, 1 << 30, &stop);
+  });
+  const auto t0 = clk::now();
+  size_t soft = 0;
+  for (;;) {
+    auto r = cleaner.soft_delete_expired(1000);
+    if (!r || r->empty()) break;
+    soft += r->size();
+  }
+  const double soft_s = since_us(t0) / 1e6;
+  const auto t1 = clk::now();
+  size_t purged = 0;
+  for (;;) {
+    auto r = cleaner.purge_deleted(std::chrono::seconds(0), 1000);
+    if (!r || r->empty()) break;
+    purged += r->size();
+  }
+  const double purge_s = since_us(t1) / 1e6;
+  stop = true;
+  claimer.join();
+  std::printf("TTL soft-delete: %zu rows in %.1f s (%.0f rows/s); purge: %zu rows in %.1f s (%.0f rows/s)\n", soft,
+              soft_s, soft / std::max(soft_s, 1e-9), purged, purge_s, purged / std::max(purge_s, 1e-9));
+  print("claim-next while TTL and purge run", during);
+  std::printf("claim-next p99 during cleanup vs quiet: %.2fx\n", quiet.p99 > 0 ? during.p99 / quiet.p99 : 0.0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    const int v = std::stoi(argv[i + 1]);
+    if (a == "--agents") agents_n = v;
+    else if (a == "--finished") finished_n = v;
+    else if (a == "--live") live_n = v;
+    else if (a == "--samples") samples = v;
+  }
+  test::test_database db;
+  auto conn = db.connect();
+  load(conn->raw());
+  const auto ids = agent_ids(conn->raw());
+  persistence::ephemeral_work_repository work{*conn};
+  std::mt19937 rng(42);
+  measure_pending(work, ids, rng);  // warm the cache once
+  print("pending for a random agent (limit 100)", measure_pending(work, ids, rng));
+  const auto quiet = measure_claims(work, ids, rng, samples);
+  print("claim-next for a random agent (then complete it)", quiet);
+  measure_wide_submit(work, conn->raw());
+  measure_agent_changes(conn->raw(), *conn);
+  measure_cleanup(db, ids, quiet);
+  return 0;
+}
