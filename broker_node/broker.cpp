@@ -133,6 +133,8 @@ status<std::string> broker::start() {
     for (const auto& [kind, n] : r.counts) {
       m->inc("brokkr_claim_expirations_total", {{"result", kind}}, static_cast<double>(n));
       if (kind == "retry") m->inc("brokkr_retries_total", {}, static_cast<double>(n));
+      if (kind == "retry" || kind == "permanent")
+        m->inc("brokkr_failures_total", {{"reason", failure_reason_label("ClaimExpired")}}, static_cast<double>(n));
     }
   };
   d.maintenance = spawn_maintenance(sys, maintenance, d.db, d.supervisor);

@@ -1,9 +1,23 @@
 #include "broker_node/work_service.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <set>
+
 #include "common/log.hpp"
 
 namespace brokkr::broker {
 namespace {
+
+double seconds_between(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) {
+  return std::max(0.0, std::chrono::duration<double>(to - from).count());
+}
+
+void count_claim(metrics::registry& m, const work_item& w) {
+  m.inc("brokkr_claims_total");
+  if (w.claimed_at) m.observe("brokkr_queue_wait_seconds", {{"work_type", w.work_type}}, seconds_between(w.created_at, *w.claimed_at));
+}
 
 using persistence::fail;
 using persistence::make_job;
@@ -41,6 +55,31 @@ void work_service::declare_metrics(metrics::registry& m) {
   m.declare("brokkr_completions_total", kind::counter, "Accepted completion reports, by reported outcome.");
   m.declare("brokkr_retries_total", kind::counter,
             "Runs that ended FAILED_RETRYABLE through this broker (reports and expiries).");
+  m.declare("brokkr_queue_wait_seconds", kind::histogram,
+            "From an item's creation to each claim of it, by work type (a retry's wait includes its earlier runs).",
+            metrics::duration_buckets());
+  m.declare("brokkr_run_duration_seconds", kind::histogram,
+            "From a claim to its reported end, by work type and resulting status.", metrics::duration_buckets());
+  m.declare("brokkr_end_to_end_seconds", kind::histogram,
+            "From an item's creation to its final status, by work type and status.", metrics::duration_buckets());
+  m.declare("brokkr_failures_total", kind::counter,
+            "Failed runs by failure reason (reports and expiries); reasons beyond the first 100 count as Other.");
+}
+
+std::string failure_reason_label(const std::string& reason) {
+  // Reasons come from the agents' decision tables (CamelCase words). The label set is bounded
+  // anyway: a misbehaving agent inventing reasons must not grow the series without end.
+  static std::mutex mutex;
+  static std::set<std::string> seen;
+  const bool shaped = !reason.empty() && reason.size() <= 64 &&
+                      std::all_of(reason.begin(), reason.end(), [](unsigned char c) { return std::isalnum(c); });
+  if (!shaped) return "Other";
+  std::lock_guard<std::mutex> lock(mutex);
+  if (seen.count(reason) || seen.size() < max_failure_reasons) {
+    seen.insert(reason);
+    return reason;
+  }
+  return "Other";
 }
 
 expected<std::string, db_error> work_service::acting_agent(const auth::identity& who, const std::string& given) {
@@ -137,7 +176,7 @@ op<work_item> work_service::claim(const auth::identity& who, const std::string& 
   if (auto k = known_id(id); !k) return unexpected(k.error());
   return make_job<work_item>("claim", [id, agent = *agent, m = metrics_](repositories& r) {
     auto w = r.work.claim(id, agent);
-    if (w) m->inc("brokkr_claims_total");
+    if (w) count_claim(*m, *w);
     return w;
   });
 }
@@ -153,7 +192,8 @@ op<std::vector<work_item>> work_service::claim_next(const auth::identity& who, c
   return make_job<std::vector<work_item>>(
       "claim_next", [agent = *agent, types = std::move(work_types), limit, m = metrics_](repositories& r) {
         auto items = r.work.claim_next(agent, types, limit);
-        if (items && !items->empty()) m->inc("brokkr_claims_total", {}, static_cast<double>(items->size()));
+        if (items)
+          for (const auto& w : *items) count_claim(*m, w);
         return items;
       });
 }
@@ -172,6 +212,16 @@ namespace {
 void count_completion(metrics::registry& m, const completion_report& report, const work_item& w) {
   m.inc("brokkr_completions_total", {{"outcome", std::string(to_string(report.outcome))}});
   if (w.status == work_status::failed_retryable) m.inc("brokkr_retries_total");
+  const std::string status(to_string(w.status));
+  const auto ended = w.completed_at.value_or(std::chrono::system_clock::now());
+  if (w.claimed_at)
+    m.observe("brokkr_run_duration_seconds", {{"work_type", w.work_type}, {"status", status}}, seconds_between(*w.claimed_at, ended));
+  if (is_terminal(w.status) && w.completed_at)
+    m.observe("brokkr_end_to_end_seconds", {{"work_type", w.work_type}, {"status", status}},
+              seconds_between(w.created_at, *w.completed_at));
+  if ((w.status == work_status::failed_retryable || w.status == work_status::failed_permanent) &&
+      report.outcome != work_outcome::completed)
+    m.inc("brokkr_failures_total", {{"reason", failure_reason_label(report.failure_reason.empty() ? "Failed" : report.failure_reason)}});
 }
 
 }  // namespace

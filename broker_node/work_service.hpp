@@ -28,6 +28,11 @@ using persistence::db_job_of;
 template <class T>
 using op = expected<db_job_of<T>, db_error>;
 
+// brokkr_failures_total's reason label: the reason when it is a CamelCase word and one of the first
+// `max_failure_reasons` distinct ones seen, else "Other", so the series stay bounded.
+inline constexpr size_t max_failure_reasons = 100;
+std::string failure_reason_label(const std::string& reason);
+
 class work_service {
  public:
   explicit work_service(std::shared_ptr<metrics::registry> metrics);

@@ -47,6 +47,15 @@ const char* type_name(kind k) {
 
 }  // namespace
 
+std::vector<double> duration_buckets() { return {0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200}; }
+
+std::vector<std::string> registry::names() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [name, f] : families_) out.push_back(name);
+  return out;
+}
+
 std::vector<double> latency_buckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }

@@ -26,6 +26,8 @@ class registry {
   void observe(const std::string& name, const labels& l, double value);
   std::string render() const;
 
+  // Every declared family, sorted (docs and alert rules are checked against it).
+  std::vector<std::string> names() const;
   // For tests: the current value of a counter or gauge series (0 if absent).
   double value(const std::string& name, const labels& l = {}) const;
 
@@ -49,5 +51,7 @@ class registry {
 
 // Latency buckets in seconds, for request durations.
 std::vector<double> latency_buckets();
+// Buckets in seconds for queue waits and build runs: 100 ms to 2 h.
+std::vector<double> duration_buckets();
 
 }  // namespace brokkr::metrics

@@ -233,6 +233,29 @@ BOOST_AUTO_TEST_CASE(claim_next_with_a_limit_and_a_batch_of_reports) {
   BOOST_TEST(agent.post("/api/v1/agents/" + b.id + "/ephemeral-work/complete", {{"reports", reports}}).status == 403);
 }
 
+// Issue 14's observability: queue wait at each claim, run duration and end to end at each report,
+// failures by reason; every agent's reports land in the same families whichever transport it uses.
+BOOST_AUTO_TEST_CASE(lifecycle_histograms_and_failures_by_reason) {
+  const auto a = make_agent("m", {"gpu"});
+  const auto ok_id = submit(build_work({"gpu"}));
+  const auto bad_id = submit(build_work({"gpu"}, {{"max_retries", 0}}));
+  auto agent = as(a);
+  auto claimed = agent.post("/api/v1/agents/" + a.id + "/ephemeral-work/claim-next", {{"limit", 2}});
+  BOOST_REQUIRE_EQUAL(claimed.body["items"].size(), 2u);
+  BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + ok_id + "/complete", {{"attempt", 1}, {"outcome", "COMPLETED"}}).status == 200);
+  BOOST_REQUIRE(agent.post("/api/v1/ephemeral-work/" + bad_id + "/complete",
+                           {{"attempt", 1}, {"outcome", "FAILED_RETRYABLE"}, {"failure_reason", "GitAuthInvalidKey"}})
+                    .status == 200);
+  BOOST_TEST(status_of(bad_id) == "FAILED_PERMANENT");  // no retries left
+  const auto m = api_client(broker.url()).get("/metrics").raw;
+  for (const char* line : {"brokkr_queue_wait_seconds_count{work_type=\"shipwright-build\"} 2",
+                           "brokkr_run_duration_seconds_count{work_type=\"shipwright-build\",status=\"COMPLETED\"} 1",
+                           "brokkr_run_duration_seconds_count{work_type=\"shipwright-build\",status=\"FAILED_PERMANENT\"} 1",
+                           "brokkr_end_to_end_seconds_count{work_type=\"shipwright-build\",status=\"COMPLETED\"} 1",
+                           "brokkr_failures_total{reason=\"GitAuthInvalidKey\"} 1"})
+    BOOST_TEST(m.find(line) != std::string::npos, "missing " << line << " in\n" << m);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // --log-format json: every line the broker writes is one JSON object (a collector parses each line).

@@ -1,0 +1,80 @@
+// docs/metrics.md lists every metric family the broker and the agent declare, and the alert rules
+// and dashboard under deploy/monitoring/ name only families that exist.
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "agent_node/dispatcher.hpp"
+#include "broker_node/http/services.hpp"
+#include "broker_node/work_service.hpp"
+#include "common/metrics.hpp"
+
+namespace {
+
+std::string read_source(const std::string& relative) {
+  const char* src = std::getenv("BROKKR_SOURCE_DIR");
+  BOOST_REQUIRE_MESSAGE(src, "BROKKR_SOURCE_DIR is not set");
+  std::ifstream in(std::string(src) + "/" + relative);
+  BOOST_REQUIRE_MESSAGE(in, "cannot read " << relative);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::set<std::string> declared() {
+  brokkr::metrics::registry m;
+  brokkr::broker::http::declare_metrics(m);
+  brokkr::broker::work_service::declare_metrics(m);
+  brokkr::agent::declare_agent_metrics(m);
+  const auto names = m.names();
+  return {names.begin(), names.end()};
+}
+
+// Every brokkr_* name in the text, with a histogram's _bucket/_sum/_count suffix taken off when the
+// rest is a declared family.
+std::set<std::string> named_in(const std::string& text, const std::set<std::string>& families) {
+  std::set<std::string> out;
+  const std::regex name(R"(brokkr_[a-z0-9_]+)");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), name); it != std::sregex_iterator(); ++it) {
+    std::string n = it->str();
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      const std::string s(suffix);
+      if (n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0 &&
+          families.count(n.substr(0, n.size() - s.size())))
+        n = n.substr(0, n.size() - s.size());
+    }
+    out.insert(n);
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_declared_metric_is_documented) {
+  const auto families = declared();
+  BOOST_REQUIRE(families.size() >= 20u);
+  const auto doc = read_source("docs/metrics.md");
+  for (const auto& f : families)
+    BOOST_TEST(doc.find("| `" + f + "` |") != std::string::npos, "docs/metrics.md has no row for " << f);
+  for (const auto& n : named_in(doc, families))
+    BOOST_TEST(families.count(n) == 1u, "docs/metrics.md names " << n << ", which nothing declares");
+}
+
+BOOST_AUTO_TEST_CASE(alerts_and_dashboard_name_only_existing_metrics) {
+  const auto families = declared();
+  for (const char* file : {"deploy/monitoring/prometheus-rule.yaml", "deploy/monitoring/grafana-dashboard.json"}) {
+    const auto names = named_in(read_source(file), families);
+    BOOST_TEST(names.size() >= 5u, file << " names almost no metrics");
+    for (const auto& n : names) BOOST_TEST(families.count(n) == 1u, file << " names " << n << ", which nothing declares");
+  }
+  // The alerts the docs promise are in the rule file.
+  const auto rules = read_source("deploy/monitoring/prometheus-rule.yaml");
+  for (const char* alert : {"BrokkrDatabaseDown", "BrokkrQueueWaitHigh", "BrokkrPendingWorkNotClaimed",
+                            "BrokkrFailureRateHigh", "BrokkrAgentBrokerUnreachable", "BrokkrAgentKubernetesUnreachable"})
+    BOOST_TEST(rules.find("alert: " + std::string(alert)) != std::string::npos, alert);
+}
