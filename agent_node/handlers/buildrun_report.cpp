@@ -24,11 +24,20 @@ work_outcome outcome_of(disposition d, int retry_limit, int retry_count) {
   return work_outcome::failed_retryable;
 }
 
+std::string pinned_image(const std::string& image, const std::string& digest) {
+  if (image.empty() || digest.empty()) return {};
+  // A reference already pinned keeps its own digest rather than getting a second one.
+  return image.find('@') == std::string::npos ? image + "@" + digest : image;
+}
+
 completion_report build_completion(const build_report_input& in) {
   const auto& s = in.status;
   const auto& o = in.outcome;
   json d = {{"namespace", in.namespace_name}, {"build", in.build_name}, {"buildrun", in.buildrun_name}};
   if (!s.output_digest.empty()) d["digest"] = s.output_digest;
+  if (!in.output_image.empty()) d["image"] = in.output_image;
+  const auto pinned = pinned_image(in.output_image, s.output_digest);
+  if (!pinned.empty()) d["image_ref"] = pinned;
   if (s.output_size) d["size"] = *s.output_size;
   if (!s.commit_sha.empty()) d["commit_sha"] = s.commit_sha;
   if (!s.commit_author.empty()) d["commit_author"] = s.commit_author;
@@ -55,7 +64,9 @@ completion_report build_completion(const build_report_input& in) {
   m.attempt = in.attempt;
   m.outcome = outcome_of(o.disp, o.retry_limit, in.retry_count);
   if (m.outcome == work_outcome::completed) {
-    m.result_message = "built " + (s.output_digest.empty() ? std::string("the image") : s.output_digest) +
+    m.result_message = "built " + (!pinned.empty()                ? pinned
+                                   : s.output_digest.empty() ? std::string("the image")
+                                                             : s.output_digest) +
                        (s.commit_sha.empty() ? "" : " from commit " + s.commit_sha);
   } else {
     m.failure_reason = o.reason.empty() ? o.condition_reason : o.reason;

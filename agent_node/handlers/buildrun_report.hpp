@@ -19,7 +19,11 @@ struct build_report_input {
   k8s::shipwright::buildrun_outcome outcome;
   std::string log_container;
   std::string log_tail;
+  std::string output_image;  // the Build's spec.output.image, e.g. "registry.example.com/app:1"
 };
+
+// "image@sha256:..." (what to deploy: the digest pins what was built), or "" without either part.
+std::string pinned_image(const std::string& image, const std::string& digest);
 
 // The report of the run (work_id left to the caller).
 completion_report build_completion(const build_report_input& in);

@@ -20,6 +20,7 @@ struct watcher_state {
   handler_context ctx;
   work_item item;
   std::string ns, build, buildrun;
+  std::string output_image;
   json build_object, buildrun_object;
   bool ensured = false;
   bool cancel_wanted = false;
@@ -76,7 +77,7 @@ void finish(self_ptr self, const sw::buildrun_status& status, const sw::buildrun
   auto build_report = [self, status, outcome](log_tail tail) {
     auto& st = self->state;
     build_report_input in{st.ns, st.build, st.buildrun, st.item.attempt, st.item.retry_count, status, outcome,
-                          tail.container, tail.text};
+                          tail.container, tail.text, st.output_image};
     report(self, build_completion(in));
   };
   // The log tail is a courtesy: without it the report still goes out.
@@ -130,6 +131,9 @@ bool prepare(self_ptr self) {
   st.buildrun = sw::deterministic_buildrun_name(st.build, st.item.id, st.item.attempt);
   st.build_object = sw::make_build(*manifest, {{work_id_label, st.item.id}}, st.ns);
   const auto& spec = manifest->build["spec"];
+  if (spec.contains("output") && spec["output"].is_object() && spec["output"].contains("image") &&
+      spec["output"]["image"].is_string())
+    st.output_image = spec["output"]["image"].get<std::string>();
   sw::buildrun_params p;
   p.name = st.buildrun;
   p.namespace_name = st.ns;

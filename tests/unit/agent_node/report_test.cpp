@@ -34,6 +34,7 @@ build_report_input input(sw::disposition d, std::string reason = {}, int retry_l
   in.outcome.retry_limit = retry_limit;
   in.log_container = "step-build";
   in.log_tail = "line\nerror: boom\n";
+  in.output_image = "registry.example.com/app:1";
   return in;
 }
 
@@ -52,6 +53,16 @@ BOOST_AUTO_TEST_CASE(success_reports_digest_size_commit_and_log) {
   BOOST_TEST(d["log_tail"] == "line\nerror: boom\n");
   BOOST_TEST(!d.contains("failure"));
   BOOST_TEST(m.result_message.find("sha256:abc") != std::string::npos);
+  BOOST_TEST(d["image"] == "registry.example.com/app:1");
+  BOOST_TEST(d["image_ref"] == "registry.example.com/app:1@sha256:abc");
+  BOOST_TEST(m.result_message == "built registry.example.com/app:1@sha256:abc from commit 3f2a");
+}
+
+BOOST_AUTO_TEST_CASE(the_image_reference_is_pinned_by_digest) {
+  BOOST_TEST(pinned_image("reg/app:1", "sha256:abc") == "reg/app:1@sha256:abc");
+  BOOST_TEST(pinned_image("reg/app@sha256:def", "sha256:abc") == "reg/app@sha256:def");
+  BOOST_TEST(pinned_image("", "sha256:abc").empty());
+  BOOST_TEST(pinned_image("reg/app:1", "").empty());
 }
 
 BOOST_AUTO_TEST_CASE(failures_carry_reason_location_and_outcome_by_disposition) {
