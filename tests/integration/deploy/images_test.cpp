@@ -7,7 +7,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -48,10 +47,12 @@ std::set<std::string> needed_packages(const std::string& exe) {
   std::set<std::string> needed;
   std::istringstream readelf(shell("readelf -d '" + exe + "'"));
   std::set<std::string> names;
-  const std::regex needed_line(R"(\(NEEDED\).*\[(.+)\])");
+  // " 0x...1 (NEEDED)  Shared library: [libyaml-0.so.2]"
   for (std::string line; std::getline(readelf, line);) {
-    std::smatch m;
-    if (std::regex_search(line, m, needed_line)) names.insert(m[1]);
+    if (line.find("(NEEDED)") == std::string::npos) continue;
+    const auto open = line.find('['), close = line.rfind(']');
+    if (open != std::string::npos && close != std::string::npos && close > open + 1)
+      names.insert(line.substr(open + 1, close - open - 1));
   }
   std::istringstream ldd(shell("ldd '" + exe + "'"));
   for (std::string line; std::getline(ldd, line);) {
