@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -94,6 +95,12 @@ void check_image(const std::string& exe, const std::string& dockerfile) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(runtime_images_provide_every_library_the_binaries_need) {
+  // The images ship Release builds. An ASan/UBSan build keeps libraries that the Release link drops
+  // as unused (libcurl in the broker), so its NEEDED list says nothing about the images.
+  if (const char* s = std::getenv("BROKKR_SANITIZED"); s && std::string(s) == "1") {
+    BOOST_TEST_MESSAGE("sanitizer build: the image contract is checked by the Release suite");
+    return;
+  }
   const auto docker = source_dir() / "deploy" / "docker";
 #ifdef BROKKR_BROKER_EXE
   check_image(BROKKR_BROKER_EXE, (docker / "Dockerfile.broker").string());
