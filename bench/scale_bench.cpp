@@ -154,7 +154,7 @@ void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::con
 
 // Registering an agent and relabelling it re-resolve it against every live item (work submitted
 // before a matching agent existed must not be stranded).
-void measure_agent_changes(pqxx::connection_base& c, persistence::db_connection& conn) {
+void measure_agent_changes(persistence::db_connection& conn) {
   persistence::agent_repository agents{conn};
   std::vector<double> created, relabelled;
   for (int i = 0; i < 20; ++i) {
@@ -170,7 +170,6 @@ void measure_agent_changes(pqxx::connection_base& c, persistence::db_connection&
     relabelled.push_back(since_us(t0));
     if (!r) std::printf("relabel failed: %s\n", r.error().message.c_str());
   }
-  (void)c;
   print("register an agent (re-resolved against the live items)", summarize(created));
   print("relabel an agent (same)", summarize(relabelled));
 }
@@ -239,7 +238,7 @@ int main(int argc, char** argv) {
   const auto quiet = measure_claims(work, ids, rng, samples);
   print("claim-next for a random agent (then complete it)", quiet);
   measure_wide_submit(work, conn->raw());
-  measure_agent_changes(conn->raw(), *conn);
+  measure_agent_changes(*conn);
   measure_cleanup(db, ids, quiet);
   return 0;
 }

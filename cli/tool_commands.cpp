@@ -8,16 +8,13 @@
 #include "cli/api_client.hpp"
 #include "cli/command_support.hpp"
 #include "cli/global_options.hpp"
+#include "cli/json_fields.hpp"
 #include "common/version.hpp"
 
 namespace brokkr::cli {
 namespace {
 
 using nlohmann::json;
-
-std::string text_of(const json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
 
 // --- completion ------------------------------------------------------------------------------------
 
@@ -223,9 +220,9 @@ result<int> show_version(command_context& c) {
   }
   doc["server"] = *server;
   doc["server"]["url"] = c.api.server();
-  table += "Server Version: " + text_of(*server, "version") + " (" + c.api.server() + ")\n";
-  if (server->contains("protocol_version") && (*server)["protocol_version"].is_number_integer())
-    table += "Agent Protocol: " + std::to_string((*server)["protocol_version"].get<int64_t>()) + "\n";
+  table += "Server Version: " + field_text(*server, "version") + " (" + c.api.server() + ")\n";
+  if (const auto protocol = field_text(*server, "protocol_version"); !protocol.empty())
+    table += "Agent Protocol: " + protocol + "\n";
   print_result(c, doc, table);
   return exit_code::success;
 }

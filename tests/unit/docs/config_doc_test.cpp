@@ -11,17 +11,11 @@
 
 #include "agent_node/agent_config.hpp"
 #include "broker_node/broker_config.hpp"
+#include "tests/unit/docs/source_tree.hpp"
 
 namespace {
 
-std::string doc() {
-  const char* src = std::getenv("BROKKR_SOURCE_DIR");
-  BOOST_REQUIRE(src);
-  std::ifstream in(std::string(src) + "/docs/configuration.md");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string doc() { return brokkr::docs_test::read_source("docs/configuration.md"); }
 
 // A table line split on '|', cells trimmed: "", flag, env, [config key,] default, meaning, "".
 std::vector<std::string> cells_of(const std::string& line) {

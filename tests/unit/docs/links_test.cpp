@@ -19,28 +19,15 @@
 #include "cli/command_spec.hpp"
 #include "cli/global_options.hpp"
 #include "common/program.hpp"
+#include "tests/unit/docs/source_tree.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path& root() {
-  static const fs::path dir = [] {
-    const char* src = std::getenv("BROKKR_SOURCE_DIR");
-    BOOST_REQUIRE_MESSAGE(src, "BROKKR_SOURCE_DIR must name the source tree");
-    // Canonical, so that paths built from it compare and relativise cleanly.
-    return fs::canonical(src);
-  }();
-  return dir;
-}
+using brokkr::docs_test::read_text;
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  BOOST_REQUIRE_MESSAGE(in, "cannot read " << p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+const fs::path& root() { return brokkr::docs_test::source_root(); }
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;

@@ -12,18 +12,11 @@
 #include "broker_node/http/services.hpp"
 #include "broker_node/work_service.hpp"
 #include "common/metrics.hpp"
+#include "tests/unit/docs/source_tree.hpp"
 
 namespace {
 
-std::string read_source(const std::string& relative) {
-  const char* src = std::getenv("BROKKR_SOURCE_DIR");
-  BOOST_REQUIRE_MESSAGE(src, "BROKKR_SOURCE_DIR is not set");
-  std::ifstream in(std::string(src) + "/" + relative);
-  BOOST_REQUIRE_MESSAGE(in, "cannot read " << relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using brokkr::docs_test::read_source;
 
 std::set<std::string> declared() {
   brokkr::metrics::registry m;
