@@ -4,6 +4,7 @@
 #include <boost/test/data/test_case.hpp>
 
 #include <set>
+#include <thread>
 
 #include "broker_node/http/router.hpp"
 #include "tests/hostile/hostile.hpp"
@@ -182,3 +183,32 @@ BOOST_DATA_TEST_CASE(route_by_role, bdata::make(matrix()), c) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Presence (agents' READY / LAST SEEN) is marked only for the agent whose key checked out: another
+// agent naming it in a path, an admin acting on it, and keys that do not verify leave no trace.
+BOOST_AUTO_TEST_CASE(presence_cannot_be_claimed_for_another_agent) {
+  auto& s = suite_broker::get();
+  auto admin = s.admin();
+  auto created = admin.post("/api/v1/agents", {{"name", "quiet"}, {"cluster_name", "hostile"}, {"labels", {"hostile"}}});
+  BOOST_REQUIRE(created.status == 201);
+  const std::string quiet = created.body["agent"]["id"];
+  const std::string quiet_key = created.body["key"];
+  auto a = s.as(s.agent_a());
+  BOOST_TEST(a.get("/api/v1/agents/" + quiet).status == 403);
+  BOOST_TEST(a.post("/api/v1/agents/" + quiet + "/heartbeat").status == 403);
+  BOOST_TEST(a.post("/api/v1/agents/" + quiet + "/ephemeral-work/claim-next").status == 403);
+  BOOST_TEST(admin.get("/api/v1/agents/" + quiet).status == 200);
+  // The right key id with a wrong secret, and garbage: 401 before anything is marked.
+  const auto forged = quiet_key.substr(0, quiet_key.rfind('_') + 1) + std::string(43, 'A');
+  BOOST_TEST(api_client(s.url(), forged).post("/api/v1/agents/" + quiet + "/ephemeral-work/claim-next").status == 401);
+  BOOST_TEST(api_client(s.url(), "brokkr_BR\xff\x00x").get("/api/v1/whoami").status == 401);
+  // One presence interval (5 s) and a margin: agent A's own calls are written by now, and nothing of quiet's.
+  BOOST_REQUIRE(eventually([&] { return admin.get("/api/v1/agents/" + s.agent_a().id).body["connection"]["transport"] == "http"; },
+                           std::chrono::seconds(20)));
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  const auto c = admin.get("/api/v1/agents/" + quiet).body["connection"];
+  BOOST_TEST(c["transport"].is_null(), c.dump());
+  BOOST_TEST(c["last_seen_at"].is_null(), c.dump());
+  BOOST_TEST(c["ready"] == false);
+  still_serving("presence of another agent");
+}
