@@ -3,6 +3,7 @@
 // persistence layer fills it, the HTTP facade renders it, the CAF protocol carries it.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct work_item {
   std::string result_message;
   std::string failure_reason;
   std::string result_details;  // JSON object text, empty when none
+  std::map<std::string, std::string> labels;  // the submitter's (work_request::labels)
+  std::string retry_of;                       // the item this one repeats; empty: none
   work_targets targets;        // the selector as submitted
   std::vector<std::string> target_agents;  // the agents it resolves to now (empty once terminal)
   timestamp created_at{};
@@ -65,6 +68,8 @@ struct work_list_params {
   std::string agent_id;               // empty: all; else claimed by or targeted at this agent
   std::string after;                  // cursor: id of the last item of the previous page
   int32_t limit = 50;
+  // Kubernetes label selector on the items' own labels; HTTP only, not in CAF protocol 2.
+  std::string label_selector;
 };
 
 struct work_page {

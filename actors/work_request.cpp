@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <string_view>
 
 #include "actors/work_item.hpp"
 #include "common/json_limits.hpp"
+#include "k8s/shipwright_manifest.hpp"
 #include "k8s/work_types.hpp"
 
 namespace brokkr {
@@ -49,7 +51,31 @@ status<validation_error> validate_targets(const work_targets& t) {
   return ok;
 }
 
+bool label_name(std::string_view name) { return !name.empty() && k8s::shipwright::is_label_value(name); }
+
 }  // namespace
+
+status<validation_error> validate_work_labels(const std::map<std::string, std::string>& labels) {
+  if (labels.size() > max_work_labels)
+    return unexpected(err("labels", "labels may hold at most " + std::to_string(max_work_labels) + " entries"));
+  for (const auto& [key, value] : labels) {
+    const auto field = "labels." + key.substr(0, 80);
+    const auto slash = key.find('/');
+    const bool key_ok = slash == std::string::npos
+                            ? label_name(key)
+                            : k8s::shipwright::is_dns_subdomain(std::string_view(key).substr(0, slash)) &&
+                                  label_name(std::string_view(key).substr(slash + 1));
+    if (!key_ok)
+      return unexpected(err(field, "label key '" + key.substr(0, 80) +
+                                       "' must be NAME or PREFIX/NAME: a name of 1-63 letters, digits, - _ . "
+                                       "starting and ending with a letter or digit, a prefix a DNS subdomain"));
+    if (!k8s::shipwright::is_label_value(value))
+      return unexpected(err(field, "label value of '" + key.substr(0, 80) +
+                                       "' must be empty or 1-63 letters, digits, - _ . starting and ending with a "
+                                       "letter or digit"));
+  }
+  return ok;
+}
 
 bool is_uuid(const std::string& s) {
   if (s.size() != 36) return false;
@@ -153,6 +179,9 @@ status<validation_error> validate(const work_request& req) {
   if (req.idempotency_key.size() > max_idempotency_key_bytes)
     return unexpected(err("idempotency_key", "idempotency_key may be at most " +
                                                  std::to_string(max_idempotency_key_bytes) + " bytes"));
+  if (auto s = validate_work_labels(req.labels); !s) return s;
+  if (!req.retry_of.empty() && !is_uuid(req.retry_of))
+    return unexpected(err("retry_of", "retry_of is not a UUID"));
   // The agent's own parser: what it would refuse as malformed is refused here, before it is stored.
   if (auto spec = type->validate(req.crd_spec); !spec)
     return unexpected(err(spec.error().field, spec.error().message));

@@ -35,6 +35,7 @@ inline constexpr size_t max_annotation_value_bytes = 1024;
 inline constexpr size_t max_result_message_bytes = 64 * 1024;
 inline constexpr size_t max_result_details_bytes = 256 * 1024;
 inline constexpr size_t max_failure_reason_bytes = 255;
+inline constexpr size_t max_work_labels = 64;
 // Most items one claim-next or one batch completion may carry.
 inline constexpr int max_claim_batch = 100;
 inline constexpr size_t max_completion_batch = 100;
@@ -57,6 +58,10 @@ struct work_request {
   int lease_seconds = 0;  // 0: the default, default_lease_seconds capped at claim_timeout_seconds
   int priority = 0;
   std::string idempotency_key;  // empty = none
+  // The submitter's own labels (team=web): for finding items, never for targeting. Kubernetes
+  // label syntax. Not carried by CAF protocol 2 (ADR 0056).
+  std::map<std::string, std::string> labels;
+  std::string retry_of;  // set by a retry only: the item this one repeats
 };
 
 // A rejected input: `field` is the API's name for it ("targets.labels[1]", "max_retries").
@@ -83,5 +88,9 @@ status<validation_error> validate_label(const std::string& field, const std::str
 status<validation_error> validate_annotation(const std::string& field, const std::string& key,
                                              const std::string& value);
 bool is_uuid(const std::string& text);
+// A work item's own labels: at most max_work_labels; keys [prefix/]name with a DNS subdomain
+// prefix and a name of 1-63 of [A-Za-z0-9-_.] starting and ending alphanumeric; values the same
+// shape or empty. The field names the key ("labels.team").
+status<validation_error> validate_work_labels(const std::map<std::string, std::string>& labels);
 
 }  // namespace brokkr

@@ -155,6 +155,19 @@ op<persistence::cancel_result> work_service::cancel(const auth::identity& who, c
   return make_job<persistence::cancel_result>("cancel", [id](repositories& r) { return r.work.cancel(id); });
 }
 
+op<persistence::create_result> work_service::retry(const auth::identity& who, const std::string& id) const {
+  if (auto a = admin_only(who); !a) return unexpected(a.error());
+  if (auto k = known_id(id); !k) return unexpected(k.error());
+  return make_job<persistence::create_result>("retry", [id, m = metrics_](repositories& r) {
+    auto res = r.work.retry(id);
+    if (res) {
+      m->inc("brokkr_work_submitted_total", {{"work_type", res->item.work_type}});
+      log::info("work", "retry of ", id, " submitted as ", res->item.id);
+    }
+    return res;
+  });
+}
+
 op<std::vector<work_item>> work_service::pending(const auth::identity& who, const std::string& agent_id,
                                                  int limit) const {
   auto agent = acting_agent(who, agent_id);

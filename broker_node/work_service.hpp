@@ -47,6 +47,8 @@ class work_service {
   op<work_page> list(const auth::identity& who, work_list_params p) const;
   op<std::vector<work_event>> events(const auth::identity& who, const std::string& id, int64_t after, int limit) const;
   op<persistence::cancel_result> cancel(const auth::identity& who, const std::string& id) const;
+  // Admins only: a new item repeating a FAILED_PERMANENT or CANCELED one (retry_of names it).
+  op<persistence::create_result> retry(const auth::identity& who, const std::string& id) const;
 
   // Agent-side calls. `agent_id` may be empty for an agent (its own id is implied) and must be its
   // own when given; an admin must name the agent it acts for.

@@ -84,6 +84,8 @@ std::vector<std::string> expand_short_flags(std::vector<std::string> argv) {
     if (argv[i] == "--") break;
     if (argv[i] == "-o") argv[i] = "--output";
     else if (argv[i] == "-f") argv[i] = "--file";
+    else if (argv[i] == "-l") argv[i] = "--selector";
+    else if (argv[i] == "-w") argv[i] = "--watch";
   }
   return argv;
 }

@@ -64,6 +64,11 @@ result<json> submit_body(const config::values& v, std::string crd_spec) {
   if (v.is_set("max-retries")) body["max_retries"] = v.integer("max-retries");
   if (v.is_set("priority")) body["priority"] = v.integer("priority");
   if (v.is_set("idempotency-key")) body["idempotency_key"] = v.str("idempotency-key");
+  if (v.is_set("work-label")) {
+    auto labels = parse_key_values(v.list("work-label"), "--work-label");
+    if (!labels) return unexpected(labels.error());
+    body["labels"] = *labels;
+  }
   for (const auto& [flag, field] : seconds_fields) {
     if (!v.is_set(flag)) continue;
     auto seconds = whole_seconds(v, flag);

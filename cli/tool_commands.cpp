@@ -53,7 +53,7 @@ const char* argument_words(const command_spec& c) { return c.group == "completio
 // what was typed (skipping flags and the values of flags that take one), then offers the next word
 // or the flags of that command.
 std::string bash_script(bool for_zsh) {
-  std::set<std::string> value_flags = {"-o", "-f"};
+  std::set<std::string> value_flags = {"-o", "-f", "-l"};
   for (const auto& o : global_options())
     if (takes_value(o)) value_flags.insert("--" + o.name);
   value_flags.insert("--config");

@@ -1,6 +1,10 @@
 #include "cli/work_commands.hpp"
 
+#include <chrono>
+#include <map>
 #include <ostream>
+#include <set>
+#include <thread>
 
 #include "cli/api_client.hpp"
 #include "cli/command_support.hpp"
@@ -60,6 +64,110 @@ std::string cancel_text(int http_status, const std::string& status_before, const
   return "work " + id + " " + field_text(item, "status") + "\n";
 }
 
+// Past this many distinct agents one listing of every agent is cheaper than a GET per agent.
+constexpr std::size_t names_by_id_up_to = 20;
+
+// Names of the agents these items (or events) name, for the person reading the table. Best
+// effort: an agent key may not read other agents, and a deleted agent has no name, so any id the
+// broker does not answer for stays bare.
+agent_names names_for(api_client& api, const json& items, const char* field) {
+  std::set<std::string> ids;
+  for (const auto& w : items)
+    if (auto id = field_text(w, field); !id.empty()) ids.insert(std::move(id));
+  agent_names names;
+  if (ids.empty()) return names;
+  if (ids.size() <= names_by_id_up_to) {
+    for (const auto& id : ids) {
+      auto agent = api.get(agent_path(id));
+      if (!agent) {
+        const auto code = agent.error().exit_code;
+        if (code == exit_code::auth || code == exit_code::unreachable) break;  // the same for every other id
+        continue;
+      }
+      names[id] = field_text(*agent, "name");
+    }
+    return names;
+  }
+  auto all = list_pages(api, "/api/v1/agents", {{"limit", "500"}}, true);
+  if (!all) return names;
+  for (const auto& a : member(*all, "items"))
+    if (ids.count(field_text(a, "id"))) names[field_text(a, "id")] = field_text(a, "name");
+  return names;
+}
+
+agent_names names_for_item(api_client& api, const json& item) {
+  return names_for(api, json::array({item}), "claimed_by");
+}
+
+// What a watch compares: a listed item counts as changed when any of these moved.
+std::string watch_signature(const json& item) {
+  return field_text(item, "status") + "|" + field_text(item, "attempt") + "|" + field_text(item, "updated_at") +
+         "|" + field_text(item, "cancel_requested");
+}
+
+// `work list -w`: the first page again every interval; every item that is new or changed since
+// the last look is printed (oldest change first), like `kubectl get -w`. Polling the page keeps the
+// filters exactly those of the list (labels, status, type, agent), with no stream to hold.
+result<int> watch_list(command_context& c, const query_list& query, json first_items) {
+  const auto every = c.values.is_set("watch-interval") ? c.values.duration("watch-interval")
+                                                        : std::chrono::milliseconds(1000);
+  if (every.count() < 100) return unexpected(usage_error("--watch-interval must be at least 100ms"));
+  std::map<std::string, std::string> seen;
+  for (const auto& w : first_items) seen[field_text(w, "id")] = watch_signature(w);
+  for (;;) {
+    std::this_thread::sleep_for(every);
+    auto page = list_pages(c.api, "/api/v1/ephemeral-work", query, false);
+    if (!page) return unexpected(page.error());
+    json changed = json::array();
+    const auto& items = member(*page, "items");
+    for (auto it = items.rbegin(); it != items.rend(); ++it) {
+      auto& last = seen[field_text(*it, "id")];
+      const auto now = watch_signature(*it);
+      if (last == now) continue;
+      last = now;
+      changed.push_back(*it);
+    }
+    if (changed.empty()) continue;
+    if (c.format == output_format::table) c.out << work_list_rows(changed, names_for(c.api, changed, "claimed_by"));
+    else
+      for (const auto& w : changed) write_stream_item(c.out, c.format, w);
+    c.out.flush();
+  }
+}
+
+// Live statuses: what a bulk cancel acts on.
+constexpr const char* unfinished_statuses = "PENDING,CLAIMED,FAILED_RETRYABLE";
+
+// `work cancel -l SELECTOR`: every unfinished matching item, one DELETE each, a line per item.
+result<int> cancel_matching(command_context& c, const std::string& selector) {
+  auto page = list_pages(c.api, "/api/v1/ephemeral-work",
+                         {{"labelSelector", selector}, {"status", unfinished_statuses}, {"limit", "500"}}, true);
+  if (!page) return unexpected(page.error());
+  json results = json::array();
+  std::string lines;
+  int failed = 0;
+  for (const auto& item : member(*page, "items")) {
+    const auto id = field_text(item, "id");
+    auto reply = c.api.call("DELETE", work_path(id));
+    if (!reply) {
+      ++failed;
+      lines += "work " + id + ": " + reply.error().message + "\n";
+      results.push_back({{"id", id}, {"error", reply.error().message}});
+      continue;
+    }
+    lines += cancel_text(reply->status, field_text(item, "status"), reply->body);
+    results.push_back(reply->body);
+  }
+  const auto count = member(*page, "items").size();
+  if (count == 0) lines = "no unfinished work item matches " + selector + "\n";
+  print_result(c, {{"items", results}}, lines);
+  if (failed > 0) {
+    c.err << failed << " of " << count << " cancels failed\n";
+    return exit_code::api_error;
+  }
+  return exit_code::success;
+}
+
 }  // namespace
 
 result<int> work_submit(command_context& c) {
@@ -83,8 +191,25 @@ result<int> work_submit(command_context& c) {
 result<int> work_get(command_context& c) {
   auto item = c.api.get(work_path(c.args[0]));
   if (!item) return unexpected(item.error());
-  print_result(c, *item, work_detail(*item));
+  if (c.format != output_format::table) {
+    print_result(c, *item, "");
+    return exit_code::success;
+  }
+  print_result(c, *item, work_detail(*item, names_for_item(c.api, *item)));
   return exit_code::success;
+}
+
+result<int> work_retry(command_context& c) {
+  auto reply = c.api.call("POST", work_path(c.args[0], "/retry"));
+  if (!reply) return unexpected(reply.error());
+  const auto text = "work " + field_text(reply->body, "id") + " submitted as a retry of " + c.args[0] + " (" +
+                    field_text(reply->body, "status") + ")\n";
+  if (!c.values.boolean("wait")) {
+    print_result(c, reply->body, text);
+    return exit_code::success;
+  }
+  c.err << text;
+  return wait_for(c, field_text(reply->body, "id"));
 }
 
 result<int> work_list(command_context& c) {
@@ -93,13 +218,27 @@ result<int> work_list(command_context& c) {
   if (c.values.is_set("status")) query.emplace_back("status", upper_case(c.values.str("status")));
   if (c.values.is_set("type")) query.emplace_back("work_type", c.values.str("type"));
   if (c.values.is_set("agent")) query.emplace_back("agent_id", c.values.str("agent"));
+  if (c.values.is_set("selector")) query.emplace_back("labelSelector", c.values.str("selector"));
   if (c.values.is_set("limit")) query.emplace_back("limit", std::to_string(c.values.integer("limit")));
   else if (all) query.emplace_back("limit", "500");  // fewer round trips; the broker's largest page
+  const bool watch = c.values.boolean("watch");
+  if (watch && all) return unexpected(usage_error("--watch shows the first page; it cannot be combined with --all"));
   auto page = list_pages(c.api, "/api/v1/ephemeral-work", query, all);
   if (!page) return unexpected(page.error());
-  print_result(c, *page, work_list_table((*page)["items"]));
-  if (c.format == output_format::table && !(*page)["next_cursor"].is_null())
+  const auto& items = (*page)["items"];
+  if (watch && c.format != output_format::table) {
+    for (const auto& w : items) write_stream_item(c.out, c.format, w);
+    c.out.flush();
+  } else {
+    print_result(c, *page, c.format == output_format::table ? work_list_table(items, names_for(c.api, items, "claimed_by"))
+                                                            : std::string());
+  }
+  if (c.format == output_format::table && !(*page)["next_cursor"].is_null() && !watch)
     c.err << "more items: use --all, or a larger --limit\n";
+  if (watch) {
+    c.out.flush();
+    return watch_list(c, query, items);
+  }
   return exit_code::success;
 }
 
@@ -122,12 +261,21 @@ result<int> work_events(command_context& c) {
     after = field_int(items.back(), "id", after);
   }
   std::string lines;
-  for (const auto& e : items) lines += progress_line(e) + "\n";
+  const auto names = c.format == output_format::table ? names_for(c.api, items, "agent_id") : agent_names{};
+  for (const auto& e : items) lines += progress_line(e, names) + "\n";
   print_result(c, {{"items", items}}, lines);
   return exit_code::success;
 }
 
 result<int> work_cancel(command_context& c) {
+  const bool by_selector = c.values.is_set("selector");
+  if (by_selector == !c.args.empty())
+    return unexpected(usage_error("brokkr work cancel needs an ID or -l SELECTOR, not both (see 'brokkr work cancel --help')"));
+  if (by_selector) {
+    if (c.values.str("selector").empty())
+      return unexpected(usage_error("-l needs a selector; an empty one would cancel every unfinished item"));
+    return cancel_matching(c, c.values.str("selector"));
+  }
   auto before = c.api.get(work_path(c.args[0]));
   if (!before) return unexpected(before.error());
   auto reply = c.api.call("DELETE", work_path(c.args[0]));

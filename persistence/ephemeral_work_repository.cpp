@@ -8,6 +8,7 @@
 
 #include "actors/work_status.hpp"
 #include "common/time.hpp"
+#include "k8s/selector.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/pg_types.hpp"
 #include "persistence/rows.hpp"
@@ -102,7 +103,51 @@ db_result<ok_t> validate_completion(const completion_report& p) {
   return ok;
 }
 
+// A label selector as the two parameters of ephemeral_work_list: every term as JSON for
+// ephemeral_work_labels_match, and the equality terms as one object for the GIN index's @>.
+struct selector_sql {
+  std::string terms;  // empty: no selector
+  std::string equal;
+};
+
+db_result<selector_sql> selector_params(const std::string& text) {
+  selector_sql out;
+  if (text.empty()) return out;
+  // Label keys and values are ASCII by definition; anything else cannot match, and must not reach
+  // the JSON writer (invalid UTF-8) or libpq (NUL).
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
+      return fail(db_errc::invalid_argument, "labelSelector may only contain printable ASCII", "labelSelector");
+  auto parsed = k8s::label_selector::parse(text);
+  if (!parsed) return fail(db_errc::invalid_argument, "labelSelector: " + parsed.error(), "labelSelector");
+  if (parsed->empty()) return out;
+  using op = k8s::label_requirement::op;
+  nlohmann::json terms = nlohmann::json::array(), equal = nlohmann::json::object();
+  for (const auto& r : parsed->requirements()) {
+    const char* name = "in";
+    switch (r.operation) {
+      case op::equals:
+        equal[r.key] = r.values.front();
+        break;
+      case op::in: break;
+      case op::not_equals:
+      case op::not_in: name = "notin"; break;
+      case op::exists: name = "exists"; break;
+      case op::not_exists: name = "!exists"; break;
+    }
+    terms.push_back({{"key", r.key}, {"op", name}, {"values", r.values}});
+  }
+  out.terms = terms.dump();
+  out.equal = equal.dump();
+  return out;
+}
+
 }  // namespace
+
+status<db_error> check_label_selector(const std::string& text) {
+  if (auto s = selector_params(text); !s) return unexpected(s.error());
+  return ok;
+}
 
 ephemeral_work_repository::ephemeral_work_repository(db_connection& conn, work_queue_config cfg)
     : conn_(conn), cfg_(cfg) {}
@@ -135,7 +180,8 @@ db_result<create_result> ephemeral_work_repository::create(const work_request& r
     const auto inserted = tx.exec_prepared(
         "ephemeral_work_insert", req.work_type, req.crd_spec, req.max_retries,
         req.claim_timeout_seconds, req.ttl_seconds, req.backoff_base_seconds, effective_lease_seconds(req),
-        req.priority, null_if_empty(req.idempotency_key), std::string(to_string(req.targets.match)));
+        req.priority, null_if_empty(req.idempotency_key), std::string(to_string(req.targets.match)),
+        nlohmann::json(req.labels).dump(), null_if_empty(req.retry_of));
     if (inserted.empty()) {
       const auto existing = tx.exec_prepared("ephemeral_work_get_by_idempotency_key", req.idempotency_key);
       if (existing.empty())  // the holder was deleted between the two statements
@@ -162,6 +208,29 @@ db_result<work_item> ephemeral_work_repository::get(const std::string& id) {
   });
 }
 
+db_result<create_result> ephemeral_work_repository::retry(const std::string& id) {
+  auto old = get(id);
+  if (!old) return unexpected(old.error());
+  if (old->status != work_status::failed_permanent && old->status != work_status::canceled)
+    return fail(db_errc::conflict,
+                "work item " + id + " is " + std::string(to_string(old->status)) +
+                    "; only FAILED_PERMANENT or CANCELED items can be retried",
+                "status");
+  work_request req;
+  req.work_type = old->work_type;
+  req.crd_spec = old->crd_spec;
+  req.targets = old->targets;
+  req.max_retries = old->max_retries;
+  req.claim_timeout_seconds = old->claim_timeout_seconds;
+  req.ttl_seconds = old->ttl_seconds;
+  req.backoff_base_seconds = old->backoff_base_seconds;
+  req.lease_seconds = old->lease_seconds;
+  req.priority = old->priority;
+  req.labels = old->labels;
+  req.retry_of = old->id;
+  return create(req);
+}
+
 db_result<work_page> ephemeral_work_repository::list(const work_list_params& p) {
   if (!p.agent_id.empty() && !is_uuid(p.agent_id))
     return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
@@ -170,10 +239,13 @@ db_result<work_page> ephemeral_work_repository::list(const work_list_params& p) 
   const int limit = std::clamp(p.limit, 1, 500);
   std::vector<std::string> statuses;
   for (auto s : p.statuses) statuses.emplace_back(to_string(s));
+  auto selector = selector_params(p.label_selector);
+  if (!selector) return unexpected(selector.error());
   return guarded([&]() -> db_result<work_page> {
     pqxx::nontransaction n{conn_.raw()};
     const auto r = n.exec_prepared("ephemeral_work_list", pg_array(statuses), null_if_empty(p.work_type),
-                                   null_if_empty(p.agent_id), null_if_empty(p.after), limit + 1);
+                                   null_if_empty(p.agent_id), null_if_empty(p.after), limit + 1,
+                                   null_if_empty(selector->terms), null_if_empty(selector->equal));
     work_page page;
     page.items = read_items(r);
     if (page.items.empty() && !p.after.empty() &&

@@ -71,6 +71,10 @@ struct work_timing {
   timestamp db_now{};  // PostgreSQL's clock when read: delays are deadline - db_now
 };
 
+// A work list's label selector (Kubernetes syntax on the items' own labels), checked as list()
+// will read it; the error names labelSelector.
+status<db_error> check_label_selector(const std::string& text);
+
 class ephemeral_work_repository {
  public:
   explicit ephemeral_work_repository(db_connection& conn, work_queue_config cfg = {});
@@ -78,6 +82,9 @@ class ephemeral_work_repository {
   // Validates, stores, records the selector and resolves targets, in one transaction.
   db_result<create_result> create(const work_request& req);
   db_result<work_item> get(const std::string& id);
+  // A new item with the request of `id` (which must be FAILED_PERMANENT or CANCELED; conflict
+  // otherwise), its retry_of naming `id`, no idempotency key, its own targets resolved anew.
+  db_result<create_result> retry(const std::string& id);
   db_result<work_page> list(const work_list_params& p);
   db_result<std::vector<work_item>> pending_for_agent(const std::string& agent_id, int limit);
   db_result<std::vector<work_item>> claimed_by_agent(const std::string& agent_id);

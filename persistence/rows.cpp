@@ -52,6 +52,9 @@ work_item read_work_item(const pqxx::row& r) {
   w.result_details = text_or_empty(r["result_details"]);
   w.targets.match = parse_target_match(r["target_match"].as<std::string>()).value_or(target_match::all);
   read_targets(r["targets"].as<std::string>(), w);
+  if (const auto labels = r["labels"].as<std::string>(); labels != "{}")
+    w.labels = nlohmann::json::parse(labels).get<std::map<std::string, std::string>>();
+  w.retry_of = text_or_empty(r["retry_of"]);
   w.created_at = parse_pg_timestamp(r["created_at"].as<std::string>());
   w.updated_at = parse_pg_timestamp(r["updated_at"].as<std::string>());
   w.deleted_at = optional_time(r["deleted_at"]);

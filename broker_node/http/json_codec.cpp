@@ -68,6 +68,8 @@ json to_json(const work_item& w) {
       {"lease_seconds", w.lease_seconds},
       {"priority", w.priority},
       {"idempotency_key", text_or_null(w.idempotency_key)},
+      {"labels", w.labels},
+      {"retry_of", text_or_null(w.retry_of)},
       {"created_at", format_rfc3339_millis(w.created_at)},
       {"updated_at", format_rfc3339_millis(w.updated_at)},
   };
@@ -113,7 +115,7 @@ expected<work_request, validation_error> parse_work_request(std::string_view bod
   auto r = body_reader::parse(body);
   if (!r) return unexpected(r.error());
   if (auto s = r->only({"work_type", "crd_spec", "targets", "max_retries", "claim_timeout_seconds", "ttl_seconds",
-                        "backoff_base_seconds", "lease_seconds", "idempotency_key", "priority"});
+                        "backoff_base_seconds", "lease_seconds", "idempotency_key", "priority", "labels"});
       !s)
     return unexpected(s.error());
   work_request req;
@@ -128,6 +130,7 @@ expected<work_request, validation_error> parse_work_request(std::string_view bod
   BROKKR_READ(req.lease_seconds, r->integer("lease_seconds"));
   BROKKR_READ(req.priority, r->integer("priority"));
   BROKKR_READ(req.idempotency_key, r->text("idempotency_key", max_idempotency_key_bytes + 1));
+  BROKKR_READ(req.labels, r->string_map("labels"));
   auto targets = r->object("targets");
   if (!targets) return unexpected(targets.error());
   if (!*targets) return unexpected(validation_error{"targets", "targets is required"});

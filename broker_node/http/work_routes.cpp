@@ -57,11 +57,14 @@ void list_work(request_context& c) {
   p.work_type = c.req().query.get("work_type").value_or("");
   p.agent_id = c.req().query.get("agent_id").value_or("");
   p.after = c.req().query.get("cursor").value_or("");
+  p.label_selector = c.req().query.get("labelSelector").value_or("");
   // Malformed query parameters are the request's fault (400); the service's 422 is for bodies.
   if (!p.agent_id.empty() && !is_uuid(p.agent_id))
     return c.fail(400, "invalid_argument", "agent_id must be a UUID", {{"field", "agent_id"}});
   if (!p.after.empty() && !is_uuid(p.after))
     return c.fail(400, "invalid_argument", "cursor must be a cursor returned by a previous page", {{"field", "cursor"}});
+  if (auto sel = persistence::check_label_selector(p.label_selector); !sel)
+    return c.fail(400, "invalid_argument", sel.error().message, {{"field", "labelSelector"}});
   c.run(work(c).list(c.who(), std::move(p)), [&c](work_page page) { c.reply(200, page_json(page.items, page.next)); });
 }
 
@@ -73,6 +76,11 @@ void cancel_work(request_context& c) {
   c.run(work(c).cancel(c.who(), c.param("id")), [&c](persistence::cancel_result res) {
     c.reply(res.action == persistence::cancel_action::cancel_requested ? 202 : 200, to_json(res.item));
   });
+}
+
+void retry_work(request_context& c) {
+  c.run(work(c).retry(c.who(), c.param("id")),
+        [&c](persistence::create_result res) { c.reply(201, to_json(res.item)); });
 }
 
 void claim_work(request_context& c) {
@@ -174,6 +182,7 @@ std::vector<route> work_routes() {
       {"GET", base, access::agent_or_admin, list_work},
       {"GET", base + "/{id}", access::agent_or_admin, get_work},
       {"DELETE", base + "/{id}", access::admin, cancel_work},
+      {"POST", base + "/{id}/retry", access::admin, retry_work},
       {"POST", base + "/{id}/claim", access::agent_or_admin, claim_work},
       {"POST", base + "/{id}/heartbeat", access::agent_or_admin, heartbeat_work},
       {"POST", base + "/{id}/complete", access::agent_or_admin, complete_work},

@@ -108,8 +108,9 @@ SELECT cancel_requested, lease_expires_at FROM renewed;
 -- name: ephemeral_work_insert
 -- Returns nothing when a live item already holds the idempotency key.
 INSERT INTO ephemeral_work (work_type, crd_spec, max_retries, claim_timeout_seconds, ttl_seconds,
-                            backoff_base_seconds, lease_seconds, priority, idempotency_key, target_match)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                            backoff_base_seconds, lease_seconds, priority, idempotency_key, target_match,
+                            labels, retry_of)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
 ON CONFLICT (idempotency_key) WHERE deleted_at IS NULL AND idempotency_key IS NOT NULL DO NOTHING
 RETURNING id;
 
@@ -124,8 +125,9 @@ INSERT INTO ephemeral_work_target_annotations (work_id, key, value)
 SELECT $1, k, v FROM unnest($4::text[], $5::text[]) AS u(k, v);
 
 -- name: ephemeral_work_list
--- $1 statuses (empty: all), $2 work type, $3 agent (claimer or target), $4 cursor id, $5 limit.
--- Newest first; keyset pagination on (created_at, id).
+-- $1 statuses (empty: all), $2 work type, $3 agent (claimer or target), $4 cursor id, $5 limit,
+-- $6 label selector terms (NULL: none; see ephemeral_work_labels_match) and $7 the object its
+-- equality terms make, for the GIN index. Newest first; keyset pagination on (created_at, id).
 SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
 WHERE w.deleted_at IS NULL
   AND (cardinality($1::text[]) = 0 OR w.status = ANY ($1::text[]))
@@ -133,6 +135,7 @@ WHERE w.deleted_at IS NULL
   AND ($3::uuid IS NULL OR w.claimed_by = $3
        OR EXISTS (SELECT 1 FROM ephemeral_work_targets t WHERE t.work_id = w.id AND t.agent_id = $3))
   AND ($4::uuid IS NULL OR (w.created_at, w.id) < (SELECT c.created_at, c.id FROM ephemeral_work c WHERE c.id = $4))
+  AND ($6::jsonb IS NULL OR (w.labels @> $7::jsonb AND ephemeral_work_labels_match(w.labels, $6::jsonb)))
 ORDER BY w.created_at DESC, w.id DESC
 LIMIT $5;
 

@@ -51,6 +51,7 @@ std::vector<route_case> routes() {
       {"GET", w, w, "", false, false, expect::allowed},
       {"GET", w + "/{id}", w + "/{item}", ""},
       {"DELETE", w + "/{id}", w + "/{item}", "", false, true},
+      {"POST", w + "/{id}/retry", w + "/{item}/retry", "", false, true},
       {"POST", w + "/{id}/claim", w + "/{item}/claim", "{}"},
       {"POST", w + "/{id}/heartbeat", w + "/{held}/heartbeat", R"({"attempt":1})", false, false, expect::refused},
       {"POST", w + "/{id}/complete", w + "/{held}/complete", report},

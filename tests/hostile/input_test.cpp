@@ -122,6 +122,16 @@ std::vector<input_case> cases() {
        },
        422, "reports"},
       {"label_with_a_space", who::admin, "PUT", "/api/v1/agents/{a}/labels", k("{\"labels\":[\"a b\"]}"), 422, "labels[0]"},
+      {"work_label_value_a_number", who::admin, "POST", work, [] { return submit_with("\"labels\":{\"team\":7}"); }, 422, "labels.team"},
+      {"work_label_nul", who::admin, "POST", work, [] { return submit_with("\"labels\":{\"team\":\"a\\u0000b\"}"); }, 422, "labels.team"},
+      {"work_labels_65", who::admin, "POST", work,
+       [] {
+         json labels = json::object();
+         for (int i = 0; i < 65; ++i) labels["k" + std::to_string(i)] = "v";
+         return submit_with("\"labels\":" + labels.dump());
+       },
+       422, "labels"},
+      {"retry_a_pending_item", who::admin, "POST", work + "/{pending}/retry", {}, 409, "status"},
       // query parameters: whole, in range, or 400 naming the parameter
       {"list_limit_minus_1", who::admin, "GET", work + "?limit=-1", {}, 400, "limit"},
       {"list_limit_5x", who::admin, "GET", work + "?limit=5x", {}, 400, "limit"},
@@ -131,6 +141,10 @@ std::vector<input_case> cases() {
       {"list_status_invalid_utf8", who::admin, "GET", work + "?status=%FF", {}, 400, "status"},
       {"list_cursor_not_an_id", who::admin, "GET", work + "?cursor=../../etc", {}, 400, "cursor"},
       {"list_agent_id_not_an_id", who::admin, "GET", work + "?agent_id=%00", {}, 400, "agent_id"},
+      {"list_selector_nul", who::admin, "GET", work + "?labelSelector=a%00", {}, 400, "labelSelector"},
+      {"list_selector_invalid_utf8", who::admin, "GET", work + "?labelSelector=a%3D%FF", {}, 400, "labelSelector"},
+      {"list_selector_empty_term", who::admin, "GET", work + "?labelSelector=a%3Db%2C", {}, 400, "labelSelector"},
+      {"list_selector_open_set", who::admin, "GET", work + "?labelSelector=a%20in%20(b", {}, 400, "labelSelector"},
       {"events_after_minus_1", who::admin, "GET", work + "/{pending}/events?after=-1", {}, 400, "after"},
       {"events_after_text", who::admin, "GET", work + "/{pending}/events?after=abc", {}, 400, "after"},
       {"pending_limit_0", who::agent_a, "GET", "/api/v1/agents/{a}/ephemeral-work/pending?limit=0", {}, 400, "limit"},

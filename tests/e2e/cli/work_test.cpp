@@ -93,8 +93,8 @@ BOOST_AUTO_TEST_CASE(events_history_and_follow_of_a_finished_item) {
   auto lines = ok({"work", "events", id});
   BOOST_TEST(count_lines(lines.out) == 3u, lines.out);
   BOOST_TEST(has(lines.out, "  new -> PENDING  attempt 0\n"));
-  BOOST_TEST(has(lines.out, "  PENDING -> CLAIMED  attempt 1  agent " + a.id + "\n"));
-  BOOST_TEST(has(lines.out, "  CLAIMED -> COMPLETED  attempt 1  agent " + a.id));
+  BOOST_TEST(has(lines.out, "  PENDING -> CLAIMED  attempt 1  agent builder (" + a.id + ")\n"));
+  BOOST_TEST(has(lines.out, "  CLAIMED -> COMPLETED  attempt 1  agent builder (" + a.id + ")"));
   BOOST_TEST(ok({"work", "events", id, "-o", "json"}).json()["items"].size() == 3u);
   BOOST_TEST(YAML::Load(ok({"work", "events", id, "-o", "yaml"}).out)["items"].size() == 3u);
 
