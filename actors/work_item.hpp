@@ -77,6 +77,15 @@ struct work_page {
   std::string next;  // cursor for the next page; empty at the end
 };
 
+// One row of the queue overview: live items of a work type in a status, and how many of them
+// reached it within the last hour (terminal statuses only).
+struct work_summary_row {
+  std::string work_type;
+  work_status status = work_status::pending;
+  int64_t count = 0;
+  int64_t last_hour = 0;
+};
+
 struct work_event {
   int64_t id = 0;
   std::string work_id;

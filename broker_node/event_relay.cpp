@@ -37,10 +37,26 @@ void load(self_ptr self) {
     return;
   }
   st.loading = true;
+  const bool every_item = st.cfg.work_id.empty();
+  if (every_item && st.last < 0) {
+    // "From now on": the newest id first, so nothing between two polls is skipped.
+    request_job(
+        self, st.db, st.cfg.db_timeout,
+        persistence::make_job<int64_t>("latest_event_id", [](persistence::repositories& r) { return r.work.latest_event_id(); }),
+        [self](int64_t latest) {
+          self->state.loading = false;
+          self->state.last = latest;
+          load(self);
+        },
+        [self](const persistence::db_error&) { self->state.loading = false; });
+    return;
+  }
   request_job(
       self, st.db, st.cfg.db_timeout,
       persistence::make_job<std::vector<work_event>>(
-          "events", [id = st.cfg.work_id, after = st.last](persistence::repositories& r) { return r.work.events(id, after, 1000); }),
+          "events", [id = st.cfg.work_id, after = st.last](persistence::repositories& r) {
+            return id.empty() ? r.work.events_since(after, 1000) : r.work.events(id, after, 1000);
+          }),
       [self](std::vector<work_event> events) {
         auto& st = self->state;
         st.loading = false;
@@ -48,7 +64,7 @@ void load(self_ptr self) {
           if (!st.sink.deliver(e)) return finish(self, false);
           st.last = e.id;
           const auto to = parse_work_status(e.to_status);
-          if (to && is_terminal(*to)) return finish(self, false);
+          if (!st.cfg.work_id.empty() && to && is_terminal(*to)) return finish(self, false);
         }
         if (events.size() == 1000 || st.again) {
           st.again = false;
@@ -64,7 +80,8 @@ caf::behavior relay(self_ptr self, event_relay_config cfg, event_sink sink, pers
   self->state.cfg = cfg;
   self->state.sink = std::move(sink);
   self->state.db = std::move(db);
-  self->send(supervisor, caf::subscribe_atom::value, cfg.work_id, caf::actor_cast<caf::actor>(self));
+  if (!cfg.work_id.empty())
+    self->send(supervisor, caf::subscribe_atom::value, cfg.work_id, caf::actor_cast<caf::actor>(self));
   self->delayed_send(self, cfg.poll, caf::tick_atom::value);
   self->delayed_send(self, cfg.max_duration, caf::close_atom::value);
   self->set_exit_handler([self](caf::exit_msg& em) {

@@ -1,6 +1,7 @@
 #pragma once
 // Delivers an item's transitions, in order, to one consumer until the item is terminal: the
-// HTTP facade's followed event streams and CAF integrations' subscriptions both use it.
+// HTTP facade's followed event streams and CAF integrations' subscriptions both use it. Without a
+// work id it relays every item's transitions (the console's feed) by polling alone.
 // It subscribes at the claim supervisor for "changed" notices, reads the new events from
 // PostgreSQL, and also polls as a safety net (a notice can be lost across a LISTEN reconnect).
 #include <chrono>
@@ -19,8 +20,8 @@ class actor_system;
 namespace brokkr::broker {
 
 struct event_relay_config {
-  std::string work_id;
-  int64_t after = 0;                               // deliver events with a larger id
+  std::string work_id;                             // empty: every item's events, until stopped
+  int64_t after = 0;                               // deliver events with a larger id; -1: from now on
   std::chrono::milliseconds poll{5000};
   std::chrono::milliseconds max_duration{3600 * 1000};
   std::chrono::milliseconds db_timeout{10000};

@@ -289,6 +289,19 @@ op<std::vector<completion_ack>> work_service::complete_many(const auth::identity
       });
 }
 
+op<std::vector<work_event>> work_service::all_events(const auth::identity& who, int64_t after, int limit) const {
+  if (auto a = admin_only(who); !a) return unexpected(a.error());
+  if (after < 0) return fail(errc::invalid_argument, "after must be an event id (0 or more)", "after");
+  if (limit < 1 || limit > 1000) return fail(errc::invalid_argument, "limit must be between 1 and 1000", "limit");
+  return make_job<std::vector<work_event>>(
+      "events_since", [after, limit](repositories& r) { return r.work.events_since(after, limit); });
+}
+
+op<std::vector<work_summary_row>> work_service::summary(const auth::identity& who) const {
+  if (auto a = admin_only(who); !a) return unexpected(a.error());
+  return make_job<std::vector<work_summary_row>>("summary", [](repositories& r) { return r.work.summary(); });
+}
+
 op<std::map<work_status, int64_t>> work_service::counts() const {
   return make_job<std::map<work_status, int64_t>>("count_by_status", [](repositories& r) { return r.work.count_by_status(); });
 }

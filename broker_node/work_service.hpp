@@ -64,6 +64,10 @@ class work_service {
   // Many reports in one transaction; each gets its own verdict, in order.
   op<std::vector<completion_ack>> complete_many(const auth::identity& who, std::vector<completion_report> reports) const;
 
+  // Admins only: every item's events after `after` (the console's feed), and the queue overview.
+  op<std::vector<work_event>> all_events(const auth::identity& who, int64_t after, int limit) const;
+  op<std::vector<work_summary_row>> summary(const auth::identity& who) const;
+
   // Live items by status (the /metrics gauge).
   op<std::map<work_status, int64_t>> counts() const;
 

@@ -30,7 +30,8 @@ pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 # source to TARGET that returns the files' contents (see cmake/EmbedFiles.cmake).
 function(brokkr_embed_files target)
   cmake_parse_arguments(E "" "FUNCTION;HEADER;BASE" "FILES" ${ARGN})
-  set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_embedded.cpp)
+  string(REPLACE "::" "_" fn_id "${E_FUNCTION}")  # a target may embed several sets
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_${fn_id}_embedded.cpp)
   string(REPLACE ";" "|" files_arg "${E_FILES}")  # a list would be split by the shell
   add_custom_command(OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -DOUTPUT=${out} -DFUNCTION=${E_FUNCTION} -DHEADER=${E_HEADER}

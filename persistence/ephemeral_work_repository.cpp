@@ -511,6 +511,36 @@ db_result<std::vector<std::string>> ephemeral_work_repository::live_ids(const st
   });
 }
 
+db_result<std::vector<work_event>> ephemeral_work_repository::events_since(int64_t after_event_id, int limit) {
+  return guarded([&]() -> db_result<std::vector<work_event>> {
+    pqxx::nontransaction n{conn_.raw()};
+    std::vector<work_event> out;
+    for (const auto& row : n.exec_prepared("ephemeral_work_events_since", after_event_id, std::clamp(limit, 1, 1000)))
+      out.push_back(read_work_event(row));
+    return out;
+  });
+}
+
+db_result<int64_t> ephemeral_work_repository::latest_event_id() {
+  return guarded([&]() -> db_result<int64_t> {
+    pqxx::nontransaction n{conn_.raw()};
+    return n.exec_prepared1("ephemeral_work_latest_event_id")["id"].as<int64_t>();
+  });
+}
+
+db_result<std::vector<work_summary_row>> ephemeral_work_repository::summary() {
+  return guarded([&]() -> db_result<std::vector<work_summary_row>> {
+    pqxx::nontransaction n{conn_.raw()};
+    std::vector<work_summary_row> out;
+    for (const auto& row : n.exec_prepared("ephemeral_work_summary")) {
+      const auto status = parse_work_status(row["status"].as<std::string>());
+      if (!status) continue;
+      out.push_back({row["work_type"].as<std::string>(), *status, row["n"].as<int64_t>(), row["last_hour"].as<int64_t>()});
+    }
+    return out;
+  });
+}
+
 db_result<std::map<work_status, int64_t>> ephemeral_work_repository::count_by_status() {
   return guarded([&]() -> db_result<std::map<work_status, int64_t>> {
     pqxx::nontransaction n{conn_.raw()};

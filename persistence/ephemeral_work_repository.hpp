@@ -116,6 +116,10 @@ class ephemeral_work_repository {
   // not_found when the item does not exist or was deleted.
   db_result<work_timing> timing(const std::string& id);
   db_result<std::vector<work_event>> events(const std::string& id, int64_t after_event_id, int limit);
+  // Every item's events after `after_event_id`, oldest first; and the newest event id (0: none).
+  db_result<std::vector<work_event>> events_since(int64_t after_event_id, int limit);
+  db_result<int64_t> latest_event_id();
+  db_result<std::vector<work_summary_row>> summary();
   db_result<std::vector<std::string>> live_ids(const std::string& after_id, int limit);
   db_result<std::map<work_status, int64_t>> count_by_status();
 

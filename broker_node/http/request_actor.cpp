@@ -36,14 +36,14 @@ class actor_context final : public request_context {
   const services& svc() const override { return *svc_; }
 
   void reply(int status, const json& body) override {
-    reply_raw(status, "application/json", json_limits::dump(body) + "\n");
+    reply_raw(status, "application/json", json_limits::dump(body) + "\n", {});
   }
 
-  void reply_raw(int status, std::string content_type, std::string body) override {
+  void reply_raw(int status, std::string content_type, std::string body, brokkr::http::header_list headers) override {
     if (answered_) return;
     answered_ = true;
     record(status);
-    resp_->send(brokkr::http::response{status, {}, std::move(content_type), std::move(body)});
+    resp_->send(brokkr::http::response{status, std::move(headers), std::move(content_type), std::move(body)});
     self_->quit();
   }
 
@@ -163,7 +163,9 @@ void actor_context::follow_events(const std::string& work_id, int64_t after, boo
   sink.finished = [stream](bool) {
     if (!stream->closed()) stream->finish();
   };
-  event_relay_config cfg{work_id, after, svc_->follow_poll, svc_->max_follow, svc_->request_timeout};
+  // Every item's feed has no change notices to wake it, so it polls often.
+  const auto poll = work_id.empty() ? std::min(svc_->follow_poll, std::chrono::milliseconds(500)) : svc_->follow_poll;
+  event_relay_config cfg{work_id, after, poll, svc_->max_follow, svc_->request_timeout};
   auto relay = spawn_event_relay(self_->system(), cfg, std::move(sink), svc_->db, svc_->supervisor);
   // The client hanging up ends the relay; the relay ending ends the stream.
   stream->on_close([relay] { caf::anon_send_exit(relay, caf::exit_reason::user_shutdown); });

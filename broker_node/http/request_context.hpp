@@ -28,7 +28,8 @@ class request_context {
 
   // Answers (the first answer wins).
   virtual void reply(int status, const nlohmann::json& body) = 0;
-  virtual void reply_raw(int status, std::string content_type, std::string body) = 0;
+  virtual void reply_raw(int status, std::string content_type, std::string body,
+                         brokkr::http::header_list headers = {}) = 0;
   virtual void fail(int status, const std::string& code, const std::string& message,
                     nlohmann::json details = nlohmann::json::object()) = 0;
   void fail(const persistence::db_error& e);
@@ -55,7 +56,8 @@ class request_context {
   // Live work-item actors and connected agents (for /metrics).
   virtual void actor_stats(std::function<void(uint64_t items, uint64_t sessions)> done) = 0;
 
-  // Streams the item's events after `after` as NDJSON (or SSE) until it is terminal.
+  // Streams the item's events after `after` as NDJSON (or SSE) until it is terminal; with an empty
+  // work id, every item's events (after -1: from now on) until the client leaves.
   virtual void follow_events(const std::string& work_id, int64_t after, bool sse) = 0;
 
   // Query parameter `name` as a whole decimal integer in [lo, hi] (no sign tricks, no trailing

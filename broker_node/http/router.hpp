@@ -30,6 +30,7 @@ route_match match(const std::vector<route>& routes, const std::string& method, c
 std::vector<route> work_routes();
 std::vector<route> agent_routes();
 std::vector<route> ops_routes();
+std::vector<route> console_routes();
 const std::vector<route>& all_routes();
 
 }  // namespace brokkr::broker::http

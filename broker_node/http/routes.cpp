@@ -6,7 +6,7 @@ namespace brokkr::broker::http {
 const std::vector<route>& all_routes() {
   static const std::vector<route> routes = [] {
     std::vector<route> all;
-    for (auto group : {work_routes(), agent_routes(), ops_routes()})
+    for (auto group : {work_routes(), agent_routes(), ops_routes(), console_routes()})
       all.insert(all.end(), group.begin(), group.end());
     return all;
   }();

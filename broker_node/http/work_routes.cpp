@@ -125,6 +125,46 @@ void work_events(request_context& c) {
   });
 }
 
+json summary_json(const std::vector<work_summary_row>& rows) {
+  json by_status = json::object(), by_type = json::object(), last_hour = json::object();
+  int64_t total = 0;
+  for (auto s : {work_status::pending, work_status::claimed, work_status::failed_retryable, work_status::completed,
+                 work_status::failed_permanent, work_status::canceled})
+    by_status[std::string(to_string(s))] = 0;
+  for (const auto& r : rows) {
+    const std::string status(to_string(r.status));
+    by_status[status] = by_status[status].get<int64_t>() + r.count;
+    by_type[r.work_type][status] = r.count;
+    if (is_terminal(r.status))
+      last_hour[status] = (last_hour.contains(status) ? last_hour[status].get<int64_t>() : 0) + r.last_hour;
+    total += r.count;
+  }
+  return {{"total", total}, {"by_status", by_status}, {"by_type", by_type}, {"finished_last_hour", last_hour}};
+}
+
+void work_summary(request_context& c) {
+  c.run(work(c).summary(c.who()), [&c](std::vector<work_summary_row> rows) { c.reply(200, summary_json(rows)); });
+}
+
+// Every item's transitions: a page after `after`, or with follow=1 a stream from `after` (default:
+// from now on) until the client leaves or the follow limit ends it.
+void all_events(request_context& c) {
+  int64_t after = -1;
+  int limit = 1000;
+  if (!c.query_int("after", int64_t{0}, std::numeric_limits<int64_t>::max(), after)) return;
+  if (!c.query_int("limit", 1, 1000, limit)) return;
+  const auto follow = c.req().query.get("follow");
+  const bool sse = c.req().headers.get("accept").value_or("").find("text/event-stream") != std::string::npos;
+  if (follow && (*follow == "1" || *follow == "true")) {
+    return c.follow_events("", after, sse);
+  }
+  c.run(work(c).all_events(c.who(), std::max<int64_t>(after, 0), limit), [&c](std::vector<work_event> events) {
+    json items = json::array();
+    for (const auto& e : events) items.push_back(to_json(e));
+    c.reply(200, {{"items", items}});
+  });
+}
+
 void pending_for_agent(request_context& c) {
   int limit = 50;
   if (!c.query_int("limit", 1, 500, limit)) return;
@@ -187,6 +227,8 @@ std::vector<route> work_routes() {
       {"POST", base + "/{id}/heartbeat", access::agent_or_admin, heartbeat_work},
       {"POST", base + "/{id}/complete", access::agent_or_admin, complete_work},
       {"GET", base + "/{id}/events", access::agent_or_admin, work_events},
+      {"GET", "/api/v1/summary", access::admin, work_summary},
+      {"GET", "/api/v1/events", access::admin, all_events},
       {"GET", agent + "/pending", access::agent_or_admin, pending_for_agent},
       {"POST", agent + "/claim-next", access::agent_or_admin, claim_next_for_agent},
       {"POST", agent + "/complete", access::agent_or_admin, complete_batch_for_agent},

@@ -79,6 +79,10 @@ SELECT EXISTS (SELECT 1 FROM ephemeral_work WHERE id = $1) AS known;
 -- $1 work id, $2 after event id, $3 limit.
 SELECT * FROM ephemeral_work_events WHERE work_id = $1 AND id > $2 ORDER BY id LIMIT $3;
 
+-- name: ephemeral_work_events_since
+-- Every item's transitions after event id $1, oldest first, $2 at most (the console's live feed).
+SELECT * FROM ephemeral_work_events WHERE id > $1 ORDER BY id LIMIT $2;
+
 -- name: ephemeral_work_expire_agent_leases
 -- Ends the leases of an agent whose session is gone for good; the expirer then takes the claims back.
 UPDATE ephemeral_work SET lease_expires_at = now()
@@ -123,6 +127,9 @@ WITH agent_ids AS (
 )
 INSERT INTO ephemeral_work_target_annotations (work_id, key, value)
 SELECT $1, k, v FROM unnest($4::text[], $5::text[]) AS u(k, v);
+
+-- name: ephemeral_work_latest_event_id
+SELECT coalesce(max(id), 0) AS id FROM ephemeral_work_events;
 
 -- name: ephemeral_work_list
 -- $1 statuses (empty: all), $2 work type, $3 agent (claimer or target), $4 cursor id, $5 limit,
@@ -297,6 +304,13 @@ SELECT status, claimed_by, attempt, deleted_at IS NOT NULL AS deleted,
        COALESCE((SELECT a.status = 'ACTIVE' AND a.deleted_at IS NULL FROM agents a WHERE a.id = $2), false) AS agent_active,
        next_retry_after, next_retry_after <= now() AS retry_due
 FROM ephemeral_work w WHERE id = $1;
+
+-- name: ephemeral_work_summary
+-- Live items by work type and status, and how many of them finished in the last hour.
+SELECT work_type, status, count(*) AS n,
+       count(*) FILTER (WHERE completed_at > now() - interval '1 hour') AS last_hour
+FROM ephemeral_work WHERE deleted_at IS NULL
+GROUP BY work_type, status ORDER BY work_type, status;
 
 -- name: ephemeral_work_timing
 -- What a work-item actor needs to arm its timers and push: no payloads, plus the database's clock

@@ -62,6 +62,8 @@ std::vector<route_case> routes() {
        R"({"reports":[{"id":"{held}","attempt":1,"outcome":"COMPLETED"}]})"},
       {"GET", a + "/{id}/ephemeral-work/claimed", a + "/{a}/ephemeral-work/claimed", ""},
       {"GET", "/api/v1/whoami", "/api/v1/whoami", "", false, false, expect::allowed},
+      {"GET", "/api/v1/summary", "/api/v1/summary", "", false, true},
+      {"GET", "/api/v1/events", "/api/v1/events", "", false, true},
       {"POST", a, a, R"({"name":"matrix-{n}","cluster_name":"m"})", false, true},
       {"GET", a, a, "", false, true},
       {"GET", a + "/{id}", a + "/{a}", ""},
@@ -80,6 +82,9 @@ std::vector<route_case> routes() {
       {"GET", "/version", "/version", "", true},
       {"GET", "/metrics", "/metrics", "", true},
       {"GET", "/openapi.yaml", "/openapi.yaml", "", true},
+      {"GET", "/ui", "/ui", "", true},
+      {"GET", "/ui/", "/ui/", "", true},
+      {"GET", "/ui/{file}", "/ui/console.js", "", true},
   };
 }
 

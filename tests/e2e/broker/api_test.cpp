@@ -32,6 +32,38 @@ BOOST_AUTO_TEST_CASE(operational_endpoints) {
   BOOST_TEST(metrics.raw.find("brokkr_http_request_duration_seconds_bucket") != std::string::npos);
 }
 
+// The console's two reads: the overview's counts and the every-item event page.
+BOOST_AUTO_TEST_CASE(summary_and_every_items_events) {
+  const auto a = make_agent("summary-agent", {"gpu"});
+  auto agent = as(a);
+  const auto first = submit(build_work({"gpu"}));
+  submit(build_work({"gpu"}));
+  submit(build_work({"none"}, {{"work_type", "kubernetes-apply"}, {"crd_spec", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"}}));
+  auto claimed = agent.post("/api/v1/ephemeral-work/" + first + "/claim", nlohmann::json::object());
+  BOOST_REQUIRE_EQUAL(claimed.status, 200);
+  BOOST_REQUIRE_EQUAL(agent.post("/api/v1/ephemeral-work/" + first + "/complete", {{"attempt", 1}, {"outcome", "COMPLETED"}}).status, 200);
+
+  auto sum = admin->get("/api/v1/summary");
+  BOOST_REQUIRE_EQUAL(sum.status, 200);
+  BOOST_TEST(sum.body["total"] == 3);
+  BOOST_TEST(sum.body["by_status"]["PENDING"] == 2);
+  BOOST_TEST(sum.body["by_status"]["COMPLETED"] == 1);
+  BOOST_TEST(sum.body["by_status"]["CANCELED"] == 0);
+  BOOST_TEST(sum.body["by_type"]["shipwright-build"]["PENDING"] == 1);
+  BOOST_TEST(sum.body["by_type"]["kubernetes-apply"]["PENDING"] == 1);
+  BOOST_TEST(sum.body["finished_last_hour"]["COMPLETED"] == 1);
+  BOOST_TEST(agent.get("/api/v1/summary").status == 403);
+
+  auto all = admin->get("/api/v1/events");
+  BOOST_REQUIRE_EQUAL(all.status, 200);
+  BOOST_TEST(all.body["items"].size() == 5u);  // three creations, a claim, a completion
+  const auto second_id = all.body["items"][1]["id"].get<int64_t>();
+  auto later = admin->get("/api/v1/events?after=" + std::to_string(second_id) + "&limit=2");
+  BOOST_REQUIRE_EQUAL(later.body["items"].size(), 2u);
+  BOOST_TEST(later.body["items"][0]["id"].get<int64_t>() > second_id);
+  BOOST_TEST(agent.get("/api/v1/events").status == 403);
+}
+
 BOOST_AUTO_TEST_CASE(unknown_routes_and_methods) {
   auto r = admin->get("/api/v1/nothing-here");
   BOOST_TEST(r.status == 404);
