@@ -79,6 +79,7 @@ std::vector<command_spec> work_commands() {
        "Cancel a work item, or every unfinished item whose labels match (a claimed one is stopped by its agent)",
        0, 1, {flag("selector", "-l: cancel every unfinished item whose labels match this selector")},
        {{"labelSelector", "-l"}}, work_cancel},
+      {"work", "logs", "ID", "Print the log tail the agent stored when the run ended", 1, 1, {}, {}, work_logs},
       {"work", "retry", "ID", "Submit a FAILED_PERMANENT or CANCELED item again, as a new item linked to it", 1, 1,
        {flag("wait", "show each transition of the new item, then the item; exit code tells the outcome",
              kind::boolean)},

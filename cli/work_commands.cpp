@@ -199,6 +199,22 @@ result<int> work_get(command_context& c) {
   return exit_code::success;
 }
 
+result<int> work_logs(command_context& c) {
+  auto logs = c.api.get(work_path(c.args[0], "/logs"));
+  if (!logs) return unexpected(logs.error());
+  // The lines as they are (field_text would fold them onto one); the output stream is terminal-safe.
+  const auto& log = member(*logs, "log");
+  auto text = log.is_string() ? log.get<std::string>() : std::string();
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  if (c.format == output_format::table) {
+    if (const auto note = field_text(*logs, "note"); !note.empty()) c.err << "note: " << note << "\n";
+    else if (const auto container = field_text(*logs, "container"); !container.empty())
+      c.err << "log tail of container " << container << ", attempt " << field_text(*logs, "attempt") << "\n";
+  }
+  print_result(c, *logs, text);
+  return exit_code::success;
+}
+
 result<int> work_retry(command_context& c) {
   auto reply = c.api.call("POST", work_path(c.args[0], "/retry"));
   if (!reply) return unexpected(reply.error());

@@ -10,5 +10,6 @@ result<int> work_list(command_context& c);
 result<int> work_events(command_context& c);
 result<int> work_cancel(command_context& c);
 result<int> work_retry(command_context& c);
+result<int> work_logs(command_context& c);
 
 }  // namespace brokkr::cli

@@ -5,6 +5,7 @@
 #include "broker_node/http/json_codec.hpp"
 #include "broker_node/http/request_context.hpp"
 #include "broker_node/http/router.hpp"
+#include "common/json_limits.hpp"
 #include "common/time.hpp"
 
 namespace brokkr::broker::http {
@@ -70,6 +71,31 @@ void list_work(request_context& c) {
 
 void get_work(request_context& c) {
   c.run(work(c).get(c.who(), c.param("id")), [&c](work_item w) { c.reply(200, to_json(w)); });
+}
+
+// The log tail the claimer stored with its report (result_details.log_tail, and log_container).
+// Live streaming while the run goes on is not built yet (docs/api.md says so).
+void work_logs(request_context& c) {
+  c.run(work(c).get(c.who(), c.param("id")), [&c](work_item w) {
+    json details = json::object();
+    if (!w.result_details.empty())
+      if (auto parsed = json_limits::parse(w.result_details, "result_details"); parsed && parsed->is_object())
+        details = std::move(*parsed);
+    const auto text = [&details](const char* key) {
+      return details.contains(key) && details[key].is_string() ? details[key].get<std::string>() : std::string();
+    };
+    const bool finished = is_terminal(w.status);
+    std::string note;
+    if (text("log_tail").empty())
+      note = finished ? "the claimer reported no log for this run"
+                      : "the log tail is stored when the run ends (live logs are not streamed yet)";
+    c.reply(200, {{"work_id", w.id},
+                  {"status", to_string(w.status)},
+                  {"attempt", w.attempt},
+                  {"container", text("log_container")},
+                  {"log", text("log_tail")},
+                  {"note", note.empty() ? json(nullptr) : json(note)}});
+  });
 }
 
 void cancel_work(request_context& c) {
@@ -227,6 +253,7 @@ std::vector<route> work_routes() {
       {"POST", base + "/{id}/heartbeat", access::agent_or_admin, heartbeat_work},
       {"POST", base + "/{id}/complete", access::agent_or_admin, complete_work},
       {"GET", base + "/{id}/events", access::agent_or_admin, work_events},
+      {"GET", base + "/{id}/logs", access::agent_or_admin, work_logs},
       {"GET", "/api/v1/summary", access::admin, work_summary},
       {"GET", "/api/v1/events", access::admin, all_events},
       {"GET", agent + "/pending", access::agent_or_admin, pending_for_agent},

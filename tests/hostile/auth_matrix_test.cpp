@@ -56,6 +56,7 @@ std::vector<route_case> routes() {
       {"POST", w + "/{id}/heartbeat", w + "/{held}/heartbeat", R"({"attempt":1})", false, false, expect::refused},
       {"POST", w + "/{id}/complete", w + "/{held}/complete", report},
       {"GET", w + "/{id}/events", w + "/{item}/events", ""},
+      {"GET", w + "/{id}/logs", w + "/{item}/logs", ""},
       {"GET", a + "/{id}/ephemeral-work/pending", a + "/{a}/ephemeral-work/pending", ""},
       {"POST", a + "/{id}/ephemeral-work/claim-next", a + "/{a}/ephemeral-work/claim-next", "{}"},
       {"POST", a + "/{id}/ephemeral-work/complete", a + "/{a}/ephemeral-work/complete",

@@ -1,5 +1,5 @@
 // The everyday commands of issue 14 item 4 against a live broker: work labels and selectors
-// (submit --work-label, list -l, cancel -l), work retry, list -w, and agent names beside ids.
+// (submit --work-label, list -l, cancel -l), work retry, work logs, list -w, and agent names beside ids.
 #include "tests/e2e/cli/cli_fixture.hpp"
 
 using namespace brokkr::test;
@@ -96,6 +96,25 @@ BOOST_AUTO_TEST_CASE(retry_submits_a_linked_copy_and_names_the_agent) {
   const auto third = waiting->finish();
   BOOST_TEST(third.code == 0, third.err);
   BOOST_TEST(has(third.out, "COMPLETED"), third.out);
+}
+
+BOOST_AUTO_TEST_CASE(logs_prints_the_stored_tail) {
+  const auto a = make_agent("log-builder", {"gpu"});
+  fake_agent agent(broker.url(), a);
+  const std::string id = submit_json("gpu")["id"];
+  auto before = ok({"work", "logs", id});
+  BOOST_TEST(before.out.empty());
+  BOOST_TEST(has(before.err, "the log tail is stored when the run ends"), before.err);
+  agent.complete(agent.claim(), "FAILED_PERMANENT",
+                 {{"failure_reason", "Failed"},
+                  {"result_details", {{"log_container", "step-build"}, {"log_tail", "STEP 2/3: RUN make\nerror: no rule\n"}}}});
+  auto after = ok({"work", "logs", id});
+  BOOST_TEST(after.out == "STEP 2/3: RUN make\nerror: no rule\n");
+  BOOST_TEST(has(after.err, "log tail of container step-build, attempt 1"), after.err);
+  const auto doc = ok({"work", "logs", id, "-o", "json"}).json();
+  BOOST_TEST(doc["container"] == "step-build");
+  BOOST_TEST(doc["status"] == "FAILED_PERMANENT");
+  BOOST_TEST(cli.run({"work", "logs", "00000000-0000-0000-0000-000000000000"}).code == 7);
 }
 
 BOOST_AUTO_TEST_CASE(list_watch_prints_a_row_for_each_change) {

@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(completion_scripts_complete_in_bash_zsh_and_fish) {
       "c brokkr agents list -\n";
   const auto bash_out = run_shell({"/bin/bash"}, dir, "probe.bash", "source " + bash_script + "\n" + probe);
   for (const char* line : {"[brokkr ] => work agents version completion\n", "[brokkr work su] => submit\n",
-                           "[brokkr --server http://x work ] => submit get list events cancel retry\n",
+                           "[brokkr --server http://x work ] => submit get list events cancel logs retry\n",
                            "[brokkr work submit --ty] => --type\n", "[brokkr work list --st] => --status\n",
                            "[brokkr -o ] => table json yaml\n", "[brokkr completion ] => bash zsh fish\n"})
     BOOST_TEST(has(bash_out, line), "bash: missing '" << line << "' in:\n" << bash_out);
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(completion_scripts_complete_in_bash_zsh_and_fish) {
       {"/usr/bin/zsh", "-f"}, dir, "probe.zsh",
       "autoload -U +X compinit && compinit -u -D\nsource " + zsh_script + "\n" + probe);
   BOOST_TEST(has(zsh_out, "[brokkr ] => work agents version completion\n"), zsh_out);
-  BOOST_TEST(has(zsh_out, "[brokkr --server http://x work ] => submit get list events cancel retry\n"), zsh_out);
+  BOOST_TEST(has(zsh_out, "[brokkr --server http://x work ] => submit get list events cancel logs retry\n"), zsh_out);
   BOOST_TEST(has(zsh_out, "[brokkr completion ] => bash zsh fish\n"), zsh_out);
   BOOST_TEST(has(zsh_out, "[brokkr -o ] => table json yaml\n"), zsh_out);
 
