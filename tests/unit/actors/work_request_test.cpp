@@ -85,6 +85,29 @@ BOOST_AUTO_TEST_CASE(each_bad_field_is_named) {
   BOOST_TEST(field_of(r) == "idempotency_key");
 }
 
+// Work labels follow Kubernetes' label syntax; the field names the offending key.
+BOOST_AUTO_TEST_CASE(work_labels_follow_kubernetes_label_syntax) {
+  auto r = valid();
+  r.labels = {{"team", "web"}, {"example.com/release", "1.4"}, {"empty", ""}, {"a", std::string(63, 'v')},
+              {std::string(63, 'k'), "x"}, {"Mixed.Case_9", "v-1.2_b"}};
+  BOOST_TEST(static_cast<bool>(validate(r)));
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"", "v"}, {"-a", "v"}, {"a-", "v"}, {std::string(64, 'k'), "v"}, {"a b", "v"}, {"UPPER.example.com/x", "v"},
+           {"example.com/", "v"}, {"/x", "v"}, {"a", "-v"}, {"a", "v!"}, {"a", std::string(64, 'v')}, {"a", "v\n"}}) {
+    auto bad = valid();
+    bad.labels = {{key, value}};
+    const auto v = validate(bad);
+    BOOST_REQUIRE_MESSAGE(!v, "accepted " << key << "=" << value);
+    BOOST_TEST(v.error().field == "labels." + key);
+  }
+  auto many = valid();
+  for (int i = 0; i < 65; ++i) many.labels["k" + std::to_string(i)] = "v";
+  BOOST_TEST(validate(many).error().field == "labels");
+  auto retry = valid();
+  retry.retry_of = "not-a-uuid";
+  BOOST_TEST(validate(retry).error().field == "retry_of");
+}
+
 BOOST_AUTO_TEST_CASE(targets_must_say_something_valid) {
   auto r = valid();
   r.targets = {};
