@@ -13,7 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <string>
@@ -100,8 +100,10 @@ void row(const char* name, const std::vector<double>& v) {
 
 int main(int argc, char** argv) {
   int items = 1000;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--items") == 0) items = std::max(1, std::atoi(argv[i + 1]));
+  for (int i = 1; i + 1 < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--items") items = std::max(1, std::atoi(argv[i + 1]));
+  }
 
   test::test_database db;
   test::broker_process broker(db.url(), test::temp_dir("brokkr-pickup") + "/admin.key", {});
