@@ -26,16 +26,19 @@ namespace {
 int run_seconds = 5;
 int clients = 4;
 
-// Runs `one` (a full lifecycle, returns false on error) on `clients` threads for `seconds`.
+// Runs `one` (`per_call` full lifecycles, returns false on error) on `clients` threads for `seconds`.
 template <class MakeWorker>
-double rate(const char* label, MakeWorker make_worker) {
+double rate(const char* label, MakeWorker make_worker, long per_call = 1) {
   std::atomic<long> done{0}, errors{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> ts;
   for (int i = 0; i < clients; ++i)
     ts.emplace_back([&, i] {
       auto one = make_worker(i);
-      while (!stop) (one() ? done : errors)++;
+      while (!stop) {
+        if (one()) done += per_call;
+        else ++errors;
+      }
     });
   const auto start = clk::now();
   std::this_thread::sleep_for(std::chrono::seconds(run_seconds));
@@ -89,6 +92,52 @@ void repositories(const test::test_database& db, const std::string& agent_id) {
           .has_value();
     };
   });
+}
+
+// Issue 13 goal 2: the batched paths. Each call submits `batch` items one by one (there is no batch
+// submit), claims up to `batch` in one claim-next and completes them in one batch completion.
+void repositories_batched(const test::test_database& db, const std::string& agent_id, int batch) {
+  const auto label = "repositories, batches of " + std::to_string(batch) + " (claim_next limit, complete_many)";
+  rate(label.c_str(), [&](int) {
+    auto conn = std::shared_ptr<persistence::db_connection>(db.connect());
+    auto repo = std::make_shared<persistence::ephemeral_work_repository>(*conn);
+    return [conn, repo, agent_id, batch] {
+      for (int i = 0; i < batch; ++i)
+        if (!repo->create(test::make_request({.agent_ids = {agent_id}}))) return false;
+      auto c = repo->claim_next(agent_id, {}, batch);
+      if (!c) return false;
+      std::vector<completion_report> reports;
+      for (const auto& w : *c)
+        reports.push_back({.work_id = w.id, .agent_id = agent_id, .attempt = w.attempt, .outcome = work_outcome::completed});
+      return reports.empty() || repo->complete_many(reports).has_value();
+    };
+  }, batch);
+}
+
+void over_http_batched(const test::test_database& db, int batch) {
+  test::broker_process broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key", {"--db-pool-size", "4"});
+  broker.start();
+  test::api_client admin(broker.url(), broker.admin_key());
+  auto a = admin.post("/api/v1/agents", {{"name", "bench-batch"}, {"cluster_name", "bench"}, {"labels", {"bench"}}});
+  const std::string agent_id = a.body["agent"]["id"], key = a.body["key"];
+  const nlohmann::json work = {{"work_type", "shipwright-build"}, {"crd_spec", test::sample_build_spec()},
+                               {"targets", {{"agent_ids", {agent_id}}}}};
+  const auto label = "HTTP through brokkr-broker, batches of " + std::to_string(batch) + " (claim-next limit, batch complete)";
+  rate(label.c_str(), [&](int) {
+    auto admin_c = std::make_shared<test::api_client>(broker.url(), broker.admin_key());
+    auto agent_c = std::make_shared<test::api_client>(broker.url(), key);
+    return [=] {
+      for (int i = 0; i < batch; ++i)
+        if (admin_c->post("/api/v1/ephemeral-work", work).status != 201) return false;
+      auto c = agent_c->post("/api/v1/agents/" + agent_id + "/ephemeral-work/claim-next", {{"limit", batch}});
+      if (c.status != 200) return false;
+      nlohmann::json reports = nlohmann::json::array();
+      for (const auto& w : c.body["items"])
+        reports.push_back({{"id", w["id"]}, {"attempt", w["attempt"]}, {"outcome", "COMPLETED"}});
+      if (reports.empty()) return true;
+      return agent_c->post("/api/v1/agents/" + agent_id + "/ephemeral-work/complete", {{"reports", reports}}).status == 200;
+    };
+  }, batch);
 }
 
 // Run once per CAF scheduler: the broker's default (sharing) and CAF's own (stealing), ADR 0015.
@@ -158,9 +207,14 @@ int main(int argc, char** argv) {
   persistence::agent_repository agents{*conn};
   const auto agent = test::make_agent(agents, {.name = "bench-repo"});
   repositories(db, agent.id);
+  for (int batch : {10, 100}) repositories_batched(db, agent.id, batch);
   for (const char* scheduler : {"sharing", "stealing"}) {
     test::test_database fresh;
     over_http(fresh, scheduler);
+  }
+  for (int batch : {10, 100}) {
+    test::test_database fresh;
+    over_http_batched(fresh, batch);
   }
   test::test_database db2;
   claim_cost_with_history(db2);
