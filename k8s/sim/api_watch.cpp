@@ -104,7 +104,20 @@ void api_server::pod_log(const http::request& req, const route& rt, const reply&
   if (!log)
     return r->send(status_response(bad_request("container \"" + container + "\" in pod \"" + rt.name +
                                                "\" is waiting to start: PodInitializing")));
-  r->send({.status = 200, .content_type = "text/plain", .body = tail_log(*log, tail, limit)});
+  if (!query_flag(req.query, "follow"))
+    return r->send({.status = 200, .content_type = "text/plain", .body = tail_log(*log, tail, limit)});
+  // follow: what is there (tailLines and limitBytes apply to it), then every append as it comes,
+  // until the container terminates or the pod goes.
+  auto stream = r->begin_stream(200, {}, "text/plain");
+  track(stream);
+  auto& logs = parts_.logs;
+  auto start = logs.follow(rt.ns, rt.name, container, [stream](const std::string& text, bool ended) {
+    if (ended) return stream->finish();
+    stream->write(text);
+  });
+  if (start.text && !start.text->empty()) stream->write(tail_log(*start.text, tail, limit));
+  if (start.id == 0) return stream->finish();
+  stream->on_close([&logs, id = start.id] { logs.unfollow(id); });
 }
 
 }  // namespace brokkr::k8s::sim

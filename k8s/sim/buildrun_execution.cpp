@@ -86,7 +86,7 @@ void shipwright_controller::start_execution(const json& run, run_state& st, run_
 void shipwright_controller::schedule_phase(const std::string& key, std::chrono::milliseconds at,
                                            const std::string& reason, const std::string& message) {
   auto& st = runs_[key];
-  st.timers.push_back(sched_.after(at, [this, key, reason, message] {
+  st.timers.push_back(sched_.after(at, [this, key, at, reason, message] {
     const auto it = runs_.find(key);
     if (it == runs_.end() || it->second.cancel_handled) return;
     const auto& p = it->second.plan;
@@ -101,9 +101,28 @@ void shipwright_controller::schedule_phase(const std::string& key, std::chrono::
         next["status"]["startTime"] = now_text();
         return next;
       }, {.internal = true});
+      // The source step is quick: its log is there at once. The build step's lines appear one by
+      // one over the rest of the run, as a real step prints them (a follower sees them arrive);
+      // finish_run appends whatever is left.
       const auto logs = step_logs(p);
-      if (!p.containers.empty() && logs.count(p.containers.front()))
-        logs_.append(p.ns, p.pod, p.containers.front(), logs.at(p.containers.front()));
+      const std::string front = p.containers.empty() ? std::string() : p.containers.front();
+      if (logs.count(front)) logs_.append(p.ns, p.pod, front, logs.at(front));
+      if (p.build_container != front && logs.count(p.build_container)) {
+        const auto& text = logs.at(p.build_container);
+        std::vector<std::string> lines;
+        for (size_t start = 0; start < text.size();) {
+          const auto nl = text.find('\n', start);
+          const auto end = nl == std::string::npos ? text.size() : nl + 1;
+          lines.push_back(text.substr(start, end - start));
+          start = end;
+        }
+        const auto rest = p.duration > at ? p.duration - at : std::chrono::milliseconds(0);
+        for (size_t i = 0; i < lines.size(); ++i) {
+          const auto delay = rest * static_cast<int64_t>(i) / static_cast<int64_t>(lines.size() + 1);
+          it->second.timers.push_back(sched_.after(delay, [this, ns = p.ns, pod = p.pod, c = p.build_container,
+                                                           line = lines[i]] { logs_.append(ns, pod, c, line); }));
+        }
+      }
     }
   }));
 }
@@ -119,6 +138,7 @@ void shipwright_controller::finish_run(const std::string& key) {
     const auto already = logs_.get(p.ns, p.pod, container);
     logs_.append(p.ns, p.pod, container, already ? text.substr(std::min(already->size(), text.size())) : text);
   }
+  for (const auto& entry : logs) logs_.finish(p.ns, p.pod, entry.first);
   const bool pod_gone = !store_.get(pods_, p.ns, p.pod);
   (void)store_.modify(pods_, p.ns, p.pod, write_target::status, [&](const json& cur) -> expected<json, api_status> {
     json next = cur;
@@ -154,6 +174,8 @@ void shipwright_controller::cancel_run(const std::string& key, const json& run) 
       next["status"]["reason"] = "TaskRunCancelled";
       return next;
     }, {.internal = true});
+    for (const auto& c : p.containers)  // the steps were killed: log followers end
+      if (logs_.get(p.ns, p.pod, c)) logs_.finish(p.ns, p.pod, c);
     write_run_status(p.ns, p.buildrun, [](json& status) {
       set_condition(status, "False", "BuildRunCanceled", "The BuildRun and underlying TaskRun were canceled successfully.");
       status["completionTime"] = now_text();

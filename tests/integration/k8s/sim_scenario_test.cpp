@@ -300,6 +300,52 @@ BOOST_AUTO_TEST_CASE(pod_logs_with_tail_lines_and_limit_bytes) {
   BOOST_TEST(api.logs("ci", pod, {.container = "step-build", .previous = true, .timestamps = true}).has_value());
 }
 
+// GET .../log?follow=true: the build step's lines arrive while the BuildRun runs, in separate
+// pieces, and the stream ends when the step does.
+BOOST_AUTO_TEST_CASE(pod_log_follow_streams_the_step_as_it_prints) {
+  BOOST_REQUIRE(api.create(resources::builds, "ci", build_object("follow", {{"sim.brokkr.io/duration", "3s"}})));
+  BOOST_REQUIRE(api.create(resources::buildruns, "ci", buildrun_object("follow-1", "follow")));
+  const auto running = wait_for(api, resources::buildruns, "ci", "follow-1", [](const json& o) {
+    return o.contains("status") && o["status"].contains("taskRunName");
+  });
+  BOOST_REQUIRE(!running.is_null());
+  const std::string pod = running["status"]["taskRunName"].get<std::string>() + "-pod";
+  BOOST_REQUIRE(eventually([&] { return api.logs("ci", pod, {.container = "step-build"}).has_value(); }));
+
+  const auto cfg = sim.client_config();
+  brokkr::http::client http;
+  brokkr::http::client_request req;
+  req.url = cfg.server + "/api/v1/namespaces/ci/pods/" + pod + "/log?container=step-build&follow=true";
+  req.headers = {{"Authorization", "Bearer " + cfg.token}};
+  req.timeout = std::chrono::milliseconds(0);
+  std::vector<std::string> pieces;
+  std::vector<bool> run_finished_then;
+  int status = 0;
+  auto result = http.perform_stream(
+      req, [&](int s, const brokkr::http::header_map&) { status = s; return true; },
+      [&](std::string_view chunk) {
+        pieces.emplace_back(chunk);
+        const auto now = api.get(resources::buildruns, "ci", "follow-1");
+        run_finished_then.push_back(now && has_completion(*now));
+        return true;
+      });
+  BOOST_REQUIRE(result.has_value());
+  BOOST_TEST(status == 200);
+  std::string all;
+  for (const auto& p : pieces) all += p;
+  BOOST_TEST(all == *api.logs("ci", pod, {.container = "step-build"}));  // the whole log, once
+  BOOST_TEST(all.find("Successfully built the image") != std::string::npos);
+  BOOST_TEST(pieces.size() >= 3u, "lines should arrive as separate pieces, got " << pieces.size());
+  BOOST_REQUIRE(!run_finished_then.empty());
+  BOOST_TEST(!run_finished_then.front());  // the first lines came while the BuildRun still ran
+  BOOST_TEST(has_completion(finished("follow-1")));
+
+  // A finished container: the log and the end at once.
+  auto again = http.perform(req);
+  BOOST_REQUIRE(again.has_value());
+  BOOST_TEST(again->body == all);
+}
+
 BOOST_AUTO_TEST_CASE(retention_deletes_finished_runs_and_their_pods) {
   const auto run = run_build("keep-short", {}, {{"retention", {{"ttlAfterSucceeded", "1s"}}}});
   const std::string pod = run["status"]["executor"]["name"].get<std::string>() + "-pod";

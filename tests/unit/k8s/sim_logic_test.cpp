@@ -262,6 +262,49 @@ BOOST_AUTO_TEST_CASE(tables_and_json_path) {
   BOOST_TEST(human_age(-5) == "0s");
 }
 
+// A follower gets the text so far and, atomically with it, every append after it, until the
+// container finishes or the pod goes; a late follower of a finished container only gets the text.
+BOOST_AUTO_TEST_CASE(log_followers_see_appends_then_the_end) {
+  pod_logs logs;
+  BOOST_TEST(!logs.follow("ns", "p", "step-build", [](const std::string&, bool) {}).text);  // not started
+  logs.append("ns", "p", "step-build", "STEP 1\n");
+  std::string seen;
+  int ends = 0;
+  auto start = logs.follow("ns", "p", "step-build", [&](const std::string& text, bool ended) {
+    seen += text;
+    ends += ended ? 1 : 0;
+  });
+  BOOST_TEST(*start.text == "STEP 1\n");
+  BOOST_TEST(!start.finished);
+  BOOST_TEST(start.id != 0u);
+  logs.append("ns", "p", "step-build", "STEP 2\n");
+  logs.append("ns", "p", "step-other", "elsewhere\n");
+  BOOST_TEST(seen == "STEP 2\n");
+  logs.finish("ns", "p", "step-build");
+  BOOST_TEST(ends == 1);
+  logs.append("ns", "p", "step-build", "late\n");  // no follower any more
+  BOOST_TEST(seen == "STEP 2\n");
+  auto late = logs.follow("ns", "p", "step-build", [](const std::string&, bool) {});
+  BOOST_TEST(late.finished);
+  BOOST_TEST(late.id == 0u);
+  BOOST_TEST(*late.text == "STEP 1\nSTEP 2\nlate\n");
+
+  // Unfollowing stops delivery; deleting the pod ends the others.
+  std::string a, b;
+  int b_ends = 0;
+  auto fa = logs.follow("ns", "p", "step-other", [&](const std::string& t, bool) { a += t; });
+  logs.follow("ns", "p", "step-other", [&](const std::string& t, bool ended) {
+    b += t;
+    b_ends += ended ? 1 : 0;
+  });
+  logs.unfollow(fa.id);
+  logs.append("ns", "p", "step-other", "more\n");
+  BOOST_TEST(a.empty());
+  BOOST_TEST(b == "more\n");
+  logs.erase_pod("ns", "p");
+  BOOST_TEST(b_ends == 1);
+}
+
 BOOST_AUTO_TEST_CASE(log_tail_and_limit) {
   const std::string log = "a\nb\nc\n";
   BOOST_TEST(tail_log(log, 2, std::nullopt) == "b\nc\n");
