@@ -59,7 +59,11 @@ result<int> agents_create(command_context& c) {
 
 result<int> agents_list(command_context& c) {
   query_list query;
+  if (c.values.is_set("label") && c.values.is_set("selector"))
+    return unexpected(usage_error("--label and -l/--selector say the same for agents; give one"));
+  // Agents carry plain labels, so -l (as in `work list -l`) names one label here.
   if (c.values.is_set("label")) query.emplace_back("label", c.values.str("label"));
+  if (c.values.is_set("selector")) query.emplace_back("label", c.values.str("selector"));
   if (c.values.is_set("status")) query.emplace_back("status", upper_case(c.values.str("status")));
   auto page = list_pages(c.api, "/api/v1/agents", query, true);
   if (!page) return unexpected(page.error());

@@ -300,7 +300,7 @@ async function itemView(signal, id) {
   const rows = [
     ['ID', h('span', { class: 'mono' }, w.id)], ['Type', w.work_type], ['Status', statusCell(w.status)],
     ['Attempt', `${w.attempt} (retries ${w.retry_count} of ${w.max_retries})`],
-    ['Claimed by', w.claimed_by ? `${names.get(w.claimed_by) || ''} ${w.claimed_by}`.trim() : ''],
+    ['Claimed by', w.claimed_by ? (names.has(w.claimed_by) ? `${names.get(w.claimed_by)} (${w.claimed_by})` : w.claimed_by) : ''],
     ['Targets', [w.targets.labels.length ? `labels ${w.targets.labels.join(',')} (${w.targets.match})` : '',
       w.targets.agent_ids.length ? `agents ${w.targets.agent_ids.join(',')}` : '',
       Object.keys(w.targets.annotations).length ? `annotations ${Object.entries(w.targets.annotations).map(([k, v]) => `${k}=${v}`).join(',')}` : '']

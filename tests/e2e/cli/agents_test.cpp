@@ -34,6 +34,11 @@ BOOST_AUTO_TEST_CASE(create_shows_the_key_once_and_it_works) {
   const auto list = ok({"agents", "list", "-o", "json", "--label", "gpu"}).json();
   BOOST_REQUIRE(list["items"].size() == 1u);
   const std::string id = list["items"][0]["id"];
+  // -l, as in `work list -l`, names the one label here.
+  const auto by_l = ok({"agents", "list", "-o", "json", "-l", "gpu"}).json();
+  BOOST_REQUIRE(by_l["items"].size() == 1u);
+  BOOST_TEST(by_l["items"][0]["id"] == id);
+  BOOST_TEST(cli.run({"agents", "list", "-l", "gpu", "--label", "gpu"}).code == 2);
   cli_runner as_agent({{"BROKKR_SERVER", broker.url()}, {"BROKKR_KEY", key}});
   BOOST_TEST(as_agent.run({"agents", "get", id}).code == 0);
 }

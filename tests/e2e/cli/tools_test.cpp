@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(completion_scripts_complete_in_bash_zsh_and_fish) {
                            "[brokkr -o ] => table json yaml\n", "[brokkr completion ] => bash zsh fish\n"})
     BOOST_TEST(has(bash_out, line), "bash: missing '" << line << "' in:\n" << bash_out);
   BOOST_TEST(has(bash_out, "[brokkr -o json agents ] => create list get label"), bash_out);
-  BOOST_TEST(has(bash_out, "[brokkr agents list -] => --label --status --server"), bash_out);
+  BOOST_TEST(has(bash_out, "[brokkr agents list -] => --label --selector --status --server"), bash_out);
 
   // zsh: the same function through bashcompinit, called as compsys calls it (compgen there leaves
   // the prefix filtering to zsh, so the whole set of the position comes back).
