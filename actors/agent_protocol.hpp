@@ -1,5 +1,5 @@
 #pragma once
-// Agents over CAF (protocol version 2, actors/protocol_version.hpp): the agent's session at the
+// Agents over CAF (protocol version 3, actors/protocol_version.hpp): the agent's session at the
 // broker, and the agent's own link actor that receives the broker's pushes. Every session call
 // carries the session's token and acts as the session's agent; errors are caf::error with
 // brokkr::errc codes (actors/caf_errors.hpp).
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "actors/atoms.hpp"
+#include "actors/log_protocol.hpp"
 #include "actors/wire.hpp"
 
 namespace brokkr {
@@ -25,7 +26,9 @@ using agent_link_actor = caf::typed_actor<
     // Work `id` is claimable by this agent now ("" = look for any claimable work).
     caf::reacts_to<available_atom, std::string>,
     // Stop work `id` (a cancel was requested); the agent reports CANCELED once it stopped.
-    caf::reacts_to<cancel_atom, std::string>>;
+    caf::reacts_to<cancel_atom, std::string>,
+    // Protocol 3: stream a container's log of a held item through the session (log_protocol.hpp).
+    caf::reacts_to<logs_atom, log_stream_request>>;
 
 // One per report of a batch completion, in the order of the reports.
 struct completion_ack {
@@ -51,6 +54,8 @@ using agent_session_actor = caf::typed_actor<
     // Many reports in one message and one database transaction.
     caf::replies_to<complete_atom, session_token, std::vector<completion_report>>::with<std::vector<completion_ack>>,
     // Items this agent holds (CLAIMED by it): what a restarted agent re-attaches to.
-    caf::replies_to<held_atom, session_token>::with<std::vector<work_item>>>;
+    caf::replies_to<held_atom, session_token>::with<std::vector<work_item>>,
+    // Protocol 3: one chunk of a requested log stream -> whether anyone still reads it.
+    caf::replies_to<logs_atom, session_token, log_chunk>::with<bool>>;
 
 }  // namespace brokkr

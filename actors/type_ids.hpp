@@ -34,6 +34,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(brokkr, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(brokkr, (brokkr::integration_session_actor))
   CAF_ADD_TYPE_ID(brokkr, (brokkr::work_subscriber_actor))
   CAF_ADD_TYPE_ID(brokkr, (brokkr::gateway_actor))
+  CAF_ADD_TYPE_ID(brokkr, (brokkr::log_stream_request))
+  CAF_ADD_TYPE_ID(brokkr, (brokkr::log_chunk))
+  CAF_ADD_TYPE_ID(brokkr, (brokkr::log_subscriber_actor))
 CAF_END_TYPE_ID_BLOCK(brokkr)
 
 namespace caf {

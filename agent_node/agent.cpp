@@ -25,6 +25,7 @@ struct agent::impl {
   informer_hub_actor informers;
   broker_link_actor link;
   dispatcher_actor dispatcher;
+  log_streamer_actor logs;
   caf::actor prober;
   std::unique_ptr<http::server> health;
   uint16_t health_port = 0;
@@ -57,7 +58,8 @@ status<std::string> agent::start() {
     d.link = spawn_http_link(sys, {.base_url = s.broker_url, .key = s.key,
                                    .reconnect_min = s.reconnect_min, .reconnect_max = s.reconnect_max});
   }
-  handler_context ctx{d.k8s, d.informers, s, ns, {}};
+  d.logs = spawn_log_streamer(sys, *cluster, d.link);
+  handler_context ctx{d.k8s, d.informers, s, ns, {}, d.logs};
   dispatcher_config dc{.max_concurrent = s.max_concurrent_work, .work_types = s.work_types, .enabled = s.enabled,
                        .poll_interval = s.poll_interval};
   d.dispatcher = spawn_dispatcher(sys, dc, d.link, ctx, d.metrics);
@@ -79,12 +81,14 @@ void agent::stop() {
   d.running = false;
   log::info("agent", "shutting down");
   d.health->stop(std::chrono::seconds(2));
-  for (const auto& a : {d.prober, caf::actor_cast<caf::actor>(d.dispatcher), caf::actor_cast<caf::actor>(d.link), caf::actor_cast<caf::actor>(d.informers),
+  for (const auto& a : {d.prober, caf::actor_cast<caf::actor>(d.dispatcher), caf::actor_cast<caf::actor>(d.logs),
+                        caf::actor_cast<caf::actor>(d.link), caf::actor_cast<caf::actor>(d.informers),
                         caf::actor_cast<caf::actor>(d.k8s)})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   // Detached actors' threads end only when their last handle is gone; ~actor_system waits for them.
   d.prober = nullptr;
   d.dispatcher = nullptr;
+  d.logs = nullptr;
   d.link = nullptr;
   d.informers = nullptr;
   d.k8s = nullptr;

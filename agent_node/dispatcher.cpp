@@ -223,6 +223,14 @@ dispatcher_actor::behavior_type dispatcher(self_ptr self, dispatcher_config cfg,
   return {
       [self](available_atom, std::string&) { fill(self); },
       [self](cancel_atom, std::string& id) { cancel_running(self, id, false); },
+      [self](logs_atom, log_stream_request& req) {
+        auto& st = self->state;
+        if (auto it = st.running.find(req.work_id); it != st.running.end() && !it->second.lost)
+          return self->send(it->second.handler, logs_atom::value, std::move(req));
+        if (st.ctx.logs)
+          self->send(st.ctx.logs, logend_atom::value, std::move(req),
+                     std::string("this agent does not run the item (it ended here, or was never started)"));
+      },
       [self](resync_atom) { resync(self); },
       [self](caf::tick_atom) {
         fill(self);

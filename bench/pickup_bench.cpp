@@ -79,6 +79,7 @@ agent_link_actor::behavior_type claimer(agent_link_actor::pointer self, std::sha
                   [st, id, pushed](caf::error&) { st->record(id, pushed, false); });
       },
       [](cancel_atom, const std::string&) {},
+      [](logs_atom, const log_stream_request&) {},
   };
 }
 

@@ -13,6 +13,7 @@
 #include "broker_node/claim_supervisor.hpp"
 #include "broker_node/embedded_docs.hpp"
 #include "broker_node/http/api_server.hpp"
+#include "broker_node/logs/log_hub.hpp"
 #include "broker_node/maintenance/maintenance_supervisor.hpp"
 #include "broker_node/sessions/gateway.hpp"
 #include "broker_node/sessions/presence_book.hpp"
@@ -80,6 +81,7 @@ struct broker::impl {
   caf::actor listener;
   caf::actor maintenance;
   session_registry_actor registry;
+  log_hub_actor logs;
   gateway_actor gateway;
   std::unique_ptr<http::api_server> api;
   std::unique_ptr<basp::guard> guard;
@@ -124,6 +126,7 @@ status<std::string> broker::start() {
   d.db = persistence::spawn_db_pool(sys, pool, d.health);
   auto presence = std::make_shared<presence_book>();
   d.registry = spawn_session_registry(sys, {.grace = s.agent_grace, .presence = presence}, d.db);
+  d.logs = spawn_log_hub(sys, {});
   d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, d.registry, {.retry_elsewhere = s.retry_elsewhere_for}});
   d.listener = persistence::spawn_notification_listener(sys, {.url = s.database_url},
                                                         caf::actor_cast<caf::actor>(d.supervisor), d.health);
@@ -140,7 +143,7 @@ status<std::string> broker::start() {
   d.maintenance = spawn_maintenance(sys, maintenance, d.db, d.supervisor);
 
   if (s.caf_enabled) {
-    d.gateway = spawn_gateway(sys, {d.db, d.supervisor, d.registry, work, agents});
+    d.gateway = spawn_gateway(sys, {d.db, d.supervisor, d.registry, work, agents, d.logs});
     auto inner = sys.middleman().publish(d.gateway, 0, "127.0.0.1", true);
     if (!inner) return unexpected("cannot publish the CAF gateway on loopback: " + sys.render(inner.error()));
     basp::guard_config gc;
@@ -163,6 +166,7 @@ status<std::string> broker::start() {
 
   auto svc = std::make_shared<http::services>();
   svc->sessions = d.registry;
+  svc->logs = d.logs;
   svc->db = d.db;
   svc->supervisor = d.supervisor;
   svc->health = d.health;
@@ -198,7 +202,7 @@ void broker::stop() {
   if (d.gateway && d.caf_inner_port) d.sys->middleman().unpublish(d.gateway, d.caf_inner_port);
   for (const auto& a : {caf::actor_cast<caf::actor>(d.maintenance), caf::actor_cast<caf::actor>(d.supervisor),
                         caf::actor_cast<caf::actor>(d.gateway), caf::actor_cast<caf::actor>(d.registry), d.listener,
-                        caf::actor_cast<caf::actor>(d.db)})
+                        caf::actor_cast<caf::actor>(d.logs), caf::actor_cast<caf::actor>(d.db)})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   // A detached actor's thread ends only once the last handle to it is gone, and ~actor_system
   // waits for those threads: drop every handle before the system.
@@ -209,6 +213,7 @@ void broker::stop() {
   d.maintenance = nullptr;
   d.gateway = nullptr;
   d.registry = nullptr;
+  d.logs = nullptr;
   d.sys.reset();
   log::info("broker", "stopped");
 }

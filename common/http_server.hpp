@@ -53,6 +53,8 @@ class stream {
   // stream has already ended.
   virtual void on_close(std::function<void()> callback) = 0;
   virtual bool closed() const = 0;
+  // Bytes written but not yet sent to the client: a producer that can wait reads this to pace itself.
+  virtual size_t queued() const = 0;
 };
 
 // The one-shot answer to a request. Thread-safe; if the connection is gone, answering is a no-op.

@@ -40,6 +40,7 @@ class stream_state final : public stream {
   void abort() override;
   void on_close(std::function<void()> callback) override;
   bool closed() const override { return closed_.load(); }
+  size_t queued() const override { return pending_.load(); }
 
   // Called on the connection's strand.
   void written(size_t payload) { pending_.fetch_sub(payload); }

@@ -244,6 +244,38 @@ expected<std::string, api_status> client::logs(std::string_view ns, std::string_
   return std::move(res->body);
 }
 
+expected<watch_end, api_status> client::follow_logs(std::string_view ns, std::string_view pod, const log_options& opts,
+                                                    const std::function<bool(std::string_view)>& on_bytes,
+                                                    const std::atomic<bool>& stop) {
+  query q{{"follow", "true"}};
+  if (!opts.container.empty()) q.emplace_back("container", opts.container);
+  if (opts.tail_lines) q.emplace_back("tailLines", std::to_string(*opts.tail_lines));
+  if (opts.limit_bytes) q.emplace_back("limitBytes", std::to_string(*opts.limit_bytes));
+  if (opts.timestamps) q.emplace_back("timestamps", "true");
+  auto fields = impl_->headers({}, "text/plain, */*");
+  if (!fields) return unexpected(fields.error());
+  // A build may print nothing for a long time: no overall limit, only the connect timeout.
+  const http::client_request req{"GET", impl_->cfg.server + resources::pods.path(ns, pod, "log") + http::build_query(q),
+                                 std::move(*fields), {}, std::chrono::milliseconds(0), impl_->opts.connect_timeout};
+  int status = 0;
+  std::string error_body;
+  auto result = impl_->http.perform_stream(
+      req, [&](int st, const http::header_map&) { return (status = st), true; },
+      [&](std::string_view chunk) {
+        if (status != 200) return error_body.append(chunk.substr(0, 65536 - std::min<size_t>(error_body.size(), 65536))), true;
+        return on_bytes(chunk);
+      },
+      &stop);
+  if (!result) {
+    if (result.error().code == http::transport_errc::aborted) return watch_end::stopped;
+    return unexpected(transport_status(result.error()));
+  }
+  if (status != 200) return unexpected(status_from_response(status, error_body, result->headers));
+  if (result->end == http::stream_end::aborted) return watch_end::stopped;
+  if (result->end == http::stream_end::stopped_by_callback) return watch_end::callback_stopped;
+  return watch_end::server_closed;
+}
+
 expected<watch_end, api_status> client::watch(const resource& res, std::string_view ns, const watch_options& opts,
                                               const std::function<bool(watch_event&&)>& on_event,
                                               const std::atomic<bool>& stop) {

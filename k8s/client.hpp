@@ -132,6 +132,11 @@ class client {
   expected<nlohmann::json, api_status> remove(const resource& res, std::string_view ns, std::string_view name,
                                               const delete_options& opts = {});
   expected<std::string, api_status> logs(std::string_view ns, std::string_view pod, const log_options& opts = {});
+  // pods/log?follow=true: bytes go to `on_bytes` as the container prints them, until the container
+  // ends (server_closed), `on_bytes` returns false, or `stop` is set (checked about every 100 ms).
+  expected<watch_end, api_status> follow_logs(std::string_view ns, std::string_view pod, const log_options& opts,
+                                              const std::function<bool(std::string_view)>& on_bytes,
+                                              const std::atomic<bool>& stop);
 
   // One watch request. Events are handed to `on_event` as they arrive; returning false ends the stream.
   // An in-stream ERROR event and a non-200 answer both come back as the error (is_gone() for 410

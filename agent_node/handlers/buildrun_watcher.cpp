@@ -214,6 +214,15 @@ handler_actor::behavior_type watcher(self_ptr self, handler_context ctx, work_it
     arm_watch_budget(self, self->state.item);
   }
   return {
+      [self](logs_atom, log_stream_request& req) {
+        auto& st = self->state;
+        if (!st.ctx.logs) return;
+        if (st.buildrun.empty())
+          return self->send(st.ctx.logs, logend_atom::value, std::move(req),
+                            std::string("the run has no BuildRun yet; follow again in a moment"));
+        // The streamer waits for the BuildRun's pod itself.
+        self->send(st.ctx.logs, logs_atom::value, std::move(req), st.ns, st.buildrun);
+      },
       [self](cancel_atom) {
         self->state.cancel_wanted = true;
         patch_cancel(self);

@@ -2,7 +2,8 @@
 // A work handler runs one claimed item of one work type in this cluster, then reports once:
 //   handler -> dispatcher (handler_sink_actor): (done_atom, completion_report), then it exits.
 // The dispatcher tells it (cancel_atom) when the broker asks for a cancel or the claim is lost.
-// The informer hub sends it `observed` about the object it watches.
+// The informer hub sends it `observed` about the object it watches. The dispatcher passes on the
+// broker's live-log requests for its item (logs_atom); a handler without a log answers with a note.
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/replies_to.hpp>
@@ -19,6 +20,7 @@
 #include "agent_node/handlers/api_failure.hpp"
 #include "agent_node/informer_hub.hpp"
 #include "agent_node/k8s_pool.hpp"
+#include "agent_node/log_streamer.hpp"
 #include "common/json_limits.hpp"
 
 namespace brokkr::agent {
@@ -27,6 +29,7 @@ using done_atom = caf::atom_constant<caf::atom("done")>;
 
 using handler_actor = caf::typed_actor<
     caf::reacts_to<cancel_atom>,
+    caf::reacts_to<logs_atom, log_stream_request>,  // the broker wants this run's live log
     caf::reacts_to<observed>,            // the watched object changed (informer hub)
     caf::reacts_to<caf::timeout_atom>>;  // its own time budget ran out
 
@@ -39,6 +42,7 @@ struct handler_context {
   agent_settings settings;
   std::string default_namespace;
   handler_sink_actor dispatcher;
+  log_streamer_actor logs;  // live logs (may be null in tests)
 };
 
 // The report skeleton both handlers share: the run's one report goes to the sink, then the handler

@@ -156,6 +156,11 @@ handler_actor::behavior_type apply_handler(self_ptr self, handler_context ctx, w
   }
   return {
       [self](cancel_atom) { cancel(self); },
+      [self](logs_atom, log_stream_request& req) {
+        if (self->state.ctx.logs)
+          self->send(self->state.ctx.logs, logend_atom::value, std::move(req),
+                     std::string("kubernetes-apply work has no build log"));
+      },
       [self](observed& o) { evaluate(self, o.object.get()); },
       [self](caf::timeout_atom) {
         if (!self->state.finishing)

@@ -19,6 +19,7 @@ using refused_atom = caf::atom_constant<caf::atom("refused")>;
 using caf_link_actor = broker_link_actor::extend<
     caf::reacts_to<available_atom, std::string>,  // pushes (agent_link_actor)
     caf::reacts_to<cancel_atom, std::string>,
+    caf::reacts_to<logs_atom, log_stream_request>,
     caf::reacts_to<caf::tick_atom>,               // connect now
     // the connector succeeded: the session, its token, the agent id
     caf::reacts_to<connected_atom, agent_session_actor, session_token, std::string>,
@@ -100,6 +101,14 @@ caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
       },
       [self](cancel_atom, std::string& id) {
         if (self->state.listener) caf::anon_send(self->state.listener, cancel_atom::value, std::move(id));
+      },
+      [self](logs_atom, log_stream_request& req) {
+        if (self->state.listener) caf::anon_send(self->state.listener, logs_atom::value, std::move(req));
+      },
+      [self](logs_atom, log_chunk& chunk) -> caf::result<bool> {
+        auto& st = self->state;
+        if (!st.session) return not_connected();
+        return self->delegate(st.session, logs_atom::value, st.token, std::move(chunk));
       },
       [self](caf::subscribe_atom, link_listener_actor& listener) {
         self->state.listener = listener;

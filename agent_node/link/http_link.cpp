@@ -165,6 +165,10 @@ broker_link_actor::behavior_type http_link(self_ptr self, http_link_config cfg) 
         if (!id) return id.error();
         return items_of(call(self, "GET", "/api/v1/agents/" + *id + "/ephemeral-work/claimed"));
       },
+      // The broker asks for live logs over CAF sessions only (docs/adr/0058-live-logs.md).
+      [](logs_atom, log_chunk&) -> caf::result<bool> {
+        return make_error(errc::unavailable, "live logs are streamed over the CAF transport only");
+      },
       [self](caf::subscribe_atom, link_listener_actor& listener) {
         self->state.listener = listener;
         if (my_id(self)) caf::anon_send(listener, resync_atom::value);

@@ -10,6 +10,7 @@
 #include "broker_node/http/json_codec.hpp"
 #include "broker_node/http/request_context.hpp"
 #include "broker_node/http/router.hpp"
+#include "broker_node/logs/log_reader.hpp"
 #include "common/json_limits.hpp"
 #include "common/log.hpp"
 
@@ -63,6 +64,7 @@ class actor_context final : public request_context {
   }
 
   void follow_events(const std::string& work_id, int64_t after, bool sse) override;
+  void follow_logs(const work_item& w, const std::string& step) override;
 
   void actor_stats(std::function<void(uint64_t, uint64_t)> done) override {
     self_->request(svc_->supervisor, std::chrono::seconds(5), stats_atom::value)
@@ -169,6 +171,25 @@ void actor_context::follow_events(const std::string& work_id, int64_t after, boo
   auto relay = spawn_event_relay(self_->system(), cfg, std::move(sink), svc_->db, svc_->supervisor);
   // The client hanging up ends the relay; the relay ending ends the stream.
   stream->on_close([relay] { caf::anon_send_exit(relay, caf::exit_reason::user_shutdown); });
+  self_->quit();
+}
+
+void actor_context::follow_logs(const work_item& w, const std::string& step) {
+  if (!svc_->logs) return fail(503, "Unavailable", "live logs are not served by this broker");
+  answered_ = true;
+  record(200);
+  auto stream = resp_->begin_stream(200, {{"Cache-Control", "no-cache"}, {"X-Content-Type-Options", "nosniff"}},
+                                    "text/plain; charset=utf-8");
+  log_sink sink;
+  sink.write = [stream](std::string text) { return stream->write(std::move(text)); };
+  sink.queued = [stream] { return stream->queued(); };
+  sink.finished = [stream](const std::string& note) {
+    if (!note.empty()) stream->write("[brokkr: " + note + "]\n");
+    if (!stream->closed()) stream->finish();
+  };
+  log_reader_config cfg{w.id, w.claimed_by, step, 64 * 1024, svc_->max_follow};
+  auto reader = spawn_log_reader(self_->system(), svc_->logs, std::move(cfg), std::move(sink));
+  stream->on_close([reader] { caf::anon_send_exit(reader, caf::exit_reason::user_shutdown); });
   self_->quit();
 }
 

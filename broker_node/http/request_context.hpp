@@ -60,6 +60,10 @@ class request_context {
   // work id, every item's events (after -1: from now on) until the client leaves.
   virtual void follow_events(const std::string& work_id, int64_t after, bool sse) = 0;
 
+  // Streams the live log of claimed item `w`'s step ("" = the build step) as text/plain until it
+  // ends, through the log hub and the claiming agent.
+  virtual void follow_logs(const work_item& w, const std::string& step) = 0;
+
   // Query parameter `name` as a whole decimal integer in [lo, hi] (no sign tricks, no trailing
   // text); absent leaves `out` as it is. Otherwise answers 400 naming the parameter and returns false.
   bool query_int(const char* name, int64_t lo, int64_t hi, int64_t& out);

@@ -8,6 +8,7 @@
 
 #include "actors/claim_protocol.hpp"
 #include "broker_node/agent_service.hpp"
+#include "broker_node/logs/log_hub.hpp"
 #include "broker_node/sessions/presence_book.hpp"
 #include "broker_node/sessions/session_registry.hpp"
 #include "broker_node/work_service.hpp"
@@ -22,6 +23,7 @@ struct services {
   persistence::persistence_actor db;
   claim_supervisor_actor supervisor;
   session_registry_actor sessions;
+  log_hub_actor logs;  // live logs (may be null)
   std::shared_ptr<const work_service> work;
   std::shared_ptr<const agent_service> agents;
   std::shared_ptr<persistence::db_health> health;

@@ -2,10 +2,12 @@
 // an operation of broker_node/work_service, JSON out.
 #include <limits>
 
+#include "broker_node/http/errors.hpp"
 #include "broker_node/http/json_codec.hpp"
 #include "broker_node/http/request_context.hpp"
 #include "broker_node/http/router.hpp"
 #include "common/json_limits.hpp"
+#include "k8s/apply_manifest.hpp"
 #include "common/time.hpp"
 
 namespace brokkr::broker::http {
@@ -73,10 +75,16 @@ void get_work(request_context& c) {
   c.run(work(c).get(c.who(), c.param("id")), [&c](work_item w) { c.reply(200, to_json(w)); });
 }
 
-// The log tail the claimer stored with its report (result_details.log_tail, and log_container).
-// Live streaming while the run goes on is not built yet (docs/api.md says so).
+// The log tail the claimer stored with its report (result_details.log_tail, and log_container), or
+// with follow=true the live log of a claimed item, through the log hub and its claimer.
 void work_logs(request_context& c) {
-  c.run(work(c).get(c.who(), c.param("id")), [&c](work_item w) {
+  const auto follow = c.req().query.get("follow");
+  const bool live = follow && (*follow == "1" || *follow == "true");
+  const auto step = c.req().query.get("step").value_or("");
+  if (!step.empty() && !k8s::apply::is_dns_label(step))
+    return c.fail(400, "BadRequest", "step must be a step name (a DNS label, e.g. build-and-push)",
+                  {{"field", "step"}});
+  c.run(work(c).get(c.who(), c.param("id")), [&c, live, step](work_item w) {
     json details = json::object();
     if (!w.result_details.empty())
       if (auto parsed = json_limits::parse(w.result_details, "result_details"); parsed && parsed->is_object())
@@ -85,10 +93,21 @@ void work_logs(request_context& c) {
       return details.contains(key) && details[key].is_string() ? details[key].get<std::string>() : std::string();
     };
     const bool finished = is_terminal(w.status);
+    if (live && w.status == work_status::claimed && !w.claimed_by.empty()) return c.follow_logs(w, step);
+    if (live && !finished)
+      return c.fail(409, code_for(errc::conflict),
+                    "item " + w.id + " is " + std::string(to_string(w.status)) + ": its log can be followed once it is claimed",
+                    {{"field", "status"}, {"status", to_string(w.status)}});
+    if (live) {
+      // A finished run: its stored tail, as the live stream would have ended with it.
+      auto tail = text("log_tail");
+      if (!tail.empty() && tail.back() != '\n') tail += '\n';
+      return c.reply_raw(200, "text/plain; charset=utf-8", std::move(tail));
+    }
     std::string note;
     if (text("log_tail").empty())
       note = finished ? "the claimer reported no log for this run"
-                      : "the log tail is stored when the run ends (live logs are not streamed yet)";
+                      : "the log tail is stored when the run ends; follow=true streams the live log";
     c.reply(200, {{"work_id", w.id},
                   {"status", to_string(w.status)},
                   {"attempt", w.attempt},

@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <optional>
+
 #include "broker_node/auth/api_key.hpp"
 #include "broker_node/sessions/forward_job.hpp"
 #include "common/log.hpp"
@@ -20,6 +22,7 @@ struct session_state {
   std::string token;
   persistence::persistence_actor db;
   std::shared_ptr<const work_service> work;
+  log_hub_actor logs;
   uint64_t refused = 0;
 };
 
@@ -35,12 +38,24 @@ caf::error refuse(self_ptr self) {
   return make_error(errc::forbidden, "this session belongs to another peer");
 }
 
+// Bounds on a chunk's fields, checked before anything reaches the hub.
+std::optional<std::string> invalid_chunk(const log_chunk& c) {
+  if (c.text.size() > max_log_chunk) return "text (over " + std::to_string(max_log_chunk) + " bytes)";
+  if (c.work_id.size() > 64) return std::string("work_id");
+  if (c.step.size() > 63) return std::string("step");
+  if (c.note.size() > 1024) return std::string("note");
+  if (c.offset < 0) return std::string("offset");
+  return std::nullopt;
+}
+
 agent_session_actor::behavior_type session(self_ptr self, std::string agent_id, std::string token,
-                                           persistence::persistence_actor db, std::shared_ptr<const work_service> work) {
+                                           persistence::persistence_actor db, std::shared_ptr<const work_service> work,
+                                           log_hub_actor logs) {
   self->state.who = auth::identity{auth::role::agent, std::move(agent_id)};
   self->state.token = std::move(token);
   self->state.db = std::move(db);
   self->state.work = std::move(work);
+  self->state.logs = std::move(logs);
   const auto& st = self->state;
   auto allowed = [self](const session_token& t) { return token_matches(self->state.token, t); };
   return {
@@ -77,14 +92,21 @@ agent_session_actor::behavior_type session(self_ptr self, std::string agent_id, 
         if (!allowed(t)) return refuse(self);
         return forward<std::vector<work_item>>(self, st.db, st.work->held(st.who, {}));
       },
+      [=, &st](logs_atom, session_token& t, log_chunk& chunk) -> caf::result<bool> {
+        if (!allowed(t)) return refuse(self);
+        if (auto field = invalid_chunk(chunk)) return make_error(errc::invalid_argument, "log chunk: " + *field);
+        if (!st.logs) return false;
+        return self->delegate(st.logs, logs_atom::value, st.who.agent_id, std::move(chunk));
+      },
   };
 }
 
 }  // namespace
 
 agent_session_actor spawn_agent_session(caf::actor_system& sys, std::string agent_id, std::string token,
-                                        persistence::persistence_actor db, std::shared_ptr<const work_service> work) {
-  return sys.spawn(session, std::move(agent_id), std::move(token), std::move(db), std::move(work));
+                                        persistence::persistence_actor db, std::shared_ptr<const work_service> work,
+                                        log_hub_actor logs) {
+  return sys.spawn(session, std::move(agent_id), std::move(token), std::move(db), std::move(work), std::move(logs));
 }
 
 }  // namespace brokkr::broker

@@ -74,16 +74,17 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_deps deps) {
         auto rp = self->make_response_promise<agent_session_actor, login_reply>();
         authenticate(
             self, key,
-            [self, rp, link](const auth::identity& who) mutable {
+            [self, rp, link, version](const auth::identity& who) mutable {
               if (who.is_admin()) {
                 rp.deliver(make_error(errc::forbidden, "an agent session needs an agent key"));
                 return;
               }
               auto& d = self->state.deps;
               const auto token = auth::random_token();
-              auto session = spawn_agent_session(self->system(), who.agent_id, token, d.db, d.work);
+              auto session = spawn_agent_session(self->system(), who.agent_id, token, d.db, d.work, d.logs);
               adopt(self, caf::actor_cast<caf::actor>(session));
               self->send(d.registry, join_atom::value, who.agent_id, link, session);
+              if (d.logs) self->send(d.logs, caf::join_atom::value, who.agent_id, link, version);
               rp.deliver(session, login_reply{protocol_version, who.agent_id, session_token{token}});
             },
             [rp](caf::error e) mutable { rp.deliver(std::move(e)); });

@@ -7,6 +7,7 @@
 #include "actors/claim_protocol.hpp"
 #include "actors/gateway_protocol.hpp"
 #include "broker_node/agent_service.hpp"
+#include "broker_node/logs/log_hub.hpp"
 #include "broker_node/sessions/session_registry.hpp"
 #include "broker_node/work_service.hpp"
 #include "persistence/persistence_actor.hpp"
@@ -19,6 +20,7 @@ struct gateway_deps {
   session_registry_actor registry;
   std::shared_ptr<const work_service> work;
   std::shared_ptr<const agent_service> agents;
+  log_hub_actor logs;  // may be null: no live logs
 };
 
 gateway_actor spawn_gateway(caf::actor_system& sys, gateway_deps deps);

@@ -17,6 +17,7 @@ class null_stream final : public brokkr::http::stream {
   void abort() override {}
   void on_close(std::function<void()> cb) override { cb(); }
   bool closed() const override { return true; }
+  size_t queued() const override { return 0; }
 };
 
 class sink final : public brokkr::http::responder {

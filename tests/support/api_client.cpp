@@ -50,4 +50,22 @@ bool api_client::stream_lines(const std::string& path, const std::function<void(
   return r.has_value();
 }
 
+int api_client::stream_chunks(const std::string& path, const std::function<bool(std::string_view)>& on_chunk,
+                              std::string* content_type, const std::atomic<bool>* stop) {
+  http::client_request req;
+  req.url = base_ + path;
+  req.timeout = timeout;
+  if (!key.empty()) req.headers.emplace_back("Authorization", "Bearer " + key);
+  int status = 0;
+  auto r = client_.perform_stream(
+      req,
+      [&](int st, const http::header_map& h) {
+        status = st;
+        if (content_type) *content_type = h.get("content-type").value_or("");
+        return true;
+      },
+      [&](std::string_view chunk) { return on_chunk(chunk); }, stop);
+  return r.has_value() ? status : 0;
+}
+
 }  // namespace brokkr::test

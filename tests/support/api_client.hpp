@@ -2,6 +2,7 @@
 // A small JSON client for tests that talk to a broker over real HTTP. One per thread.
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <functional>
 #include <string>
 
@@ -29,6 +30,11 @@ class api_client {
   // GETs a stream of JSON lines (`?follow=1`), handing each parsed line to on_line, until the server
   // ends the stream (true) or the connection fails or times out (false). Blocks meanwhile.
   bool stream_lines(const std::string& path, const std::function<void(const nlohmann::json&)>& on_line);
+  // GETs a streamed body, handing each chunk to on_chunk as it arrives (false: stop reading).
+  // Returns the status (0: no answer) once the stream ended or was stopped; `content_type` gets the
+  // answer's Content-Type when given. Setting `stop` hangs up within about 100 ms.
+  int stream_chunks(const std::string& path, const std::function<bool(std::string_view)>& on_chunk,
+                    std::string* content_type = nullptr, const std::atomic<bool>* stop = nullptr);
 
   std::string key;
   std::chrono::milliseconds timeout{15000};

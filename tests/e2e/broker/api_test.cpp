@@ -17,7 +17,7 @@ BOOST_AUTO_TEST_CASE(operational_endpoints) {
   BOOST_TEST(ready.body["database"] == "up");
   auto version = anon.get("/version");
   BOOST_TEST(version.status == 200);
-  BOOST_TEST(version.body["protocol_version"] == 2);
+  BOOST_TEST(version.body["protocol_version"] == 3);
   BOOST_TEST(!version.body["version"].get<std::string>().empty());
   auto spec = anon.get("/openapi.yaml");
   BOOST_TEST(spec.status == 200);

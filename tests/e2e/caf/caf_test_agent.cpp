@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   }
   auto link = sys.spawn([]() -> brokkr::agent_link_actor::behavior_type {
     return {[](brokkr::available_atom, const std::string& id) { std::cout << "available " << id << std::endl; },
-            [](brokkr::cancel_atom, const std::string& id) { std::cout << "cancel " << id << std::endl; }};
+            [](brokkr::cancel_atom, const std::string& id) { std::cout << "cancel " << id << std::endl; },
+            [](brokkr::logs_atom, const brokkr::log_stream_request& r) { std::cout << "logs " << r.work_id << std::endl; }};
   });
   auto login = brokkr::login_agent(sys, *gw, argv[3], link);
   if (!login) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 #include "actors/caf_errors.hpp"
 #include "actors/client.hpp"
@@ -21,6 +22,14 @@ struct push_log {
   std::condition_variable cv;
   std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> available;
   std::vector<std::string> cancels;
+  std::vector<log_stream_request> log_requests;
+
+  // Waits for the `n`th live-log request (1-based) and returns it.
+  std::optional<log_stream_request> wait_log_request(size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> g(m);
+    if (!cv.wait_for(g, timeout, [&] { return log_requests.size() >= n; })) return std::nullopt;
+    return log_requests[n - 1];
+  }
 
   bool wait_cancel(const std::string& id, std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> g(m);
@@ -63,6 +72,11 @@ class caf_node {
               [log](cancel_atom, const std::string& id) {
                 std::lock_guard<std::mutex> g(log->m);
                 log->cancels.push_back(id);
+                log->cv.notify_all();
+              },
+              [log](logs_atom, const log_stream_request& r) {
+                std::lock_guard<std::mutex> g(log->m);
+                log->log_requests.push_back(r);
                 log->cv.notify_all();
               }};
     });

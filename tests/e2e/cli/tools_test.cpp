@@ -35,7 +35,7 @@ BOOST_AUTO_TEST_CASE(version_shows_client_and_server) {
   auto doc = ok({"version", "-o", "json"}).json();
   BOOST_TEST(doc["client"]["version"] == v);
   BOOST_TEST(doc["server"]["version"] == v);
-  BOOST_TEST(doc["server"]["protocol_version"] == 2);
+  BOOST_TEST(doc["server"]["protocol_version"] == 3);
   BOOST_TEST(doc["server"]["oldest_protocol_version"] == 2);
   BOOST_TEST(doc["server"]["url"] == broker.url());
 

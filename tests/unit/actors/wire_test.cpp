@@ -142,7 +142,8 @@ BOOST_AUTO_TEST_CASE(requests_events_reports_and_queries_round_trip) {
 
 BOOST_AUTO_TEST_CASE(actor_handles_round_trip) {
   auto link = sys->spawn([]() -> agent_link_actor::behavior_type {
-    return {[](available_atom, const std::string&) {}, [](cancel_atom, const std::string&) {}};
+    return {[](available_atom, const std::string&) {}, [](cancel_atom, const std::string&) {},
+            [](logs_atom, const log_stream_request&) {}};
   });
   const auto back = via_message(link);
   BOOST_TEST((back == link));

@@ -32,6 +32,7 @@ struct broker_script {
   std::map<std::string, bool> cancel_on_heartbeat;
   std::map<std::string, errc> heartbeat_error;
   std::vector<std::string> heartbeats;
+  std::vector<log_chunk> log_chunks;
   link_listener_actor listener;
 };
 
@@ -66,6 +67,10 @@ broker_link_actor fake_link(caf::actor_system& sys, std::shared_ptr<broker_scrip
           return w;
         },
         [](held_atom) { return std::vector<work_item>{}; },
+        [s](logs_atom, log_chunk& c) {
+          s->log_chunks.push_back(c);
+          return false;
+        },
         [s](caf::subscribe_atom, link_listener_actor& l) { s->listener = l; },
         [](stats_atom) { return true; },
     };
@@ -78,6 +83,7 @@ struct handler_log {
   std::map<std::string, caf::actor> by_id;
   std::vector<std::string> started;
   std::vector<std::string> canceled;
+  std::vector<log_stream_request> log_requests;
 };
 
 handler_factory fake_handlers(std::shared_ptr<handler_log> log) {
@@ -95,6 +101,7 @@ handler_factory fake_handlers(std::shared_ptr<handler_log> log) {
             report(work_outcome::canceled);
           },
           [](observed&) {},
+          [log](logs_atom, log_stream_request& r) { log->log_requests.push_back(r); },
           [](caf::timeout_atom) {},
       };
     });
@@ -120,6 +127,7 @@ struct fixture {
   std::shared_ptr<handler_log> handlers = std::make_shared<handler_log>();
   std::shared_ptr<metrics::registry> metrics = std::make_shared<metrics::registry>();
   dispatcher_actor d;
+  log_streamer_actor streamer;
 
   void start(int max_concurrent) {
     declare_agent_metrics(*metrics);
@@ -128,7 +136,10 @@ struct fixture {
                           .report_retry_min = 500ms,
                           .report_retry_max = 4s,
                           .handlers = {{"fake", fake_handlers(handlers)}}};
-    d = spawn_dispatcher(ds.sys(), cfg, fake_link(ds.sys(), broker), handler_context{}, metrics);
+    auto link = fake_link(ds.sys(), broker);
+    handler_context ctx;
+    ctx.logs = streamer = spawn_log_streamer(ds.sys(), {}, link);
+    d = spawn_dispatcher(ds.sys(), cfg, link, ctx, metrics);
     ds.run();
   }
   void push_available() {
@@ -140,7 +151,10 @@ struct fixture {
     ds.run();
   }
   double counter(const std::string& name) const { return metrics->value(name, {}); }
-  ~fixture() { caf::anon_send_exit(d, caf::exit_reason::user_shutdown); }
+  ~fixture() {
+    caf::anon_send_exit(d, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(streamer, caf::exit_reason::user_shutdown);
+  }
 };
 
 }  // namespace
@@ -163,6 +177,27 @@ BOOST_AUTO_TEST_CASE(claims_no_more_than_its_free_slots_and_refills_as_work_ends
   BOOST_TEST(broker->claim_limits.back() == 1);  // one slot came free
   BOOST_TEST(handlers->started.size() == 3u);
   BOOST_TEST(counter("brokkr_agent_claims_total") == 3.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_log_request_reaches_the_items_handler_or_is_answered_with_a_note) {
+  broker->claimable.push_back(claimed("w1"));
+  start(2);
+  push_available();
+  caf::anon_send(broker->listener, logs_atom::value, log_stream_request{"w1", "build", 10, 7});
+  caf::anon_send(broker->listener, logs_atom::value, log_stream_request{"w9", "", 0, 8});
+  ds.run();
+  BOOST_REQUIRE(handlers->log_requests.size() == 1u);
+  BOOST_TEST(handlers->log_requests[0].step == "build");
+  BOOST_TEST(handlers->log_requests[0].offset == 10);
+  BOOST_TEST(handlers->log_requests[0].generation == 7u);
+  // Not run here: the broker's stream ends at once, with why, at the offset it asked for.
+  BOOST_REQUIRE(broker->log_chunks.size() == 1u);
+  const auto& c = broker->log_chunks[0];
+  BOOST_TEST(c.work_id == "w9");
+  BOOST_TEST(c.done);
+  BOOST_TEST(c.generation == 8u);
+  BOOST_TEST(c.text.empty());
+  BOOST_TEST(c.note.find("does not run the item") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_report_the_broker_did_not_take_is_retried_with_backoff) {

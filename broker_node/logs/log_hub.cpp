@@ -1,0 +1,194 @@
+#include "broker_node/logs/log_hub.hpp"
+
+#include <caf/all.hpp>
+
+#include <map>
+#include <vector>
+
+#include "actors/protocol_version.hpp"
+#include "broker_node/logs/log_ring.hpp"
+#include "common/log.hpp"
+
+namespace brokkr::broker {
+namespace {
+
+struct reader {
+  log_subscriber_actor handle;
+  int64_t pos = 0;
+  int64_t credit = 0;
+};
+
+struct stream {
+  std::string work_id;
+  std::string step;
+  std::string agent_id;
+  uint64_t generation = 0;
+  bool answered = false;  // a chunk of this generation arrived
+  bool done = false;
+  std::string note;
+  log_ring ring;
+  std::vector<reader> readers;
+
+  explicit stream(size_t capacity) : ring(capacity) {}
+};
+
+struct hub_state {
+  static inline const char* name = "log_hub";
+  log_hub_config cfg;
+  // Key: work id, step, claimer (NUL-separated): a new claimer's attempt is a new log.
+  std::map<std::string, stream> streams;
+  std::map<std::string, agent_link_actor> links;  // agents with a protocol-3 session
+  uint64_t next_generation = 1;
+};
+
+using self_ptr = log_hub_actor::stateful_pointer<hub_state>;
+
+std::string key_of(const std::string& work_id, const std::string& step, const std::string& agent_id) {
+  return work_id + '\0' + step + '\0' + agent_id;
+}
+
+void pump(self_ptr self, stream& s, reader& r) {
+  while (r.credit > 0 && r.pos < s.ring.end()) {
+    auto piece = s.ring.read(r.pos, static_cast<size_t>(r.credit));
+    std::string text;
+    if (piece.skipped > 0)
+      text = "[brokkr: " + std::to_string(piece.skipped) + " bytes of this log were skipped: this reader fell behind]\n";
+    text += piece.text;
+    r.pos = piece.next;
+    r.credit -= static_cast<int64_t>(piece.text.size());
+    self->send(r.handle, logdata_atom::value, std::move(text));
+  }
+}
+
+// Readers that have everything of a finished stream get its end; returns whether any are left.
+bool settle(self_ptr self, stream& s) {
+  auto& rs = s.readers;
+  for (auto& r : rs) pump(self, s, r);
+  if (s.done)
+    for (auto it = rs.begin(); it != rs.end();) {
+      if (it->pos < s.ring.end()) {
+        ++it;
+        continue;
+      }
+      self->send(it->handle, logend_atom::value, s.note);
+      self->demonitor(it->handle.address());
+      it = rs.erase(it);
+    }
+  return !rs.empty();
+}
+
+void end_all(self_ptr self, stream& s, const std::string& why) {
+  s.done = true;
+  s.note = why;
+  // Whatever arrived is still delivered first.
+  settle(self, s);
+}
+
+void ask(self_ptr self, stream& s) {
+  auto& st = self->state;
+  s.generation = st.next_generation++;
+  s.answered = false;
+  if (auto it = st.links.find(s.agent_id); it != st.links.end())
+    self->send(it->second, logs_atom::value, log_stream_request{s.work_id, s.step, s.ring.end(), s.generation});
+  self->delayed_send(self, st.cfg.agent_wait, caf::timeout_atom::value, key_of(s.work_id, s.step, s.agent_id),
+                     s.generation);
+}
+
+void erase_if_unread(self_ptr self, const std::string& key) {
+  auto it = self->state.streams.find(key);
+  if (it != self->state.streams.end() && it->second.readers.empty()) self->state.streams.erase(it);
+}
+
+log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
+  self->state.cfg = cfg;
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& streams = self->state.streams;
+    for (auto it = streams.begin(); it != streams.end();) {
+      auto& rs = it->second.readers;
+      std::erase_if(rs, [&](const reader& r) { return r.handle.address() == dm.source; });
+      it = rs.empty() ? streams.erase(it) : std::next(it);
+    }
+  });
+  return {
+      [self](caf::subscribe_atom, std::string& work_id, std::string& agent_id, std::string& step,
+             log_subscriber_actor& sub) {
+        auto& st = self->state;
+        auto [it, fresh] = st.streams.try_emplace(key_of(work_id, step, agent_id), st.cfg.ring_bytes);
+        auto& s = it->second;
+        self->monitor(sub);
+        // A later reader starts at the oldest kept byte; on a finished stream it gets that and the end.
+        s.readers.push_back(reader{sub, s.ring.begin(), 0});
+        if (!fresh) return;
+        s.work_id = std::move(work_id);
+        s.step = std::move(step);
+        s.agent_id = std::move(agent_id);
+        ask(self, s);
+      },
+      [self](logmore_atom, int64_t bytes) {
+        const auto from = self->current_sender();
+        for (auto& [key, s] : self->state.streams)
+          for (auto& r : s.readers)
+            if (r.handle.address() == from) {
+              r.credit += std::max<int64_t>(bytes, 0);
+              settle(self, s);
+              return;
+            }
+      },
+      [self](logs_atom, std::string& agent_id, log_chunk& c) -> bool {
+        auto& st = self->state;
+        const auto key = key_of(c.work_id, c.step, agent_id);
+        auto it = st.streams.find(key);
+        if (it == st.streams.end()) return false;
+        auto& s = it->second;
+        if (s.generation != c.generation || s.done) return false;
+        s.answered = true;
+        s.ring.append(c.offset, c.text);
+        if (c.done) {
+          s.done = true;
+          s.note = c.note;
+        }
+        const bool read = settle(self, s);
+        if (!read) erase_if_unread(self, key);
+        return read && !s.done;
+      },
+      [self](caf::join_atom, std::string& agent_id, agent_link_actor& link, int32_t version) {
+        auto& st = self->state;
+        if (version < 3) {
+          st.links.erase(agent_id);
+          return;
+        }
+        st.links[agent_id] = link;
+        // A reconnected agent picks its streams up where the last byte arrived.
+        for (auto& [key, s] : st.streams)
+          if (s.agent_id == agent_id && !s.done) ask(self, s);
+      },
+      [self](caf::timeout_atom, std::string& key, uint64_t generation) {
+        auto& st = self->state;
+        auto it = st.streams.find(key);
+        if (it == st.streams.end() || it->second.generation != generation || it->second.answered || it->second.done)
+          return;
+        auto& s = it->second;
+        // A connected agent that is slow to find the pod is still asked again; one that is not
+        // connected over protocol 3 cannot stream at all.
+        if (st.links.count(s.agent_id)) {
+          ask(self, s);
+          return;
+        }
+        end_all(self, s,
+                "agent " + s.agent_id + " has no protocol-3 CAF session on this broker, so its log cannot be "
+                "streamed; the stored tail is kept when the run ends (brokkr work logs)");
+        erase_if_unread(self, key);
+      },
+      [self](stats_atom) -> caf::result<uint64_t, uint64_t> {
+        uint64_t bytes = 0;
+        for (const auto& [key, s] : self->state.streams) bytes += s.ring.size();
+        return {static_cast<uint64_t>(self->state.streams.size()), bytes};
+      },
+  };
+}
+
+}  // namespace
+
+log_hub_actor spawn_log_hub(caf::actor_system& sys, log_hub_config cfg) { return sys.spawn(hub, cfg); }
+
+}  // namespace brokkr::broker

@@ -1,0 +1,176 @@
+// Live logs through the broker's log hub, with the agent played over a real CAF session: the hub
+// asks the claimer's link, relays its chunks to an HTTP follower as they come, picks up from the
+// last byte after the agent logs in again, and tells the agent to stop when nobody reads.
+#include <atomic>
+#include <thread>
+
+#include "tests/e2e/caf/fixture.hpp"
+
+using namespace brokkr;
+using namespace brokkr::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// An HTTP follower on its own thread: what it read, and whether the stream ended.
+struct follower {
+  std::mutex m;
+  std::condition_variable cv;
+  std::string text;
+  std::string content_type;
+  int status = -1;
+  std::atomic<bool> leave{false};
+  std::thread t;
+
+  follower(const std::string& url, const std::string& key, const std::string& path) {
+    t = std::thread([this, url, key, path] {
+      api_client c(url, key);
+      c.timeout = 60s;
+      std::string ct;
+      const int st = c.stream_chunks(path, [this](std::string_view chunk) {
+        std::lock_guard<std::mutex> g(m);
+        text.append(chunk);
+        cv.notify_all();
+        return !leave.load();
+      }, &ct, &leave);
+      std::lock_guard<std::mutex> g(m);
+      status = st;
+      content_type = ct;
+      cv.notify_all();
+    });
+  }
+  ~follower() {
+    leave = true;
+    if (t.joinable()) t.join();
+  }
+  bool wait_text(const std::string& want, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> g(m);
+    return cv.wait_for(g, timeout, [&] { return text == want; });
+  }
+  bool wait_end(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> g(m);
+    return cv.wait_for(g, timeout, [&] { return status != -1; });
+  }
+  std::string read() {
+    std::lock_guard<std::mutex> g(m);
+    return text;
+  }
+};
+
+std::string logs_path(const std::string& id, const std::string& query = "follow=true") {
+  return "/api/v1/ephemeral-work/" + id + "/logs?" + query;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(caf_live_logs, caf_fixture)
+
+BOOST_AUTO_TEST_CASE(chunks_reach_the_follower_and_a_reconnected_agent_resumes_from_the_last_byte) {
+  const auto a = make_agent("logger", {"logs"});
+  caf_node node;
+  auto pushes = std::make_shared<push_log>();
+  auto s = login_agent(node.sys(), node.gateway(broker.caf_port()), a.key, node.recording_link(pushes));
+  BOOST_REQUIRE(s.has_value());
+  const auto id = submit(build_work({"logs"}));
+  BOOST_REQUIRE(node.ask<work_item>(s->session, claim_atom::value, s->token, id).has_value());
+
+  follower f(broker.url(), broker.admin_key(), logs_path(id));
+  const auto req = pushes->wait_log_request(1, 10s);
+  BOOST_REQUIRE_MESSAGE(req.has_value(), "the claimer was never asked to stream");
+  BOOST_TEST(req->work_id == id);
+  BOOST_TEST(req->step.empty());
+  BOOST_TEST(req->offset == 0);
+
+  auto chunk = [&](const agent_login_result& l, uint64_t gen, int64_t offset, std::string text, bool done = false) {
+    return node.ask<bool>(l.session, logs_atom::value, l.token, log_chunk{id, "", gen, offset, std::move(text), done, ""});
+  };
+  auto more = chunk(*s, req->generation, 0, "step 1 of 3\n");
+  BOOST_REQUIRE(more.has_value());
+  BOOST_TEST(*more);  // someone reads
+  BOOST_REQUIRE_MESSAGE(f.wait_text("step 1 of 3\n", 10s), "the follower read: " << f.read());
+
+  // The agent loses its connection and logs in again: the hub asks the new link from byte 12.
+  auto pushes2 = std::make_shared<push_log>();
+  caf_node node2;
+  auto s2 = login_agent(node2.sys(), node2.gateway(broker.caf_port()), a.key, node2.recording_link(pushes2));
+  BOOST_REQUIRE(s2.has_value());
+  const auto req2 = pushes2->wait_log_request(1, 10s);
+  BOOST_REQUIRE(req2.has_value());
+  BOOST_TEST(req2->offset == 12);
+  BOOST_TEST(req2->generation > req->generation);
+  // A chunk of the replaced stream is refused; the new one may resend what the broker has.
+  auto stale = chunk(*s, req->generation, 12, "stale\n");
+  BOOST_REQUIRE(stale.has_value());
+  BOOST_TEST(!*stale);
+  BOOST_TEST(*node2.ask<bool>(s2->session, logs_atom::value, s2->token,
+                              log_chunk{id, "", req2->generation, 0, "step 1 of 3\nstep 2 of 3\n", false, ""}));
+  BOOST_TEST(!*node2.ask<bool>(s2->session, logs_atom::value, s2->token,
+                               log_chunk{id, "", req2->generation, 24, "step 3 of 3\n", true, ""}));
+  BOOST_REQUIRE(f.wait_end(10s));
+  BOOST_TEST(f.status == 200);
+  BOOST_TEST(f.content_type.find("text/plain") == 0u);
+  BOOST_TEST(f.read() == "step 1 of 3\nstep 2 of 3\nstep 3 of 3\n");
+}
+
+BOOST_AUTO_TEST_CASE(the_agent_hears_stop_when_the_last_reader_left_and_bad_chunks_are_refused) {
+  const auto a = make_agent("quiet", {"quiet"});
+  caf_node node;
+  auto pushes = std::make_shared<push_log>();
+  auto s = login_agent(node.sys(), node.gateway(broker.caf_port()), a.key, node.recording_link(pushes));
+  BOOST_REQUIRE(s.has_value());
+  const auto id = submit(build_work({"quiet"}));
+  BOOST_REQUIRE(node.ask<work_item>(s->session, claim_atom::value, s->token, id).has_value());
+  auto f = std::make_unique<follower>(broker.url(), broker.admin_key(), logs_path(id, "follow=1&step=build-and-push"));
+  const auto req = pushes->wait_log_request(1, 10s);
+  BOOST_REQUIRE(req.has_value());
+  BOOST_TEST(req->step == "build-and-push");
+
+  // Too large, or without the session's token: refused before the hub sees it.
+  auto big = node.ask<bool>(s->session, logs_atom::value, s->token,
+                            log_chunk{id, req->step, req->generation, 0, std::string(max_log_chunk + 1, 'x'), false, ""});
+  BOOST_REQUIRE(!big.has_value());
+  BOOST_TEST((big.error() == errc::invalid_argument));
+  auto forged = node.ask<bool>(s->session, logs_atom::value, session_token{"forged"},
+                               log_chunk{id, req->step, req->generation, 0, "x\n", false, ""});
+  BOOST_REQUIRE(!forged.has_value());
+  BOOST_TEST((forged.error() == errc::forbidden));
+
+  BOOST_TEST(*node.ask<bool>(s->session, logs_atom::value, s->token,
+                             log_chunk{id, req->step, req->generation, 0, "first\n", false, ""}));
+  BOOST_REQUIRE(f->wait_text("first\n", 10s));
+  f.reset();  // the reader hangs up
+  bool told_to_stop = false;
+  for (int i = 0; i < 100 && !told_to_stop; ++i) {
+    std::this_thread::sleep_for(50ms);
+    auto r = node.ask<bool>(s->session, logs_atom::value, s->token,
+                            log_chunk{id, req->step, req->generation, 6 + i * 5, "more\n", false, ""});
+    told_to_stop = r.has_value() && !*r;
+  }
+  BOOST_TEST(told_to_stop);
+}
+
+BOOST_AUTO_TEST_CASE(following_a_pending_item_is_a_conflict_and_a_finished_one_gives_its_stored_tail) {
+  const auto a = make_agent("tail", {"tail"});
+  const auto pending = submit(build_work({"nobody-here"}));
+  auto r = admin->get(logs_path(pending));
+  BOOST_TEST(r.status == 409);
+  BOOST_TEST(r.body["error"]["details"]["field"] == "status");
+  auto bad = admin->get(logs_path(pending, "follow=true&step=Not_A_Step"));
+  BOOST_TEST(bad.status == 400);
+  BOOST_TEST(bad.body["error"]["details"]["field"] == "step");
+
+  caf_node node;
+  auto s = login_agent(node.sys(), node.gateway(broker.caf_port()), a.key, node.recording_link(std::make_shared<push_log>()));
+  BOOST_REQUIRE(s.has_value());
+  const auto id = submit(build_work({"tail"}));
+  BOOST_REQUIRE(node.ask<work_item>(s->session, claim_atom::value, s->token, id).has_value());
+  BOOST_REQUIRE(node.ask<work_item>(s->session, complete_atom::value, s->token,
+                                    completion_report{id, "", 1, work_outcome::completed, "", "built",
+                                                      R"({"log_tail":"pushed image\nsha256:ab","log_container":"step-build"})"})
+                    .has_value());
+  auto done = admin->get(logs_path(id));
+  BOOST_TEST(done.status == 200);
+  BOOST_TEST(done.raw == "pushed image\nsha256:ab\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
