@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <utility>
+
 #include <map>
 
 #include "actors/caf_errors.hpp"
@@ -35,6 +37,10 @@ struct dispatcher_state {
   std::map<std::string, pending_report> reports;
   bool claiming = false;
   bool claim_again = false;
+  // Until the first answer of `held`, a log request may be for work this (restarted) agent is
+  // about to re-attach to: such requests wait here and are routed after it.
+  bool synced = false;
+  std::vector<log_stream_request> parked;
 };
 
 using self_ptr = dispatcher_actor::stateful_pointer<dispatcher_state>;
@@ -163,6 +169,22 @@ void report(self_ptr self, const std::string& id) {
           });
 }
 
+void route_log_request(self_ptr self, log_stream_request req) {
+  auto& st = self->state;
+  if (auto it = st.running.find(req.work_id); it != st.running.end() && !it->second.lost)
+    return self->send(it->second.handler, logs_atom::value, std::move(req));
+  if (!st.synced && st.parked.size() < 64) return st.parked.push_back(std::move(req));
+  if (st.ctx.logs)
+    self->send(st.ctx.logs, logend_atom::value, std::move(req),
+               std::string("this agent does not run the item (it ended here, or was never started)"));
+}
+
+void synced(self_ptr self) {
+  auto& st = self->state;
+  st.synced = true;
+  for (auto& req : std::exchange(st.parked, {})) route_log_request(self, std::move(req));
+}
+
 // After (re)connecting: run what the broker says we hold; stop what we run but no longer hold.
 void resync(self_ptr self) {
   self->request(self->state.link, std::chrono::seconds(30), held_atom::value)
@@ -180,9 +202,13 @@ void resync(self_ptr self) {
                 log::info("dispatcher", "re-attaching to ", w.work_type, " ", w.id, " (attempt ", w.attempt, ")");
                 start_handler(self, w);
               }
+            synced(self);
             fill(self);
           },
-          [self](caf::error&) { fill(self); });
+          [self](caf::error&) {
+            synced(self);
+            fill(self);
+          });
 }
 
 // A handler that died without reporting: the run is in an unknown state, so retry it.
@@ -223,14 +249,7 @@ dispatcher_actor::behavior_type dispatcher(self_ptr self, dispatcher_config cfg,
   return {
       [self](available_atom, std::string&) { fill(self); },
       [self](cancel_atom, std::string& id) { cancel_running(self, id, false); },
-      [self](logs_atom, log_stream_request& req) {
-        auto& st = self->state;
-        if (auto it = st.running.find(req.work_id); it != st.running.end() && !it->second.lost)
-          return self->send(it->second.handler, logs_atom::value, std::move(req));
-        if (st.ctx.logs)
-          self->send(st.ctx.logs, logend_atom::value, std::move(req),
-                     std::string("this agent does not run the item (it ended here, or was never started)"));
-      },
+      [self](logs_atom, log_stream_request& req) { route_log_request(self, std::move(req)); },
       [self](resync_atom) { resync(self); },
       [self](caf::tick_atom) {
         fill(self);

@@ -98,6 +98,8 @@ class follow_run {
   void follow(const std::string& pod, const std::string& container) {
     k8s::log_options opts;
     opts.container = container;
+    // An empty first chunk tells the broker the stream is on, however long the step stays quiet.
+    if (stopped() || !send({}, false)) return;
     while (!stopped()) {
       int64_t seen = 0;  // bytes of this follow; a resumed stream skips what the broker has
       bool reader_gone = false;

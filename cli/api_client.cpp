@@ -69,13 +69,12 @@ result<json> api_client::post(const std::string& path, const json& body) {
   return std::move(r->body);
 }
 
-result<ok_t> api_client::stream(const std::string& path, const object_callback& on_object) {
-  auto req = request("GET", path, "application/x-ndjson");
+result<ok_t> api_client::stream_bytes(const std::string& path, const char* accept,
+                                      const std::function<bool(std::string_view)>& on_bytes) {
+  auto req = request("GET", path, accept);
   req.timeout = std::chrono::milliseconds{0};  // a followed stream lasts as long as the work does
   int status = 0;
   std::string error_body;
-  line_splitter lines;
-  std::optional<cli_error> bad_line;
   const auto on_headers = [&status](int s, const http::header_map&) {
     status = s;
     return true;
@@ -85,21 +84,31 @@ result<ok_t> api_client::stream(const std::string& path, const object_callback& 
       error_body.append(chunk);
       return error_body.size() < max_error_body;
     }
+    return on_bytes(chunk);
+  };
+  auto r = http_.perform_stream(req, on_headers, on_data);
+  if (!r) return unexpected(error_from_transport(r.error(), settings_.server));
+  if (r->status < 200 || r->status >= 300) return unexpected(error_from_response(r->status, error_body));
+  return ok;
+}
+
+result<ok_t> api_client::stream(const std::string& path, const object_callback& on_object) {
+  line_splitter lines;
+  std::optional<cli_error> bad_line;
+  auto r = stream_bytes(path, "application/x-ndjson", [&](std::string_view chunk) {
     const auto fed = lines.feed(chunk, [&](std::string_view line) {
       auto object = json_limits::parse_or_discarded(line);
       if (object.is_discarded()) {
-        bad_line = not_json(status, line);
+        bad_line = not_json(200, line);
         return false;
       }
       return on_object(object);
     });
-    if (fed == line_splitter::fed::too_long) bad_line = not_json(status, lines.pending().substr(0, 200));
+    if (fed == line_splitter::fed::too_long) bad_line = not_json(200, lines.pending().substr(0, 200));
     return fed == line_splitter::fed::more;
-  };
-  auto r = http_.perform_stream(req, on_headers, on_data);
-  if (!r) return unexpected(error_from_transport(r.error(), settings_.server));
+  });
+  if (!r) return r;
   if (bad_line) return unexpected(*bad_line);
-  if (r->status < 200 || r->status >= 300) return unexpected(error_from_response(r->status, error_body));
   return ok;
 }
 

@@ -38,6 +38,9 @@ class api_client {
   // to stop. Returns once the server ends the stream (or `on_object` stopped it).
   using object_callback = std::function<bool(const nlohmann::json&)>;
   result<ok_t> stream(const std::string& path, const object_callback& on_object);
+  // A streamed answer as it comes (text/plain logs): `on_bytes` returns false to stop.
+  result<ok_t> stream_bytes(const std::string& path, const char* accept,
+                            const std::function<bool(std::string_view)>& on_bytes);
 
   const std::string& server() const { return settings_.server; }
 

@@ -80,10 +80,13 @@ result<invocation> parse_command(const command_spec& spec, std::vector<std::stri
 }  // namespace
 
 std::vector<std::string> expand_short_flags(std::vector<std::string> argv) {
+  // After `work logs`, -f means --follow (kubectl logs -f); everywhere else --file (kubectl apply -f).
+  bool logs = false;
   for (std::size_t i = 1; i < argv.size(); ++i) {
     if (argv[i] == "--") break;
+    if (argv[i] == "logs" && argv[i - 1] == "work") logs = true;
     if (argv[i] == "-o") argv[i] = "--output";
-    else if (argv[i] == "-f") argv[i] = "--file";
+    else if (argv[i] == "-f") argv[i] = logs ? "--follow" : "--file";
     else if (argv[i] == "-l") argv[i] = "--selector";
     else if (argv[i] == "-w") argv[i] = "--watch";
   }

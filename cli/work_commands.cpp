@@ -199,7 +199,38 @@ result<int> work_get(command_context& c) {
   return exit_code::success;
 }
 
+// -f: waits (polling the item) until it is claimed, then streams its live log as it comes; a run
+// that is over prints its stored tail instead. Ends when the followed step ends.
+result<int> follow_logs(command_context& c) {
+  const auto& id = c.args[0];
+  auto step = c.values.str("step");
+  const auto path = work_path(id, "/logs") + "?follow=true" + (step.empty() ? "" : "&step=" + http::percent_encode(step));
+  bool waited = false;
+  for (;;) {
+    auto item = c.api.get(work_path(id));
+    if (!item) return unexpected(item.error());
+    const auto status = field_text(*item, "status");
+    if (status == "CLAIMED" || is_terminal_status(status)) {
+      auto streamed = c.api.stream_bytes(path, "text/plain", [&c](std::string_view bytes) {
+        c.out << bytes;
+        c.out.flush();
+        return true;
+      });
+      if (streamed) return exit_code::success;
+      // The 409 naming `status`: it went back to PENDING (a retry) between the two calls; wait for
+      // its next claim. Anything else is the answer.
+      if (streamed.error().field != "status") return unexpected(streamed.error());
+    } else if (!waited) {
+      c.err << "waiting for work " << id << " to be claimed (" << status << ")\n";
+      waited = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
 result<int> work_logs(command_context& c) {
+  if (c.values.boolean("follow")) return follow_logs(c);
+  if (!c.values.str("step").empty()) return unexpected(usage_error("--step needs -f (the stored tail is of one container)"));
   auto logs = c.api.get(work_path(c.args[0], "/logs"));
   if (!logs) return unexpected(logs.error());
   // The lines as they are (field_text would fold them onto one); the output stream is terminal-safe.
