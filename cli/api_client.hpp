@@ -27,6 +27,7 @@ struct api_reply {
 class api_client {
  public:
   explicit api_client(api_settings settings);
+  const api_settings& settings() const { return settings_; }
 
   // Any 2xx is a reply; anything else is an error value.
   result<api_reply> call(const std::string& method, const std::string& path,

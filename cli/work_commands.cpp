@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <thread>
@@ -40,16 +41,35 @@ event_stream_fn events_of(api_client& api, const std::string& id) {
   };
 }
 
+agent_names names_for(api_client& api, const json& items, const char* field);
+
+// The names of the agents a followed stream mentions, each looked up once, when it first appears
+// (a miss stays a miss). Lookups go through a second client: the first is busy with the stream.
+struct name_cache {
+  const api_client& stream_client;
+  agent_names names;
+  std::optional<api_client> lookups;
+  const agent_names& with(const json& x, const char* field) {
+    if (auto id = field_text(x, field); !id.empty() && !names.count(id)) {
+      names[id] = "";
+      if (!lookups) lookups.emplace(stream_client.settings());
+      for (auto& [k, v] : names_for(*lookups, json::array({x}), field)) names[k] = v;
+    }
+    return names;
+  }
+};
+
 // Waits until the item is terminal, printing each transition to stderr, then prints the item.
 result<int> wait_for(command_context& c, const std::string& id) {
-  auto final_status = follow_work(events_of(c.api, id), [&c](const json& event) {
-    c.err << progress_line(event) << "\n";
+  name_cache names{c.api, {}, {}};
+  auto final_status = follow_work(events_of(c.api, id), [&c, &names](const json& event) {
+    c.err << progress_line(event, names.with(event, "agent_id")) << "\n";
     c.err.flush();
   });
   if (!final_status) return unexpected(final_status.error());
   auto item = c.api.get(work_path(id));
   if (!item) return unexpected(item.error());
-  print_result(c, *item, work_summary(*item) + "\n");
+  print_result(c, *item, work_summary(*item, names.with(*item, "claimed_by")) + "\n");
   return exit_code_for_final_status(field_text(*item, "status"));
 }
 
@@ -292,8 +312,9 @@ result<int> work_list(command_context& c) {
 result<int> work_events(command_context& c) {
   const auto& id = c.args[0];
   if (c.values.boolean("follow")) {
-    auto done = follow_work(events_of(c.api, id), [&c](const json& event) {
-      if (c.format == output_format::table) c.out << progress_line(event) << std::endl;
+    name_cache names{c.api, {}, {}};
+    auto done = follow_work(events_of(c.api, id), [&c, &names](const json& event) {
+      if (c.format == output_format::table) c.out << progress_line(event, names.with(event, "agent_id")) << std::endl;
       else write_stream_item(c.out, c.format, event);
     });
     if (!done) return unexpected(done.error());

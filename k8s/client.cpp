@@ -90,6 +90,12 @@ struct client::impl {
   expected<json, api_status> send_json(const std::string& method, const std::string& path, const query& q,
                                        const json* body, std::string_view content_type = "application/json");
   std::chrono::milliseconds delay_for(const api_status& st);
+  // One streamed GET (a watch, a followed log): a 200's bytes go to `on_bytes`; any other answer's
+  // first 64 KiB become the error. `limit` 0: no overall time limit.
+  expected<watch_end, api_status> stream_get(const std::string& path, const query& q, std::string_view accept,
+                                             std::chrono::milliseconds limit,
+                                             const std::function<bool(std::string_view)>& on_bytes,
+                                             const std::atomic<bool>& stop);
 
   cluster_config cfg;
   client_options opts;
@@ -244,24 +250,20 @@ expected<std::string, api_status> client::logs(std::string_view ns, std::string_
   return std::move(res->body);
 }
 
-expected<watch_end, api_status> client::follow_logs(std::string_view ns, std::string_view pod, const log_options& opts,
-                                                    const std::function<bool(std::string_view)>& on_bytes,
-                                                    const std::atomic<bool>& stop) {
-  query q{{"follow", "true"}};
-  if (!opts.container.empty()) q.emplace_back("container", opts.container);
-  if (opts.tail_lines) q.emplace_back("tailLines", std::to_string(*opts.tail_lines));
-  if (opts.limit_bytes) q.emplace_back("limitBytes", std::to_string(*opts.limit_bytes));
-  if (opts.timestamps) q.emplace_back("timestamps", "true");
-  auto fields = impl_->headers({}, "text/plain, */*");
+expected<watch_end, api_status> client::impl::stream_get(const std::string& path, const query& q,
+                                                        std::string_view accept, std::chrono::milliseconds limit,
+                                                        const std::function<bool(std::string_view)>& on_bytes,
+                                                        const std::atomic<bool>& stop) {
+  auto fields = headers({}, accept);
   if (!fields) return unexpected(fields.error());
-  // A build may print nothing for a long time: no overall limit, only the connect timeout.
-  const http::client_request req{"GET", impl_->cfg.server + resources::pods.path(ns, pod, "log") + http::build_query(q),
-                                 std::move(*fields), {}, std::chrono::milliseconds(0), impl_->opts.connect_timeout};
+  const http::client_request req{"GET", cfg.server + path + http::build_query(q), std::move(*fields), {}, limit,
+                                 opts.connect_timeout};
   int status = 0;
   std::string error_body;
-  auto result = impl_->http.perform_stream(
+  auto result = http.perform_stream(
       req, [&](int st, const http::header_map&) { return (status = st), true; },
       [&](std::string_view chunk) {
+        // An error body is a Status object; the first 64 KiB say everything it can.
         if (status != 200) return error_body.append(chunk.substr(0, 65536 - std::min<size_t>(error_body.size(), 65536))), true;
         return on_bytes(chunk);
       },
@@ -276,19 +278,25 @@ expected<watch_end, api_status> client::follow_logs(std::string_view ns, std::st
   return watch_end::server_closed;
 }
 
+expected<watch_end, api_status> client::follow_logs(std::string_view ns, std::string_view pod, const log_options& opts,
+                                                    const std::function<bool(std::string_view)>& on_bytes,
+                                                    const std::atomic<bool>& stop) {
+  query q{{"follow", "true"}};
+  if (!opts.container.empty()) q.emplace_back("container", opts.container);
+  if (opts.tail_lines) q.emplace_back("tailLines", std::to_string(*opts.tail_lines));
+  if (opts.limit_bytes) q.emplace_back("limitBytes", std::to_string(*opts.limit_bytes));
+  if (opts.timestamps) q.emplace_back("timestamps", "true");
+  // A build may print nothing for a long time: no overall limit, only the connect timeout.
+  return impl_->stream_get(resources::pods.path(ns, pod, "log"), q, "text/plain, */*", std::chrono::milliseconds(0),
+                           on_bytes, stop);
+}
+
 expected<watch_end, api_status> client::watch(const resource& res, std::string_view ns, const watch_options& opts,
                                               const std::function<bool(watch_event&&)>& on_event,
                                               const std::atomic<bool>& stop) {
-  const query q = watch_query(opts);
-  auto fields = impl_->headers({}, "application/json");
-  if (!fields) return unexpected(fields.error());
   // A stream that outlives its own server timeout by a minute is a hung connection.
   const auto limit = opts.timeout.count() > 0 ? std::chrono::milliseconds(opts.timeout + std::chrono::seconds(60))
                                               : std::chrono::milliseconds(0);
-  const http::client_request req{"GET", impl_->cfg.server + res.path(ns) + http::build_query(q), std::move(*fields),
-                                 {}, limit, impl_->opts.connect_timeout};
-  int status = 0;
-  std::string error_body;
   std::optional<api_status> failure;
   line_splitter lines;
   auto on_line = [&](std::string_view line) {
@@ -303,29 +311,19 @@ expected<watch_end, api_status> client::watch(const resource& res, std::string_v
     }
     return on_event(std::move(*ev));
   };
-  auto result = impl_->http.perform_stream(
-      req, [&](int st, const http::header_map&) { return (status = st), true; },
-      [&](std::string_view chunk) {
-        // An error body is a Status object; the first 64 KiB say everything it can.
-        if (status != 200) return error_body.append(chunk.substr(0, 65536 - std::min<size_t>(error_body.size(), 65536))), true;
-        switch (lines.feed(chunk, on_line)) {
-          case line_splitter::fed::more: return true;
-          case line_splitter::fed::stopped: return false;
-          case line_splitter::fed::too_long: break;
-        }
-        failure = client_status(reason::decode_error, "a watch event is longer than 16 MiB");
-        return false;
-      },
-      &stop);
-  if (!result) {
-    if (result.error().code == http::transport_errc::aborted) return watch_end::stopped;
-    return unexpected(transport_status(result.error()));
-  }
-  if (status != 200) return unexpected(status_from_response(status, error_body, result->headers));
-  if (failure) return unexpected(std::move(*failure));
-  if (result->end == http::stream_end::aborted) return watch_end::stopped;
-  if (result->end == http::stream_end::stopped_by_callback) return watch_end::callback_stopped;
-  return watch_end::server_closed;
+  auto end = impl_->stream_get(res.path(ns), watch_query(opts), "application/json", limit,
+                               [&](std::string_view chunk) {
+                                 switch (lines.feed(chunk, on_line)) {
+                                   case line_splitter::fed::more: return true;
+                                   case line_splitter::fed::stopped: return false;
+                                   case line_splitter::fed::too_long: break;
+                                 }
+                                 failure = client_status(reason::decode_error, "a watch event is longer than 16 MiB");
+                                 return false;
+                               },
+                               stop);
+  if (end && failure) return unexpected(std::move(*failure));
+  return end;
 }
 
 }  // namespace brokkr::k8s

@@ -10,6 +10,7 @@
 #include "common/http_client.hpp"
 #include "common/json_limits.hpp"
 #include "common/log.hpp"
+#include "k8s/base64.hpp"
 
 namespace brokkr::agent {
 namespace {
@@ -51,7 +52,7 @@ expected<json, caf::error> call(self_ptr self, const std::string& method, const 
   req.timeout = st.cfg.request_timeout;
   req.headers = {{"Authorization", "Bearer " + st.cfg.key}, {"Accept", "application/json"}};
   if (body) {
-    req.body = body->dump();
+    req.body = json_limits::dump(*body);  // a message or note may echo invalid UTF-8
     req.headers.emplace_back("Content-Type", "application/json");
   }
   const auto now = std::chrono::steady_clock::now();
@@ -151,6 +152,13 @@ broker_link_actor::behavior_type http_link(self_ptr self, http_link_config cfg) 
         const json body = {{"attempt", attempt}};
         auto r = call(self, "POST", "/api/v1/ephemeral-work/" + id + "/heartbeat", &body);
         if (!r) return r.error();
+        // Live-log requests come with the heartbeat of their item (ADR 58).
+        if (const auto& logs = (*r)["logs"]; logs.is_array() && self->state.listener)
+          for (const auto& l : logs)
+            if (l.is_object() && l.value("generation", uint64_t{0}) > 0)
+              caf::anon_send(self->state.listener, logs_atom::value,
+                             log_stream_request{id, l.value("step", ""), l.value("offset", int64_t{0}),
+                                                l.value("generation", uint64_t{0})});
         return (*r).value("cancel_requested", false);
       },
       [self](complete_atom, completion_report& c) -> caf::result<work_item> {
@@ -165,9 +173,12 @@ broker_link_actor::behavior_type http_link(self_ptr self, http_link_config cfg) 
         if (!id) return id.error();
         return items_of(call(self, "GET", "/api/v1/agents/" + *id + "/ephemeral-work/claimed"));
       },
-      // The broker asks for live logs over CAF sessions only (docs/adr/0058-live-logs.md).
-      [](logs_atom, log_chunk&) -> caf::result<bool> {
-        return make_error(errc::unavailable, "live logs are streamed over the CAF transport only");
+      [self](logs_atom, log_chunk& c) -> caf::result<bool> {
+        json body = {{"step", c.step},         {"generation", c.generation}, {"offset", c.offset},
+                     {"text_base64", k8s::base64_encode(c.text)}, {"done", c.done}, {"note", c.note}};
+        auto r = call(self, "POST", "/api/v1/ephemeral-work/" + c.work_id + "/logs", &body);
+        if (!r) return r.error();
+        return (*r).value("more", false);
       },
       [self](caf::subscribe_atom, link_listener_actor& listener) {
         self->state.listener = listener;

@@ -332,10 +332,13 @@ async function itemView(signal, id) {
       hint && hint.cause ? h('p', {}, `Cause: ${hint.cause}`) : '',
       hint ? h('p', { id: 'hint' }, `What to do: ${hint.action}`) : ''));
   }
-  const log = details.log_tail
-    ? [h('h2', {}, `Log${details.log_container ? ` (${details.log_container})` : ''}`), h('pre', { id: 'log' }, details.log_tail)]
-    : [h('h2', {}, 'Log'), h('p', { id: 'log-none' }, TERMINAL.has(w.status)
-      ? 'The agent reported no log.' : 'The log tail appears here when the run ends.')];
+  const liveLog = w.status === 'CLAIMED' ? h('pre', { id: 'live-log' }) : null;
+  const liveState = h('span', { id: 'live-log-state', class: 'muted' }, ' connecting…');
+  const log = liveLog ? [h('h2', {}, 'Live log', liveState), liveLog]
+    : details.log_tail
+      ? [h('h2', {}, `Log${details.log_container ? ` (${details.log_container})` : ''}`), h('pre', { id: 'log' }, details.log_tail)]
+      : [h('h2', {}, 'Log'), h('p', { id: 'log-none' }, TERMINAL.has(w.status)
+        ? 'The agent reported no log.' : 'The log appears here once an agent claims the item.')];
   const timeline = h('tbody', { id: 'timeline' });
   const result = Object.keys(details).length
     ? [h('h2', {}, 'Result'), h('pre', { id: 'result' }, JSON.stringify(details, null, 2))] : [];
@@ -348,6 +351,7 @@ async function itemView(signal, id) {
     after = e.id;
     timeline.append(eventLine(e, names));
   };
+  if (liveLog) followLog(w.id, liveLog, liveState, signal);
   const { data: history } = await api('GET', `/api/v1/ephemeral-work/${encodeURIComponent(id)}/events`);
   history.items.forEach(add);
   if (!TERMINAL.has(w.status)) {
@@ -362,6 +366,33 @@ async function itemView(signal, id) {
         if (!signal.aborted) flash(e.message);
       }
     })();
+  }
+}
+
+// The claimed item's live log (text/plain, streamed by the broker from the claiming agent) appended
+// as text as it arrives; the newest 1 MiB is kept on the page.
+async function followLog(id, pre, stateLine, signal) {
+  try {
+    const res = await fetch(`/api/v1/ephemeral-work/${encodeURIComponent(id)}/logs?follow=true`, {
+      headers: { Authorization: `Bearer ${state.key}`, Accept: 'text/plain' }, cache: 'no-store', signal,
+    });
+    if (!res.ok) {
+      stateLine.textContent = ` (not available: ${res.status})`;
+      return;
+    }
+    stateLine.textContent = ' (streaming)';
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      pre.append(document.createTextNode(decoder.decode(value, { stream: true })));
+      if (pre.textContent.length > 1 << 20) pre.textContent = pre.textContent.slice(-(1 << 20));
+      pre.scrollTop = pre.scrollHeight;
+    }
+    stateLine.textContent = ' (ended)';
+  } catch (e) {
+    if (!signal.aborted) stateLine.textContent = ` (stopped: ${e.message})`;
   }
 }
 

@@ -1,8 +1,12 @@
 #include "broker_node/http/json_codec.hpp"
 
+#include <limits>
+
 #include "broker_node/http/json_body.hpp"
 #include "common/json_limits.hpp"
 #include "common/time.hpp"
+#include "k8s/apply_manifest.hpp"
+#include "k8s/base64.hpp"
 
 namespace brokkr::broker::http {
 namespace {
@@ -182,6 +186,56 @@ expected<heartbeat_body, validation_error> parse_heartbeat(std::string_view body
   if (!a) return unexpected(a.error());
   out.attempt = *a;
   return out;
+}
+
+namespace {
+
+// A whole JSON integer in [0, max] (generation and offset are 64-bit).
+expected<int64_t, validation_error> count_field(const body_reader& r, const std::string& key, bool need, int64_t max) {
+  if (!r.has(key)) {
+    if (need) return unexpected(validation_error{r.field(key), r.field(key) + " is required"});
+    return int64_t{0};
+  }
+  const auto& v = r.raw()[key];
+  if (!v.is_number_integer() || (v.is_number_unsigned() ? v.get<uint64_t>() > static_cast<uint64_t>(max) : v.get<int64_t>() < 0 || v.get<int64_t>() > max))
+    return unexpected(validation_error{r.field(key), r.field(key) + " must be an integer from 0 to " + std::to_string(max)});
+  return v.is_number_unsigned() ? static_cast<int64_t>(v.get<uint64_t>()) : v.get<int64_t>();
+}
+
+}  // namespace
+
+expected<log_chunk, validation_error> parse_log_chunk(std::string_view body, const std::string& work_id) {
+  auto r = body_reader::parse(body);
+  if (!r) return unexpected(r.error());
+  if (auto s = r->only({"step", "generation", "offset", "text_base64", "done", "note"}); !s) return unexpected(s.error());
+  log_chunk c;
+  c.work_id = work_id;
+  BROKKR_READ(c.step, r->text("step", 63));
+  if (!c.step.empty() && !k8s::apply::is_dns_label(c.step))
+    return unexpected(validation_error{"step", "step must be a step name (a DNS label)"});
+  auto generation = count_field(*r, "generation", true, std::numeric_limits<int64_t>::max());
+  if (!generation) return unexpected(generation.error());
+  c.generation = static_cast<uint64_t>(*generation);
+  auto offset = count_field(*r, "offset", true, std::numeric_limits<int64_t>::max());
+  if (!offset) return unexpected(offset.error());
+  c.offset = *offset;
+  std::string encoded;
+  BROKKR_READ(encoded, r->text("text_base64", max_log_chunk / 3 * 4 + 4));
+  auto text = k8s::base64_decode(encoded);
+  if (!text) return unexpected(validation_error{"text_base64", "text_base64 is not base64"});
+  if (text->size() > max_log_chunk)
+    return unexpected(validation_error{"text_base64", "text_base64 holds more than " + std::to_string(max_log_chunk) + " bytes"});
+  c.text = std::move(*text);
+  if (r->has("done")) {
+    if (!r->raw()["done"].is_boolean()) return unexpected(validation_error{"done", "done must be true or false"});
+    c.done = r->raw()["done"].get<bool>();
+  }
+  BROKKR_READ(c.note, r->text("note", 1024));
+  return c;
+}
+
+json to_json(const log_stream_request& r) {
+  return {{"step", r.step}, {"offset", r.offset}, {"generation", r.generation}};
 }
 
 namespace {

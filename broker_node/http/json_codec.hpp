@@ -42,6 +42,10 @@ struct heartbeat_body {
 expected<claim_body, validation_error> parse_claim(std::string_view body);
 expected<claim_next_body, validation_error> parse_claim_next(std::string_view body);
 expected<heartbeat_body, validation_error> parse_heartbeat(std::string_view body);
+// POST .../{id}/logs (an HTTP-transport agent's live-log chunk): {"step", "generation", "offset",
+// "text_base64", "done", "note"}; the bytes travel as base64 because a log need not be UTF-8.
+expected<log_chunk, validation_error> parse_log_chunk(std::string_view body, const std::string& work_id);
+nlohmann::json to_json(const log_stream_request& r);
 // POST .../{id}/complete: the report for work item `work_id`.
 expected<completion_report, validation_error> parse_completion(std::string_view body, const std::string& work_id);
 // POST /api/v1/agents/{id}/ephemeral-work/complete: {"reports": [{"id", "attempt", "outcome", ...}]}.

@@ -66,6 +66,20 @@ class actor_context final : public request_context {
   void follow_events(const std::string& work_id, int64_t after, bool sse) override;
   void follow_logs(const work_item& w, const std::string& step) override;
 
+  void log_requests(const std::string& agent_id, const std::string& work_id,
+                    std::function<void(std::vector<log_stream_request>)> done) override {
+    if (!svc_->logs) return done({});
+    self_->request(svc_->logs, std::chrono::seconds(5), caf::get_atom::value, agent_id, work_id)
+        .then([done](std::vector<log_stream_request>& v) { done(std::move(v)); },
+              [done](caf::error&) { done({}); });
+  }
+
+  void push_log_chunk(const std::string& agent_id, log_chunk chunk, std::function<void(bool)> done) override {
+    if (!svc_->logs) return done(false);
+    self_->request(svc_->logs, std::chrono::seconds(5), logs_atom::value, agent_id, std::move(chunk))
+        .then([done](bool more) { done(more); }, [done](caf::error&) { done(false); });
+  }
+
   void actor_stats(std::function<void(uint64_t, uint64_t)> done) override {
     self_->request(svc_->supervisor, std::chrono::seconds(5), stats_atom::value)
         .then(

@@ -63,6 +63,11 @@ class request_context {
   // Streams the live log of claimed item `w`'s step ("" = the build step) as text/plain until it
   // ends, through the log hub and the claiming agent.
   virtual void follow_logs(const work_item& w, const std::string& step) = 0;
+  // Live-log requests waiting for agent `agent_id`'s heartbeat of item `work_id` (none without a hub).
+  virtual void log_requests(const std::string& agent_id, const std::string& work_id,
+                            std::function<void(std::vector<log_stream_request>)> done) = 0;
+  // A chunk from agent `agent_id` (HTTP transport) -> whether to go on streaming.
+  virtual void push_log_chunk(const std::string& agent_id, log_chunk chunk, std::function<void(bool)> done) = 0;
 
   // Query parameter `name` as a whole decimal integer in [lo, hi] (no sign tricks, no trailing
   // text); absent leaves `out` as it is. Otherwise answers 400 naming the parameter and returns false.

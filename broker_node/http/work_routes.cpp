@@ -82,7 +82,7 @@ void work_logs(request_context& c) {
   const bool live = follow && (*follow == "1" || *follow == "true");
   const auto step = c.req().query.get("step").value_or("");
   if (!step.empty() && !k8s::apply::is_dns_label(step))
-    return c.fail(400, "BadRequest", "step must be a step name (a DNS label, e.g. build-and-push)",
+    return c.fail(400, "invalid_argument", "step must be a step name (a DNS label, e.g. build-and-push)",
                   {{"field", "step"}});
   c.run(work(c).get(c.who(), c.param("id")), [&c, live, step](work_item w) {
     json details = json::object();
@@ -107,7 +107,7 @@ void work_logs(request_context& c) {
     std::string note;
     if (text("log_tail").empty())
       note = finished ? "the claimer reported no log for this run"
-                      : "the log tail is stored when the run ends; follow=true streams the live log";
+                      : "the log tail is stored when the run ends; follow=true streams the live log (brokkr work logs -f)";
     c.reply(200, {{"work_id", w.id},
                   {"status", to_string(w.status)},
                   {"attempt", w.attempt},
@@ -137,11 +137,32 @@ void claim_work(request_context& c) {
 void heartbeat_work(request_context& c) {
   auto body = parse_heartbeat(c.req().body);
   if (!body) return c.fail(body.error());
+  const auto agent = c.who().is_admin() ? body->agent_id : c.who().agent_id;
   c.run(work(c).heartbeat(c.who(), c.param("id"), body->agent_id, body->attempt),
-        [&c](persistence::heartbeat_result h) {
-          c.reply(200, {{"cancel_requested", h.cancel_requested},
-                        {"lease_expires_at", format_rfc3339_millis(h.lease_expires_at)}});
+        [&c, agent](persistence::heartbeat_result h) {
+          // Live-log requests ride on the heartbeat's answer: an HTTP agent has no other channel.
+          c.log_requests(agent, c.param("id"), [&c, h](std::vector<log_stream_request> wanted) {
+            json logs = json::array();
+            for (const auto& r : wanted) logs.push_back(to_json(r));
+            c.reply(200, {{"cancel_requested", h.cancel_requested},
+                          {"lease_expires_at", format_rfc3339_millis(h.lease_expires_at)},
+                          {"logs", std::move(logs)}});
+          });
         });
+}
+
+// A chunk of a live log from the claiming agent (HTTP transport). The item is read with the caller's
+// rights first (another agent's item is 403, as everywhere); the hub then takes it only from the
+// agent it asked, for the generation it asked.
+void push_work_log(request_context& c) {
+  auto chunk = parse_log_chunk(c.req().body, c.param("id"));
+  if (!chunk) return c.fail(chunk.error());
+  c.run(work(c).get(c.who(), c.param("id")), [&c, chunk = std::move(*chunk)](work_item w) mutable {
+    if (c.who().is_admin() || w.status != work_status::claimed || w.claimed_by != c.who().agent_id)
+      return c.fail(409, code_for(errc::conflict), "only the agent that holds the claim streams its log",
+                    {{"field", "status"}, {"status", to_string(w.status)}});
+    c.push_log_chunk(c.who().agent_id, std::move(chunk), [&c](bool more) { c.reply(200, {{"more", more}}); });
+  });
 }
 
 void complete_work(request_context& c) {
@@ -270,6 +291,7 @@ std::vector<route> work_routes() {
       {"POST", base + "/{id}/retry", access::admin, retry_work},
       {"POST", base + "/{id}/claim", access::agent_or_admin, claim_work},
       {"POST", base + "/{id}/heartbeat", access::agent_or_admin, heartbeat_work},
+      {"POST", base + "/{id}/logs", access::agent_or_admin, push_work_log},
       {"POST", base + "/{id}/complete", access::agent_or_admin, complete_work},
       {"GET", base + "/{id}/events", access::agent_or_admin, work_events},
       {"GET", base + "/{id}/logs", access::agent_or_admin, work_logs},

@@ -24,6 +24,7 @@ struct stream {
   std::string agent_id;
   uint64_t generation = 0;
   bool answered = false;  // a chunk of this generation arrived
+  std::chrono::steady_clock::time_point waiting_since;  // unanswered since (the first ask of a run)
   bool done = false;
   std::string note;
   log_ring ring;
@@ -38,6 +39,8 @@ struct hub_state {
   // Key: work id, step, claimer (NUL-separated): a new claimer's attempt is a new log.
   std::map<std::string, stream> streams;
   std::map<std::string, agent_link_actor> links;  // agents with a protocol-3 session
+  // Requests for agents without one, until a heartbeat of the item takes them: agent -> key -> request.
+  std::map<std::string, std::map<std::string, log_stream_request>> by_heartbeat;
   uint64_t next_generation = 1;
 };
 
@@ -86,17 +89,32 @@ void end_all(self_ptr self, stream& s, const std::string& why) {
 
 void ask(self_ptr self, stream& s) {
   auto& st = self->state;
+  if (s.answered || s.generation == 0) s.waiting_since = std::chrono::steady_clock::now();
   s.generation = st.next_generation++;
   s.answered = false;
+  log_stream_request req{s.work_id, s.step, s.ring.end(), s.generation};
+  const auto key = key_of(s.work_id, s.step, s.agent_id);
   if (auto it = st.links.find(s.agent_id); it != st.links.end())
-    self->send(it->second, logs_atom::value, log_stream_request{s.work_id, s.step, s.ring.end(), s.generation});
+    self->send(it->second, logs_atom::value, std::move(req));
+  else
+    st.by_heartbeat[s.agent_id][key] = std::move(req);
   self->delayed_send(self, st.cfg.agent_wait, caf::timeout_atom::value, key_of(s.work_id, s.step, s.agent_id),
                      s.generation);
 }
 
+void forget_request(self_ptr self, const stream& s) {
+  auto& wanted = self->state.by_heartbeat;
+  auto it = wanted.find(s.agent_id);
+  if (it == wanted.end()) return;
+  it->second.erase(key_of(s.work_id, s.step, s.agent_id));
+  if (it->second.empty()) wanted.erase(it);
+}
+
 void erase_if_unread(self_ptr self, const std::string& key) {
   auto it = self->state.streams.find(key);
-  if (it != self->state.streams.end() && it->second.readers.empty()) self->state.streams.erase(it);
+  if (it == self->state.streams.end() || !it->second.readers.empty()) return;
+  forget_request(self, it->second);
+  self->state.streams.erase(it);
 }
 
 log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
@@ -106,6 +124,7 @@ log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
     for (auto it = streams.begin(); it != streams.end();) {
       auto& rs = it->second.readers;
       std::erase_if(rs, [&](const reader& r) { return r.handle.address() == dm.source; });
+      if (rs.empty()) forget_request(self, it->second);
       it = rs.empty() ? streams.erase(it) : std::next(it);
     }
   });
@@ -151,6 +170,22 @@ log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
         if (!read) erase_if_unread(self, key);
         return read && !s.done;
       },
+      [self](caf::get_atom, std::string& agent_id, std::string& work_id) {
+        std::vector<log_stream_request> out;
+        auto& wanted = self->state.by_heartbeat;
+        auto it = wanted.find(agent_id);
+        if (it == wanted.end()) return out;
+        for (auto r = it->second.begin(); r != it->second.end();) {
+          if (r->second.work_id != work_id) {
+            ++r;
+            continue;
+          }
+          out.push_back(std::move(r->second));
+          r = it->second.erase(r);
+        }
+        if (it->second.empty()) wanted.erase(it);
+        return out;
+      },
       [self](caf::join_atom, std::string& agent_id, agent_link_actor& link, int32_t version) {
         auto& st = self->state;
         if (version < 3) {
@@ -160,7 +195,10 @@ log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
         st.links[agent_id] = link;
         // A reconnected agent picks its streams up where the last byte arrived.
         for (auto& [key, s] : st.streams)
-          if (s.agent_id == agent_id && !s.done) ask(self, s);
+          if (s.agent_id == agent_id && !s.done) {
+            forget_request(self, s);
+            ask(self, s);
+          }
       },
       [self](caf::timeout_atom, std::string& key, uint64_t generation) {
         auto& st = self->state;
@@ -168,15 +206,26 @@ log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
         if (it == st.streams.end() || it->second.generation != generation || it->second.answered || it->second.done)
           return;
         auto& s = it->second;
-        // A connected agent that is slow to find the pod is still asked again; one that is not
-        // connected over protocol 3 cannot stream at all.
-        if (st.links.count(s.agent_id)) {
+        // A CAF agent that is slow to find the pod is asked again. One without a session gets its
+        // request with a heartbeat: asked again while that may still come, then given up on.
+        const bool caf = st.links.count(s.agent_id) > 0;
+        if (!caf && std::chrono::steady_clock::now() - s.waiting_since < st.cfg.http_wait) {
+          auto w = st.by_heartbeat.find(s.agent_id);
+          if (w != st.by_heartbeat.end() && w->second.count(key)) {
+            // Not taken yet: the same request keeps waiting for a heartbeat.
+            self->delayed_send(self, st.cfg.agent_wait, caf::timeout_atom::value, key, generation);
+            return;
+          }
+        }
+        if (caf || std::chrono::steady_clock::now() - s.waiting_since < st.cfg.http_wait) {
+          forget_request(self, s);
           ask(self, s);
           return;
         }
+        forget_request(self, s);
         end_all(self, s,
-                "agent " + s.agent_id + " has no protocol-3 CAF session on this broker, so its log cannot be "
-                "streamed; the stored tail is kept when the run ends (brokkr work logs)");
+                "agent " + s.agent_id + " did not answer: it has no protocol-3 CAF session on this broker and "
+                "took no request with a heartbeat; the stored tail is kept when the run ends (brokkr work logs)");
         erase_if_unread(self, key);
       },
       [self](stats_atom) -> caf::result<uint64_t, uint64_t> {

@@ -2,12 +2,14 @@
 // The broker's live-log hub: one stream per (item, step) that anyone reads. It asks the claiming
 // agent's link (protocol 3) to stream, keeps the newest bytes in a log_ring, relays them to each
 // subscriber as far as its credit goes, re-asks from the last byte when the agent logs in again,
-// and tells the agent to stop (the chunk's answer) when the last reader left.
+// and tells the agent to stop (the chunk's answer) when the last reader left. Agents without a
+// protocol-3 CAF session (the HTTP transport) take their requests with their next heartbeat.
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "actors/agent_protocol.hpp"
 #include "actors/log_protocol.hpp"
@@ -25,6 +27,9 @@ using log_hub_actor = caf::typed_actor<
     caf::reacts_to<logmore_atom, int64_t>,
     // A chunk from agent `agent_id`'s session -> whether to go on streaming.
     caf::replies_to<logs_atom, std::string, log_chunk>::with<bool>,
+    // An HTTP-transport agent's heartbeat of item `work_id`: the stream requests waiting for it
+    // (agent id, work id).
+    caf::replies_to<caf::get_atom, std::string, std::string>::with<std::vector<log_stream_request>>,
     // An agent logged in over CAF, speaking protocol `version`.
     caf::reacts_to<caf::join_atom, std::string, agent_link_actor, int32_t>,
     // Its own timer: a stream's agent never answered (stream key, generation).
@@ -34,7 +39,10 @@ using log_hub_actor = caf::typed_actor<
 
 struct log_hub_config {
   size_t ring_bytes = 1024 * 1024;             // per stream
-  std::chrono::milliseconds agent_wait{10000};  // for an agent that is not connected, or does not answer
+  std::chrono::milliseconds agent_wait{10000};  // for a CAF agent's first chunk; then it is asked again
+  // An agent without a CAF session may pick requests up with its heartbeats (every third of the
+  // lease); after this long without an answer its readers are told it will not stream.
+  std::chrono::milliseconds http_wait{60000};
 };
 
 log_hub_actor spawn_log_hub(caf::actor_system& sys, log_hub_config cfg);

@@ -100,6 +100,19 @@ try {
   check((await page.textContent('#item')).includes('release=1.4,team=web'), 'the work labels are shown');
   await shot('item-completed');
 
+  step = 'live log';
+  // Claimed by a CAF agent that prints a line every 700 ms: the page shows them as they come.
+  const liveId = env('BROKKR_LIVE_ID');
+  await page.goto(`${base}/ui/#/work/${liveId}`);
+  await page.waitForSelector('#live-log:has-text("live line 1")', { timeout: 60000 });
+  check(!!(await page.$('#item [data-status="CLAIMED"]')), 'the first live line is shown while the item is CLAIMED');
+  await page.waitForSelector('#live-log:has-text("live line 3")');
+  check(!(await page.textContent('#live-log')).includes('live line 5'), 'later lines are not there yet');
+  await shot('item-live-log');
+  await page.waitForSelector('#item [data-status="COMPLETED"]', { timeout: 60000 });
+  await page.waitForSelector('#log:has-text("live line 5")');
+  check(true, 'after the end the page shows the stored log');
+
   step = 'failure hint';
   const failed = await api('POST', '/api/v1/ephemeral-work',
     { work_type: 'shipwright-build', crd_spec: spec, targets: { labels: ['gpu'] }, labels: { outcome: 'fail' }, max_retries: 0 });

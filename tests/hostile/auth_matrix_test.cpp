@@ -57,6 +57,8 @@ std::vector<route_case> routes() {
       {"POST", w + "/{id}/complete", w + "/{held}/complete", report},
       {"GET", w + "/{id}/events", w + "/{item}/events", ""},
       {"GET", w + "/{id}/logs", w + "/{item}/logs", ""},
+      {"POST", w + "/{id}/logs", w + "/{held}/logs", R"({"generation":1,"offset":0,"text_base64":""})", false, false,
+       expect::refused},
       {"GET", a + "/{id}/ephemeral-work/pending", a + "/{a}/ephemeral-work/pending", ""},
       {"POST", a + "/{id}/ephemeral-work/claim-next", a + "/{a}/ephemeral-work/claim-next", "{}"},
       {"POST", a + "/{id}/ephemeral-work/complete", a + "/{a}/ephemeral-work/complete",

@@ -95,6 +95,20 @@ BOOST_AUTO_TEST_CASE(the_build_steps_lines_stream_while_the_buildrun_runs) {
   BOOST_TEST(expected.find(after.raw) != std::string::npos, after.raw);
 }
 
+BOOST_AUTO_TEST_CASE(an_http_transport_agent_streams_after_the_heartbeat_that_carries_the_request) {
+  auto a = agent("http-streamer", {"http-logs"}, "east", {"--transport", "http"});
+  a->start();
+  // A 3 s lease: heartbeats every second, so the request reaches the agent within about a second.
+  const auto id = submit(build_request(build_with("overhttp", {{"duration", "6s"}}), {"http-logs"}, {{"lease_seconds", 3}}));
+  BOOST_REQUIRE(wait_status(id, "CLAIMED", 30s));
+  live_follower f(broker.url(), broker.admin_key(), id);
+  BOOST_REQUIRE_MESSAGE(f.wait([&] { return f.status != -1; }, 60s), a->log());
+  BOOST_TEST(f.status == 200);
+  BOOST_TEST(f.text == build_step_log("registry.example.com/org/overhttp:1"));
+  BOOST_TEST(f.pieces.size() >= 2u);
+  BOOST_REQUIRE(wait_status(id, "COMPLETED", 30s));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // Long enough a grace period that the restarted agent still holds its claim.

@@ -173,4 +173,28 @@ BOOST_AUTO_TEST_CASE(following_a_pending_item_is_a_conflict_and_a_finished_one_g
   BOOST_TEST(done.raw == "pushed image\nsha256:ab\n");
 }
 
+// Protocol 3 kept the typed handles' names: an agent of version 2 passes CAF's interface check,
+// logs in and claims; the broker never sends it a log request it would not understand.
+BOOST_AUTO_TEST_CASE(a_version_2_agent_still_logs_in_and_is_not_asked_for_logs) {
+  const auto a = make_agent("older", {"older"});
+  caf_node node;
+  auto pushes = std::make_shared<push_log>();
+  caf::scoped_actor self{node.sys()};
+  std::optional<std::pair<agent_session_actor, login_reply>> login;
+  self->request(node.gateway(broker.caf_port()), 10s, hello_atom::value, agent_login_atom::value, int32_t{2}, a.key,
+                node.recording_link(pushes))
+      .receive([&](agent_session_actor& s, login_reply& r) { login.emplace(s, r); }, [](caf::error&) {});
+  BOOST_REQUIRE(login.has_value());
+  BOOST_TEST(login->second.protocol == 3);
+  const auto id = submit(build_work({"older"}));
+  BOOST_REQUIRE(node.ask<work_item>(login->first, claim_atom::value, login->second.token, id).has_value());
+  api_client c(broker.url(), broker.admin_key());
+  std::atomic<bool> stop{false};
+  std::thread t([&] { (void)c.stream_chunks(logs_path(id), [](std::string_view) { return true; }, nullptr, &stop); });
+  std::this_thread::sleep_for(1500ms);
+  stop = true;
+  t.join();
+  BOOST_TEST(!pushes->wait_log_request(1, 100ms).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -219,7 +219,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_peer_is_told_to_upgrade) {
                 a.key, old.recording_link(std::make_shared<push_log>()))
       .receive([&](agent_session_actor&, login_reply&) { why = "accepted"; }, [&](caf::error& e) { why = message_of(e); });
   BOOST_TEST(why.find("protocol version 99") != std::string::npos, why);
-  BOOST_TEST(why.find("speaks 2 to 2") != std::string::npos, why);
+  BOOST_TEST(why.find("speaks 2 to 3") != std::string::npos, why);
 }
 
 BOOST_AUTO_TEST_CASE(cancel_of_claimed_work_is_pushed_to_the_claimer) {

@@ -6,31 +6,11 @@
 #include <thread>
 
 #include "tests/e2e/cli/cli_fixture.hpp"
+#include "tests/support/http_agent_player.hpp"
 #include "tests/support/markdown.hpp"
 
 using namespace brokkr::test;
 
-namespace {
-
-// Claims and completes, with a digest, every item offered to the agent until told to stop. It runs
-// on its own thread, so it counts failures instead of using Boost.Test's assertions.
-int play_agent(api_client& api, const std::string& agent_id, const std::atomic<bool>& stop) {
-  int failures = 0;
-  while (!stop) {
-    auto r = api.post("/api/v1/agents/" + agent_id + "/ephemeral-work/claim-next");
-    if (r.status != 200) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      continue;
-    }
-    const nlohmann::json done = {{"attempt", r.body["attempt"]}, {"outcome", "COMPLETED"},
-                                 {"result_message", "image pushed"}, {"result_details", {{"digest", "sha256:4f0c2d1e"}}}};
-    if (api.post("/api/v1/ephemeral-work/" + r.body["id"].get<std::string>() + "/complete", done).status != 200)
-      ++failures;
-  }
-  return failures;
-}
-
-}  // namespace
 
 BOOST_FIXTURE_TEST_CASE(cli_reference_examples_run, cli_fixture) {
   const char* src = std::getenv("BROKKR_SOURCE_DIR");
@@ -45,7 +25,12 @@ BOOST_FIXTURE_TEST_CASE(cli_reference_examples_run, cli_fixture) {
   api_client agent_api(broker.url(), builder.key);
   std::atomic<bool> stop{false};
   int agent_failures = 0;
-  std::thread agent_thread([&] { agent_failures = play_agent(agent_api, builder.id, stop); });
+  const nlohmann::json completed = {{"outcome", "COMPLETED"}, {"result_message", "image pushed"},
+                                    {"result_details", {{"digest", "sha256:4f0c2d1e"}}}};
+  std::thread agent_thread([&] {
+    agent_failures = play_http_agent(agent_api, builder.id, stop, std::chrono::milliseconds(0),
+                                     [&completed](const nlohmann::json&) { return completed; });
+  });
   const auto cli_dir = binary("cli");
   child_process run({"/usr/bin/env", "-i", "PATH=" + cli_dir + ":/usr/bin:/bin", "HOME=" + cli.home,
                      "BROKKR_SERVER=" + broker.url(), "BROKKR_KEY_FILE=" + key_file, "/bin/bash", path},

@@ -31,7 +31,7 @@ BOOST_AUTO_TEST_CASE(version_shows_client_and_server) {
   auto table = ok({"version"});
   BOOST_TEST(has(table.out, "Client Version: " + v + "\n"), table.out);
   BOOST_TEST(has(table.out, "Server Version: " + v + " (" + broker.url() + ")"), table.out);
-  BOOST_TEST(has(table.out, "Agent Protocol: 2"), table.out);
+  BOOST_TEST(has(table.out, "Agent Protocol: 3"), table.out);
   auto doc = ok({"version", "-o", "json"}).json();
   BOOST_TEST(doc["client"]["version"] == v);
   BOOST_TEST(doc["server"]["version"] == v);

@@ -25,13 +25,13 @@ BOOST_AUTO_TEST_CASE(wait_shows_each_transition_then_the_digest) {
   auto run = start_submit();
   const auto item = agent.claim();
   const std::string id = item["id"];
-  BOOST_REQUIRE(run->err_shows("  PENDING -> CLAIMED  attempt 1  agent " + a.id + "\n"));
+  BOOST_REQUIRE(run->err_shows("  PENDING -> CLAIMED  attempt 1  agent builder (" + a.id + ")\n"));
   agent.complete(item, "COMPLETED", {{"result_message", "pushed"}, {"result_details", {{"digest", "sha256:feed"}}}});
   auto r = run->finish();
   BOOST_TEST(r.code == 0, r.err);
-  BOOST_TEST(r.out == "work " + id + " COMPLETED: attempt 1, agent " + a.id + ", digest sha256:feed, pushed\n");
+  BOOST_TEST(r.out == "work " + id + " COMPLETED: attempt 1, agent builder (" + a.id + "), digest sha256:feed, pushed\n");
   BOOST_TEST(has(r.err, "work " + id + " submitted (PENDING)\n"), r.err);
-  BOOST_TEST(has(r.err, "  CLAIMED -> COMPLETED  attempt 1  agent " + a.id + "  pushed\n"), r.err);
+  BOOST_TEST(has(r.err, "  CLAIMED -> COMPLETED  attempt 1  agent builder (" + a.id + ")  pushed\n"), r.err);
 }
 
 BOOST_AUTO_TEST_CASE(wait_in_json_prints_the_final_item) {
@@ -47,9 +47,9 @@ BOOST_AUTO_TEST_CASE(wait_in_json_prints_the_final_item) {
 BOOST_AUTO_TEST_CASE(wait_goes_through_retries_and_exits_3_when_they_run_out) {
   auto run = start_submit({"--max-retries", "1", "--backoff-base", "1s"});
   agent.complete(agent.claim(), "FAILED_RETRYABLE", {{"failure_reason", "RegistryUnavailable"}});
-  BOOST_REQUIRE(run->err_shows("  CLAIMED -> FAILED_RETRYABLE  attempt 1  agent " + a.id + "  RegistryUnavailable"));
+  BOOST_REQUIRE(run->err_shows("  CLAIMED -> FAILED_RETRYABLE  attempt 1  agent builder (" + a.id + ")  RegistryUnavailable"));
   const auto second = agent.claim();  // once the backoff has passed
-  BOOST_REQUIRE(run->err_shows("  FAILED_RETRYABLE -> CLAIMED  attempt 2  agent " + a.id));
+  BOOST_REQUIRE(run->err_shows("  FAILED_RETRYABLE -> CLAIMED  attempt 2  agent builder (" + a.id + ")"));
   agent.complete(second, "FAILED_RETRYABLE", {{"failure_reason", "RegistryUnavailable"}, {"result_message", "503"}});
   auto r = run->finish();
   BOOST_TEST(r.code == 3, r.err);
@@ -71,13 +71,13 @@ BOOST_AUTO_TEST_CASE(follow_streams_live_until_a_claimed_item_is_canceled) {
   const std::string id = submit_json("gpu")["id"];
   const auto item = agent.claim();
   auto follow = cli.start({"work", "events", id, "--follow"});
-  BOOST_REQUIRE(follow->out_shows("  PENDING -> CLAIMED  attempt 1  agent " + a.id + "\n"));
+  BOOST_REQUIRE(follow->out_shows("  PENDING -> CLAIMED  attempt 1  agent builder (" + a.id + ")\n"));
   auto cancel = ok({"work", "cancel", id});
   BOOST_TEST(cancel.out == "cancel requested for work " + id + ": its agent stops the work and reports CANCELED\n");
   agent.complete(item, "CANCELED", {{"result_message", "stopped on request"}});
   auto r = follow->finish();
   BOOST_TEST(r.code == 0, r.err);
-  BOOST_TEST(has(r.out, "  CLAIMED -> CANCELED  attempt 1  agent " + a.id), r.out);
+  BOOST_TEST(has(r.out, "  CLAIMED -> CANCELED  attempt 1  agent builder (" + a.id + ")"), r.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
