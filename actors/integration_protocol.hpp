@@ -7,6 +7,7 @@
 #include <string>
 
 #include "actors/atoms.hpp"
+#include "actors/log_protocol.hpp"
 #include "actors/wire.hpp"
 
 namespace brokkr {
@@ -27,6 +28,11 @@ using integration_session_actor = caf::typed_actor<
     caf::replies_to<events_atom, session_token, std::string, int64_t>::with<std::vector<work_event>>,
     caf::replies_to<cancel_atom, session_token, std::string>::with<work_item>,
     // Transitions after event id `after` (0: all of them) go to the subscriber.
-    caf::replies_to<caf::subscribe_atom, session_token, std::string, int64_t, work_subscriber_actor>::with<bool>>;
+    caf::replies_to<caf::subscribe_atom, session_token, std::string, int64_t, work_subscriber_actor>::with<bool>,
+    // Protocol 3: the live log of claimed item `id`'s step ("" = the build step) goes to the
+    // subscriber until it ends. The subscriber acknowledges each logdata by sending
+    // (logmore_atom, int64 bytes) back to its sender; at most 64 KiB go unacknowledged.
+    // Refused with conflict unless the item is CLAIMED.
+    caf::replies_to<logs_atom, session_token, std::string, std::string, log_subscriber_actor>::with<bool>>;
 
 }  // namespace brokkr

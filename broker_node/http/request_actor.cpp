@@ -201,7 +201,7 @@ void actor_context::follow_logs(const work_item& w, const std::string& step) {
     if (!note.empty()) stream->write("[brokkr: " + note + "]\n");
     if (!stream->closed()) stream->finish();
   };
-  log_reader_config cfg{w.id, w.claimed_by, step, 64 * 1024, svc_->max_follow};
+  log_reader_config cfg{{}, w.id, w.claimed_by, step, 64 * 1024, svc_->max_follow};
   auto reader = spawn_log_reader(self_->system(), svc_->logs, std::move(cfg), std::move(sink));
   stream->on_close([reader] { caf::anon_send_exit(reader, caf::exit_reason::user_shutdown); });
   self_->quit();

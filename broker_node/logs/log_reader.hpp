@@ -1,7 +1,9 @@
 #pragma once
-// One reader of a live log (the HTTP follower of GET .../logs?follow=true): subscribes at the hub
-// and asks for more bytes only while its consumer keeps up, so a slow client holds at most one
-// window of the log in the broker besides the hub's ring.
+// One reader of a live log: subscribes at the hub and asks for more bytes only while its consumer
+// keeps up, so a slow consumer holds at most one window of the log in the broker besides the hub's
+// ring. The consumer is a sink in this process (the HTTP follower of GET .../logs?follow=true, paced
+// by its connection's queued bytes) or a subscriber actor, usually remote (a CAF integration), which
+// acknowledges each logdata by sending (logmore_atom, bytes) back to its sender, this reader.
 #include <chrono>
 #include <functional>
 #include <string>
@@ -22,6 +24,7 @@ struct log_sink {
 };
 
 struct log_reader_config {
+  log_subscriber_actor subscriber;  // set: deliver to this actor (acknowledged); else to the sink
   std::string work_id;
   std::string agent_id;  // the claimer
   std::string step;      // "" = the build step
@@ -29,7 +32,7 @@ struct log_reader_config {
   std::chrono::milliseconds max_duration{3600 * 1000};
 };
 
-// Ends by itself with the stream; send it an exit message to stop it early.
+// Ends by itself with the stream (or the subscriber); send it an exit message to stop it early.
 caf::actor spawn_log_reader(caf::actor_system& sys, log_hub_actor hub, log_reader_config cfg, log_sink sink);
 
 }  // namespace brokkr::broker

@@ -103,7 +103,7 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_deps deps) {
               }
               auto& d = self->state.deps;
               const auto token = auth::random_token();
-              auto session = spawn_integration_session(self->system(), token, d.db, d.supervisor, d.work);
+              auto session = spawn_integration_session(self->system(), token, d.db, d.supervisor, d.work, d.logs);
               adopt(self, caf::actor_cast<caf::actor>(session));
               rp.deliver(session, login_reply{protocol_version, {}, session_token{token}});
             },

@@ -3,8 +3,10 @@
 #include <caf/all.hpp>
 
 #include "broker_node/event_relay.hpp"
+#include "broker_node/logs/log_reader.hpp"
 #include "broker_node/sessions/forward_job.hpp"
 #include "common/log.hpp"
+#include "k8s/apply_manifest.hpp"
 
 namespace brokkr::broker {
 namespace {
@@ -16,6 +18,7 @@ struct session_state {
   persistence::persistence_actor db;
   claim_supervisor_actor supervisor;
   std::shared_ptr<const work_service> work;
+  log_hub_actor logs;
   std::vector<caf::actor> relays;  // stopped with the session
 };
 
@@ -57,8 +60,9 @@ void subscribe(self_ptr self, const std::string& id, int64_t after, work_subscri
 
 integration_session_actor::behavior_type session(self_ptr self, std::string token, persistence::persistence_actor db,
                                                  claim_supervisor_actor supervisor,
-                                                 std::shared_ptr<const work_service> work) {
+                                                 std::shared_ptr<const work_service> work, log_hub_actor logs) {
   auto& st = self->state;
+  st.logs = std::move(logs);
   st.token = std::move(token);
   st.db = std::move(db);
   st.supervisor = std::move(supervisor);
@@ -108,6 +112,33 @@ integration_session_actor::behavior_type session(self_ptr self, std::string toke
         subscribe(self, id, after, std::move(subscriber));
         return true;
       },
+      [=, &st](logs_atom, session_token& t, std::string& id, std::string& step,
+               log_subscriber_actor& subscriber) -> caf::result<bool> {
+        if (!allowed(t)) return refuse(self);
+        if (!subscriber) return make_error(errc::invalid_argument, "a log subscription needs a subscriber");
+        if (!step.empty() && !k8s::apply::is_dns_label(step))
+          return make_error(errc::invalid_argument, "step must be a step name (a DNS label)");
+        if (!st.logs) return make_error(errc::unavailable, "live logs are not served by this broker");
+        auto o = st.work->get(st.who, id);
+        if (!o) return to_caf(o.error());
+        auto rp = self->make_response_promise<bool>();
+        request_job(
+            self, st.db, session_db_timeout, std::move(*o),
+            [self, rp, step, subscriber](work_item w) mutable {
+              if (w.status != work_status::claimed || w.claimed_by.empty()) {
+                rp.deliver(make_error(errc::conflict, "item " + w.id + " is " + std::string(to_string(w.status)) +
+                                                          ": its log can be followed once it is claimed"));
+                return;
+              }
+              log_reader_config cfg{subscriber, w.id, w.claimed_by, step, 64 * 1024, std::chrono::hours(1)};
+              auto reader = spawn_log_reader(self->system(), self->state.logs, std::move(cfg), {});
+              self->monitor(reader);
+              self->state.relays.push_back(reader);  // stopped with the session, as the event relays
+              rp.deliver(true);
+            },
+            [rp](const persistence::db_error& e) mutable { rp.deliver(to_caf(e)); });
+        return rp;
+      },
   };
 }
 
@@ -116,8 +147,8 @@ integration_session_actor::behavior_type session(self_ptr self, std::string toke
 integration_session_actor spawn_integration_session(caf::actor_system& sys, std::string token,
                                                     persistence::persistence_actor db,
                                                     claim_supervisor_actor supervisor,
-                                                    std::shared_ptr<const work_service> work) {
-  return sys.spawn(session, std::move(token), std::move(db), std::move(supervisor), std::move(work));
+                                                    std::shared_ptr<const work_service> work, log_hub_actor logs) {
+  return sys.spawn(session, std::move(token), std::move(db), std::move(supervisor), std::move(work), std::move(logs));
 }
 
 }  // namespace brokkr::broker

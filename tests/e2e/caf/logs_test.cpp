@@ -61,6 +61,49 @@ std::string logs_path(const std::string& id, const std::string& query = "follow=
   return "/api/v1/ephemeral-work/" + id + "/logs?" + query;
 }
 
+// A CAF integration's subscriber: records what it gets; acknowledges each piece when `ack` is set
+// (or later, with ack_all), as the protocol asks.
+struct log_record {
+  std::mutex m;
+  std::condition_variable cv;
+  std::string text;
+  std::optional<std::string> end;
+  std::atomic<bool> ack{true};
+  int64_t unacked = 0;
+  caf::actor_addr reader;
+  size_t size() {
+    std::lock_guard<std::mutex> g(m);
+    return text.size();
+  }
+  bool wait(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> g(m);
+    return cv.wait_for(g, timeout, pred);
+  }
+};
+
+log_subscriber_actor recording_subscriber(caf_node& node, std::shared_ptr<log_record> rec) {
+  return node.sys().spawn([rec](log_subscriber_actor::pointer self) -> log_subscriber_actor::behavior_type {
+    return {
+        [self, rec](logdata_atom, const std::string& text) {
+          std::lock_guard<std::mutex> g(rec->m);
+          rec->text += text;
+          rec->unacked += static_cast<int64_t>(text.size());
+          if (rec->ack) {
+            caf::anon_send(caf::actor_cast<caf::actor>(self->current_sender()), logmore_atom::value, rec->unacked);
+            rec->unacked = 0;
+          }
+          rec->reader = caf::actor_cast<caf::actor_addr>(self->current_sender());
+          rec->cv.notify_all();
+        },
+        [rec](logend_atom, const std::string& note) {
+          std::lock_guard<std::mutex> g(rec->m);
+          rec->end = note;
+          rec->cv.notify_all();
+        },
+    };
+  });
+}
+
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(caf_live_logs, caf_fixture)
@@ -171,6 +214,60 @@ BOOST_AUTO_TEST_CASE(following_a_pending_item_is_a_conflict_and_a_finished_one_g
   auto done = admin->get(logs_path(id));
   BOOST_TEST(done.status == 200);
   BOOST_TEST(done.raw == "pushed image\nsha256:ab\n");
+}
+
+// An integration subscribes over CAF; it gets no more than 64 KiB it has not acknowledged, however
+// much the agent sends, and the rest once it acknowledges.
+BOOST_AUTO_TEST_CASE(an_integration_follows_a_log_and_is_held_to_its_window) {
+  const auto a = make_agent("feeder", {"feed"});
+  caf_node agent_node, integ_node;
+  auto pushes = std::make_shared<push_log>();
+  auto s = login_agent(agent_node.sys(), agent_node.gateway(broker.caf_port()), a.key, agent_node.recording_link(pushes));
+  BOOST_REQUIRE(s.has_value());
+  auto integ = login_integration(integ_node.sys(), integ_node.gateway(broker.caf_port()), broker.admin_key());
+  BOOST_REQUIRE(integ.has_value());
+  const auto pending = submit(build_work({"nobody"}));
+  auto rec = std::make_shared<log_record>();
+  auto sub = recording_subscriber(integ_node, rec);
+  auto refused = integ_node.ask<bool>(integ->session, logs_atom::value, integ->token, pending, std::string(), sub);
+  BOOST_REQUIRE(!refused.has_value());
+  BOOST_TEST((refused.error() == errc::conflict));
+
+  const auto id = submit(build_work({"feed"}));
+  BOOST_REQUIRE(agent_node.ask<work_item>(s->session, claim_atom::value, s->token, id).has_value());
+  rec->ack = false;
+  auto ok = integ_node.ask<bool>(integ->session, logs_atom::value, integ->token, id, std::string(), sub);
+  BOOST_REQUIRE(ok.has_value());
+  const auto req = pushes->wait_log_request(1, 10s);
+  BOOST_REQUIRE(req.has_value());
+  // 512 KiB in 32 KiB chunks: the hub takes every one (its ring holds them), the subscriber
+  // gets one window.
+  const std::string piece(32 * 1024 - 1, 'x');
+  int64_t offset = 0;
+  for (int i = 0; i < 16; ++i) {
+    auto more = agent_node.ask<bool>(s->session, logs_atom::value, s->token,
+                                     log_chunk{id, "", req->generation, offset, piece + "\n", false, ""});
+    BOOST_REQUIRE(more.has_value());
+    BOOST_TEST(*more);
+    offset += 32 * 1024;
+  }
+  BOOST_REQUIRE(rec->wait([&] { return rec->text.size() >= 64 * 1024; }, 10s));
+  std::this_thread::sleep_for(300ms);  // nothing more arrives while nothing is acknowledged
+  BOOST_TEST(rec->size() == 64u * 1024);
+  // Acknowledging lets the rest through; the done chunk ends the subscription.
+  BOOST_TEST(!*agent_node.ask<bool>(s->session, logs_atom::value, s->token,
+                                    log_chunk{id, "", req->generation, offset, "the end\n", true, ""}));
+  rec->ack = true;
+  {
+    std::lock_guard<std::mutex> g(rec->m);
+    caf::anon_send(caf::actor_cast<caf::actor>(rec->reader), logmore_atom::value, rec->unacked);
+    rec->unacked = 0;
+  }
+  BOOST_REQUIRE(rec->wait([&] { return rec->end.has_value(); }, 10s));
+  BOOST_TEST(rec->text.size() == static_cast<size_t>(offset) + 8);
+  BOOST_TEST(rec->text.substr(rec->text.size() - 8) == "the end\n");
+  BOOST_TEST(rec->end->empty());
+  caf::anon_send_exit(sub, caf::exit_reason::user_shutdown);  // the node's system waits for it
 }
 
 // Protocol 3 kept the typed handles' names: an agent of version 2 passes CAF's interface check,
