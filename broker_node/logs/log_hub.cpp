@@ -39,6 +39,8 @@ struct hub_state {
   // Key: work id, step, claimer (NUL-separated): a new claimer's attempt is a new log.
   std::map<std::string, stream> streams;
   std::map<std::string, agent_link_actor> links;  // agents with a protocol-3 session
+  // Agents whose session went down, since when: their streams end unless they log in again in time.
+  std::map<std::string, std::chrono::steady_clock::time_point> lost;
   // Requests for agents without one, until a heartbeat of the item takes them: agent -> key -> request.
   std::map<std::string, std::map<std::string, log_stream_request>> by_heartbeat;
   uint64_t next_generation = 1;
@@ -120,7 +122,22 @@ void erase_if_unread(self_ptr self, const std::string& key) {
 log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
   self->state.cfg = cfg;
   self->set_down_handler([self](caf::down_msg& dm) {
-    auto& streams = self->state.streams;
+    auto& st = self->state;
+    // An agent's link gone (it died, or its connection did): its streams wait for it to log in
+    // again, and end if it does not (a reader would otherwise wait for its follow limit).
+    for (auto l = st.links.begin(); l != st.links.end(); ++l) {
+      if (l->second.address() != dm.source) continue;
+      const auto agent = l->first;
+      st.links.erase(l);
+      st.lost[agent] = std::chrono::steady_clock::now();
+      for (auto& [key, s] : st.streams)
+        if (s.agent_id == agent && !s.done) {
+          s.answered = false;
+          self->delayed_send(self, st.cfg.agent_wait, caf::timeout_atom::value, key, s.generation);
+        }
+      return;
+    }
+    auto& streams = st.streams;
     for (auto it = streams.begin(); it != streams.end();) {
       auto& rs = it->second.readers;
       std::erase_if(rs, [&](const reader& r) { return r.handle.address() == dm.source; });
@@ -193,6 +210,8 @@ log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
           return;
         }
         st.links[agent_id] = link;
+        st.lost.erase(agent_id);
+        self->monitor(link);
         // A reconnected agent picks its streams up where the last byte arrived.
         for (auto& [key, s] : st.streams)
           if (s.agent_id == agent_id && !s.done) {
@@ -206,9 +225,21 @@ log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
         if (it == st.streams.end() || it->second.generation != generation || it->second.answered || it->second.done)
           return;
         auto& s = it->second;
+        const bool caf = st.links.count(s.agent_id) > 0;
+        if (auto l = st.lost.find(s.agent_id); !caf && l != st.lost.end()) {
+          if (std::chrono::steady_clock::now() - l->second < st.cfg.lost_wait) {
+            self->delayed_send(self, st.cfg.agent_wait, caf::timeout_atom::value, key, generation);
+            return;
+          }
+          forget_request(self, s);
+          end_all(self, s, "agent " + s.agent_id + " lost its CAF session and did not log in again within " +
+                               std::to_string(st.cfg.lost_wait.count() / 1000) +
+                               " s; the stored tail is kept when the run ends (brokkr work logs)");
+          erase_if_unread(self, key);
+          return;
+        }
         // A CAF agent that is slow to find the pod is asked again. One without a session gets its
         // request with a heartbeat: asked again while that may still come, then given up on.
-        const bool caf = st.links.count(s.agent_id) > 0;
         if (!caf && std::chrono::steady_clock::now() - s.waiting_since < st.cfg.http_wait) {
           auto w = st.by_heartbeat.find(s.agent_id);
           if (w != st.by_heartbeat.end() && w->second.count(key)) {

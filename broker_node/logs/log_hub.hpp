@@ -43,6 +43,8 @@ struct log_hub_config {
   // An agent without a CAF session may pick requests up with its heartbeats (every third of the
   // lease); after this long without an answer its readers are told it will not stream.
   std::chrono::milliseconds http_wait{60000};
+  // A CAF agent whose session went down mid-stream may log in again (a restart) within this long.
+  std::chrono::milliseconds lost_wait{30000};
 };
 
 log_hub_actor spawn_log_hub(caf::actor_system& sys, log_hub_config cfg);

@@ -216,6 +216,28 @@ BOOST_AUTO_TEST_CASE(following_a_pending_item_is_a_conflict_and_a_finished_one_g
   BOOST_TEST(done.raw == "pushed image\nsha256:ab\n");
 }
 
+// The claimer's node goes away mid-stream and does not come back: the follower is told so within
+// seconds instead of waiting for its follow limit.
+BOOST_AUTO_TEST_CASE(a_reader_hears_when_the_streaming_agent_is_gone_for_good) {
+  const auto a = make_agent("mortal", {"mortal"});
+  auto node = std::make_unique<caf_node>();
+  auto pushes = std::make_shared<push_log>();
+  auto s = login_agent(node->sys(), node->gateway(broker.caf_port()), a.key, node->recording_link(pushes));
+  BOOST_REQUIRE(s.has_value());
+  const auto id = submit(build_work({"mortal"}));
+  BOOST_REQUIRE(node->ask<work_item>(s->session, claim_atom::value, s->token, id).has_value());
+  follower f(broker.url(), broker.admin_key(), logs_path(id));
+  const auto req = pushes->wait_log_request(1, 10s);
+  BOOST_REQUIRE(req.has_value());
+  BOOST_TEST(*node->ask<bool>(s->session, logs_atom::value, s->token, log_chunk{id, "", req->generation, 0, "before\n", false, ""}));
+  BOOST_REQUIRE(f.wait_text("before\n", 10s));
+  node.reset();  // its connection closes; it never logs in again
+  BOOST_REQUIRE_MESSAGE(f.wait_end(60s), "the follower read: " << f.read());
+  BOOST_TEST(f.status == 200);
+  const auto text = f.read();
+  BOOST_TEST(text.find("before\n[brokkr: agent " + a.id + " lost its CAF session") == 0u, text);
+}
+
 // An integration subscribes over CAF; it gets no more than 64 KiB it has not acknowledged, however
 // much the agent sends, and the rest once it acknowledges.
 BOOST_AUTO_TEST_CASE(an_integration_follows_a_log_and_is_held_to_its_window) {
