@@ -238,13 +238,24 @@ expected<json, api_status> client::remove(const resource& res, std::string_view 
   return impl_->send_json("DELETE", res.path(ns, name), {}, &body);
 }
 
-expected<std::string, api_status> client::logs(std::string_view ns, std::string_view pod, const log_options& opts) {
+namespace {
+
+// pods/log's query, as the API server names it.
+query log_query(const log_options& opts, bool follow) {
   query q;
+  if (follow) q.emplace_back("follow", "true");
   if (!opts.container.empty()) q.emplace_back("container", opts.container);
   if (opts.tail_lines) q.emplace_back("tailLines", std::to_string(*opts.tail_lines));
   if (opts.limit_bytes) q.emplace_back("limitBytes", std::to_string(*opts.limit_bytes));
   if (opts.previous) q.emplace_back("previous", "true");
   if (opts.timestamps) q.emplace_back("timestamps", "true");
+  return q;
+}
+
+}  // namespace
+
+expected<std::string, api_status> client::logs(std::string_view ns, std::string_view pod, const log_options& opts) {
+  const query q = log_query(opts, false);
   auto res = impl_->send("GET", resources::pods.path(ns, pod, "log"), q, {}, {}, "text/plain, */*");
   if (!res) return unexpected(std::move(res.error()));
   return std::move(res->body);
@@ -281,11 +292,7 @@ expected<watch_end, api_status> client::impl::stream_get(const std::string& path
 expected<watch_end, api_status> client::follow_logs(std::string_view ns, std::string_view pod, const log_options& opts,
                                                     const std::function<bool(std::string_view)>& on_bytes,
                                                     const std::atomic<bool>& stop) {
-  query q{{"follow", "true"}};
-  if (!opts.container.empty()) q.emplace_back("container", opts.container);
-  if (opts.tail_lines) q.emplace_back("tailLines", std::to_string(*opts.tail_lines));
-  if (opts.limit_bytes) q.emplace_back("limitBytes", std::to_string(*opts.limit_bytes));
-  if (opts.timestamps) q.emplace_back("timestamps", "true");
+  const query q = log_query(opts, true);
   // A build may print nothing for a long time: no overall limit, only the connect timeout.
   return impl_->stream_get(resources::pods.path(ns, pod, "log"), q, "text/plain, */*", std::chrono::milliseconds(0),
                            on_bytes, stop);

@@ -1,5 +1,5 @@
 // The broker's JSON inputs: a work request (with the work-type validators behind it), a completion
-// report, a batch of reports, an agent registration.
+// report, a batch of reports, an agent registration, an HTTP agent's live-log chunk.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,5 +20,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)parse_completion_batch(body);
   (void)parse_agent_create(body);
   (void)parse_claim_next(body);
+  (void)parse_log_chunk(body, "00000000-0000-4000-8000-000000000000");
   return 0;
 }

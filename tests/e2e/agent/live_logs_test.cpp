@@ -1,15 +1,11 @@
 // Live build logs end to end: brokkr-broker, brokkr-agent over CAF and brokkr-sim-cluster as real
 // processes. The build step's lines appear over the run (the sim prints them one by one); the
 // follower must see them while the BuildRun runs, in order, once each, also across an agent restart.
-#include <atomic>
-#include <condition_variable>
-#include <functional>
-#include <mutex>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "tests/e2e/agent/fixture.hpp"
+#include "tests/support/log_follower.hpp"
 
 using namespace brokkr::test;
 using namespace std::chrono_literals;
@@ -22,43 +18,7 @@ std::string build_step_log(const std::string& image) {
          "COMMIT " + image + "\nSuccessfully built the image\n";
 }
 
-struct live_follower {
-  std::mutex m;
-  std::condition_variable cv;
-  std::string text;
-  std::vector<std::chrono::steady_clock::time_point> pieces;  // arrival of each non-empty chunk
-  int status = -1;
-  std::atomic<bool> stop{false};
-  std::thread t;
-
-  live_follower(const std::string& url, const std::string& key, const std::string& id) {
-    t = std::thread([this, url, key, id] {
-      api_client c(url, key);
-      c.timeout = 120s;
-      const int st = c.stream_chunks(
-          "/api/v1/ephemeral-work/" + id + "/logs?follow=true",
-          [this](std::string_view chunk) {
-            std::lock_guard<std::mutex> g(m);
-            if (!chunk.empty()) pieces.push_back(std::chrono::steady_clock::now());
-            text.append(chunk);
-            cv.notify_all();
-            return true;
-          },
-          nullptr, &stop);
-      std::lock_guard<std::mutex> g(m);
-      status = st;
-      cv.notify_all();
-    });
-  }
-  ~live_follower() {
-    stop = true;
-    t.join();
-  }
-  bool wait(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> g(m);
-    return cv.wait_for(g, timeout, pred);
-  }
-};
+std::string follow_path(const std::string& id) { return "/api/v1/ephemeral-work/" + id + "/logs?follow=true"; }
 
 }  // namespace
 
@@ -73,7 +33,7 @@ BOOST_AUTO_TEST_CASE(the_build_steps_lines_stream_while_the_buildrun_runs) {
   child_process cli({binary("cli/brokkr"), "--server", broker.url(), "--key-file", dir + "/admin.key", "work", "logs",
                      id, "-f"},
                     dir + "/cli-logs-f.out");
-  live_follower f(broker.url(), broker.admin_key(), id);
+  log_follower f(broker.url(), broker.admin_key(), follow_path(id));
   BOOST_REQUIRE_MESSAGE(f.wait([&] { return f.status != -1; }, 60s), a->log());
   const auto done_seen = std::chrono::steady_clock::now();
   BOOST_TEST(f.status == 200);
@@ -101,7 +61,7 @@ BOOST_AUTO_TEST_CASE(an_http_transport_agent_streams_after_the_heartbeat_that_ca
   // A 3 s lease: heartbeats every second, so the request reaches the agent within about a second.
   const auto id = submit(build_request(build_with("overhttp", {{"duration", "6s"}}), {"http-logs"}, {{"lease_seconds", 3}}));
   BOOST_REQUIRE(wait_status(id, "CLAIMED", 30s));
-  live_follower f(broker.url(), broker.admin_key(), id);
+  log_follower f(broker.url(), broker.admin_key(), follow_path(id));
   BOOST_REQUIRE_MESSAGE(f.wait([&] { return f.status != -1; }, 60s), a->log());
   BOOST_TEST(f.status == 200);
   BOOST_TEST(f.text == build_step_log("registry.example.com/org/overhttp:1"));
@@ -121,7 +81,7 @@ BOOST_FIXTURE_TEST_CASE(a_followed_log_goes_on_after_the_agent_restarts_without_
   a->start();
   const auto id = submit(build_request(build_with("phoenix", {{"duration", "10s"}}), {"phoenix"}));
   BOOST_REQUIRE(wait_status(id, "CLAIMED", 30s));
-  live_follower f(broker.url(), broker.admin_key(), id);
+  log_follower f(broker.url(), broker.admin_key(), follow_path(id));
   BOOST_REQUIRE_MESSAGE(f.wait([&] { return !f.text.empty(); }, 30s), a->log());
   a->kill9();
   a->start();  // re-attaches to its BuildRun; the broker asks it to stream from the last byte it has

@@ -5,57 +5,13 @@
 #include <thread>
 
 #include "tests/e2e/caf/fixture.hpp"
+#include "tests/support/log_follower.hpp"
 
 using namespace brokkr;
 using namespace brokkr::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// An HTTP follower on its own thread: what it read, and whether the stream ended.
-struct follower {
-  std::mutex m;
-  std::condition_variable cv;
-  std::string text;
-  std::string content_type;
-  int status = -1;
-  std::atomic<bool> leave{false};
-  std::thread t;
-
-  follower(const std::string& url, const std::string& key, const std::string& path) {
-    t = std::thread([this, url, key, path] {
-      api_client c(url, key);
-      c.timeout = 60s;
-      std::string ct;
-      const int st = c.stream_chunks(path, [this](std::string_view chunk) {
-        std::lock_guard<std::mutex> g(m);
-        text.append(chunk);
-        cv.notify_all();
-        return !leave.load();
-      }, &ct, &leave);
-      std::lock_guard<std::mutex> g(m);
-      status = st;
-      content_type = ct;
-      cv.notify_all();
-    });
-  }
-  ~follower() {
-    leave = true;
-    if (t.joinable()) t.join();
-  }
-  bool wait_text(const std::string& want, std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> g(m);
-    return cv.wait_for(g, timeout, [&] { return text == want; });
-  }
-  bool wait_end(std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> g(m);
-    return cv.wait_for(g, timeout, [&] { return status != -1; });
-  }
-  std::string read() {
-    std::lock_guard<std::mutex> g(m);
-    return text;
-  }
-};
 
 std::string logs_path(const std::string& id, const std::string& query = "follow=true") {
   return "/api/v1/ephemeral-work/" + id + "/logs?" + query;
@@ -117,7 +73,7 @@ BOOST_AUTO_TEST_CASE(chunks_reach_the_follower_and_a_reconnected_agent_resumes_f
   const auto id = submit(build_work({"logs"}));
   BOOST_REQUIRE(node.ask<work_item>(s->session, claim_atom::value, s->token, id).has_value());
 
-  follower f(broker.url(), broker.admin_key(), logs_path(id));
+  log_follower f(broker.url(), broker.admin_key(), logs_path(id));
   const auto req = pushes->wait_log_request(1, 10s);
   BOOST_REQUIRE_MESSAGE(req.has_value(), "the claimer was never asked to stream");
   BOOST_TEST(req->work_id == id);
@@ -163,7 +119,7 @@ BOOST_AUTO_TEST_CASE(the_agent_hears_stop_when_the_last_reader_left_and_bad_chun
   BOOST_REQUIRE(s.has_value());
   const auto id = submit(build_work({"quiet"}));
   BOOST_REQUIRE(node.ask<work_item>(s->session, claim_atom::value, s->token, id).has_value());
-  auto f = std::make_unique<follower>(broker.url(), broker.admin_key(), logs_path(id, "follow=1&step=build-and-push"));
+  auto f = std::make_unique<log_follower>(broker.url(), broker.admin_key(), logs_path(id, "follow=1&step=build-and-push"));
   const auto req = pushes->wait_log_request(1, 10s);
   BOOST_REQUIRE(req.has_value());
   BOOST_TEST(req->step == "build-and-push");
@@ -181,6 +137,22 @@ BOOST_AUTO_TEST_CASE(the_agent_hears_stop_when_the_last_reader_left_and_bad_chun
   BOOST_TEST(*node.ask<bool>(s->session, logs_atom::value, s->token,
                              log_chunk{id, req->step, req->generation, 0, "first\n", false, ""}));
   BOOST_REQUIRE(f->wait_text("first\n", 10s));
+  // Another agent's session, with the right item, step and generation: not its stream, not relayed.
+  const auto other = make_agent("intruder", {"elsewhere"});
+  caf_node other_node;
+  auto o = login_agent(other_node.sys(), other_node.gateway(broker.caf_port()), other.key,
+                       other_node.recording_link(std::make_shared<push_log>()));
+  BOOST_REQUIRE(o.has_value());
+  auto injected = other_node.ask<bool>(o->session, logs_atom::value, o->token,
+                                       log_chunk{id, req->step, req->generation, 6, "injected\n", false, ""});
+  BOOST_REQUIRE(injected.has_value());
+  BOOST_TEST(!*injected);
+  auto negative = node.ask<bool>(s->session, logs_atom::value, s->token,
+                                 log_chunk{id, req->step, req->generation, -1, "x\n", false, ""});
+  BOOST_REQUIRE(!negative.has_value());
+  BOOST_TEST((negative.error() == errc::invalid_argument));
+  std::this_thread::sleep_for(200ms);
+  BOOST_TEST(f->read() == "first\n");
   f.reset();  // the reader hangs up
   bool told_to_stop = false;
   for (int i = 0; i < 100 && !told_to_stop; ++i) {
@@ -226,7 +198,7 @@ BOOST_AUTO_TEST_CASE(a_reader_hears_when_the_streaming_agent_is_gone_for_good) {
   BOOST_REQUIRE(s.has_value());
   const auto id = submit(build_work({"mortal"}));
   BOOST_REQUIRE(node->ask<work_item>(s->session, claim_atom::value, s->token, id).has_value());
-  follower f(broker.url(), broker.admin_key(), logs_path(id));
+  log_follower f(broker.url(), broker.admin_key(), logs_path(id));
   const auto req = pushes->wait_log_request(1, 10s);
   BOOST_REQUIRE(req.has_value());
   BOOST_TEST(*node->ask<bool>(s->session, logs_atom::value, s->token, log_chunk{id, "", req->generation, 0, "before\n", false, ""}));
