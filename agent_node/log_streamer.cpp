@@ -66,10 +66,14 @@ class follow_run {
 
   // The BuildRun's TaskRun pod, once it exists. A run that ended without one has no log.
   std::optional<nlohmann::json> find_pod() {
+    // The handler may not have created the BuildRun yet when the request comes (a reader that
+    // follows right after the claim): a missing one is waited for, for a minute at most.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
     while (!stopped()) {
       auto br = client_.get(k8s::resources::buildruns, job_.ns, job_.buildrun);
       if (!br) {
-        if (k8s::is_not_found(br.error())) return end("BuildRun " + job_.buildrun + " is gone"), std::nullopt;
+        if (k8s::is_not_found(br.error()) && std::chrono::steady_clock::now() > give_up)
+          return end("BuildRun " + job_.buildrun + " did not appear within a minute"), std::nullopt;
       } else if (auto status = k8s::shipwright::read_buildrun_status(*br); status && !status->executor_name.empty()) {
         // Tekton names a TaskRun's pod <taskrun>-pod.
         if (auto pod = client_.get(k8s::resources::pods, job_.ns, status->executor_name + "-pod")) return *pod;
