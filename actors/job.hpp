@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/expected.hpp"
 
@@ -26,8 +27,16 @@ struct job_reply {
 
 template <class Resource, class Error>
 struct job {
+  // Runs the payloads of several jobs of one group together (one statement, one transaction) and
+  // answers each, in order.
+  using group_fn = std::vector<job_reply<Error>> (*)(Resource&, const std::vector<std::shared_ptr<const void>>&);
+
   std::string name;  // for logs
   std::function<job_reply<Error>(Resource&)> run;
+  // Group commit: jobs with the same `group` that wait in a pool's queue together are run by one
+  // worker as one call of `group` (ADR 0059). Null: the job runs alone.
+  group_fn group = nullptr;
+  std::shared_ptr<const void> payload;
 };
 
 template <class T, class Resource, class Error>
@@ -44,6 +53,46 @@ typed_job<T, Resource, Error> make_typed_job(std::string name, Fn fn) {
                                  if (!res) return job_reply<Error>{nullptr, std::move(res.error())};
                                  return job_reply<Error>{std::make_shared<T>(std::move(*res)), std::nullopt};
                                }}};
+}
+
+namespace detail {
+
+template <class T, class Error>
+job_reply<Error> to_reply(expected<T, Error> res) {
+  if (!res) return job_reply<Error>{nullptr, std::move(res.error())};
+  return job_reply<Error>{std::make_shared<T>(std::move(*res)), std::nullopt};
+}
+
+template <class T, class P, class Resource, class Error,
+          std::vector<expected<T, Error>> (*Many)(Resource&, const std::vector<const P*>&)>
+std::vector<job_reply<Error>> run_group(Resource& r, const std::vector<std::shared_ptr<const void>>& payloads) {
+  std::vector<const P*> typed;
+  typed.reserve(payloads.size());
+  for (const auto& p : payloads) typed.push_back(static_cast<const P*>(p.get()));
+  auto results = Many(r, typed);
+  std::vector<job_reply<Error>> out;
+  out.reserve(results.size());
+  for (auto& res : results) out.push_back(to_reply<T, Error>(std::move(res)));
+  return out;
+}
+
+}  // namespace detail
+
+// A job that may share its worker's call with others of its kind: `Many` runs any number of
+// payloads at once and answers each in order; alone, the job is a group of one.
+template <class T, class P, class Resource, class Error,
+          std::vector<expected<T, Error>> (*Many)(Resource&, const std::vector<const P*>&)>
+typed_job<T, Resource, Error> make_grouped_job(std::string name, P payload) {
+  auto p = std::make_shared<const P>(std::move(payload));
+  job<Resource, Error> j;
+  j.name = std::move(name);
+  j.run = [p](Resource& r) -> job_reply<Error> {
+    auto results = Many(r, {p.get()});
+    return detail::to_reply<T, Error>(std::move(results.front()));
+  };
+  j.group = &detail::run_group<T, P, Resource, Error, Many>;
+  j.payload = p;
+  return {std::move(j)};
 }
 
 // What a pool's caller gets, in the pool's own error type, when the job never produced a reply

@@ -5,20 +5,13 @@
 namespace brokkr::agent {
 namespace {
 
-struct worker_state {
-  static inline const char* name = "k8s_worker";
-  std::unique_ptr<k8s::client> client;
-};
-
-k8s_pool_actor::behavior_type k8s_worker(k8s_pool_actor::stateful_pointer<worker_state> self, k8s::cluster_config cluster,
-                                         std::shared_ptr<k8s_health> health) {
-  self->state.client = std::make_unique<k8s::client>(std::move(cluster));
-  return {
-      [self, health](run_atom, k8s_job& job) -> k8s_reply {
-        auto reply = job.run(*self->state.client);
-        health->reachable = !reply.error || reply.error->origin != k8s::error_origin::transport;
-        return reply;
-      },
+// A worker's resource is its own client (connection reuse, one curl handle per thread).
+std::function<k8s_reply(k8s_job&)> k8s_runner(const k8s::cluster_config& cluster, const std::shared_ptr<k8s_health>& health) {
+  auto client = std::make_shared<k8s::client>(cluster);
+  return [client, health](k8s_job& job) -> k8s_reply {
+    auto reply = job.run(*client);
+    health->reachable = !reply.error || reply.error->origin != k8s::error_origin::transport;
+    return reply;
   };
 }
 
@@ -44,10 +37,8 @@ k8s_pool_actor spawn_k8s_pool(caf::actor_system& sys, k8s::cluster_config cluste
     st.message = std::move(why);
     return k8s_reply{nullptr, st};
   };
-  cfg.make_worker = [cluster, health](caf::actor_system& s) {
-    return s.spawn<caf::detached>(k8s_worker, cluster, health);
-  };
-  return spawn_job_pool(sys, std::move(cfg));
+  cfg.make_runner = [cluster, health] { return k8s_runner(cluster, health); };
+  return spawn_job_pool(sys, std::move(cfg)).actor;
 }
 
 }  // namespace brokkr::agent

@@ -77,6 +77,7 @@ struct broker::impl {
   std::shared_ptr<persistence::db_health> health = std::make_shared<persistence::db_health>();
   std::shared_ptr<metrics::registry> metrics = std::make_shared<metrics::registry>();
   persistence::persistence_actor db;
+  std::shared_ptr<persistence::db_queue> db_queue;  // the HTTP facade's way to the same workers
   claim_supervisor_actor supervisor;
   caf::actor listener;
   caf::actor maintenance;
@@ -123,7 +124,9 @@ status<std::string> broker::start() {
   persistence::pool_config pool{.url = s.database_url, .size = s.db_pool_size};
   pool.queue.backoff_cap = s.backoff_cap;
   pool.queue.retry_elsewhere_for = s.retry_elsewhere_for;
-  d.db = persistence::spawn_db_pool(sys, pool, d.health);
+  auto db_pool = persistence::spawn_db_pool(sys, pool, d.health);
+  d.db = db_pool.actor;
+  d.db_queue = db_pool.queue;
   auto presence = std::make_shared<presence_book>();
   d.registry = spawn_session_registry(sys, {.grace = s.agent_grace, .presence = presence}, d.db);
   d.logs = spawn_log_hub(sys, {});
@@ -168,6 +171,7 @@ status<std::string> broker::start() {
   svc->sessions = d.registry;
   svc->logs = d.logs;
   svc->db = d.db;
+  svc->db_queue = d.db_queue;
   svc->supervisor = d.supervisor;
   svc->health = d.health;
   svc->metrics = d.metrics;
@@ -208,6 +212,7 @@ void broker::stop() {
   // waits for those threads: drop every handle before the system.
   d.api.reset();
   d.db = nullptr;
+  d.db_queue = nullptr;
   d.supervisor = nullptr;
   d.listener = nullptr;
   d.maintenance = nullptr;

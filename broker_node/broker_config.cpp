@@ -32,7 +32,7 @@ config::parser broker_options() {
          .default_value = to_string(d.caf_max_connections), .type = kind::integer, .min = 16, .max = 1000000});
   p.add({.name = "caf-max-message", .help = "largest CAF message a peer may send, in bytes (the BASP guard closes the connection past it)",
          .default_value = to_string(d.caf_max_message), .type = kind::integer, .min = 2 * 1024 * 1024, .max = 256 * 1024 * 1024});
-  p.add({.name = "request-timeout", .help = "an HTTP request unanswered by then gets 504", .default_value = duration_text(d.request_timeout),
+  p.add({.name = "request-timeout", .help = "an HTTP request whose database job has not started by then gets 504 (ADR 59)", .default_value = duration_text(d.request_timeout),
          .type = kind::duration});
   p.add({.name = "backoff-cap", .help = "longest wait between retries of an item", .default_value = duration_text(d.backoff_cap),
          .type = kind::duration});

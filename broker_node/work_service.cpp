@@ -237,6 +237,46 @@ void count_completion(metrics::registry& m, const completion_report& report, con
     m.inc("brokkr_failures_total", {{"reason", failure_reason_label(report.failure_reason.empty() ? "Failed" : report.failure_reason)}});
 }
 
+// One completion waiting in the pool's queue; concurrent ones are written together (group commit).
+struct completion_job {
+  completion_report report;
+  std::shared_ptr<metrics::registry> metrics;
+};
+
+// Writes a group of completions in as few transactions as the repository's batch allows: one,
+// unless the same item is reported twice, when the later report goes into a later round, so that
+// it is judged after the first exactly as if they had come one after the other.
+std::vector<persistence::db_result<work_item>> complete_group(repositories& r, const std::vector<const completion_job*>& jobs) {
+  std::vector<persistence::db_result<work_item>> out(jobs.size(), unexpected(db_error{errc::internal, "not written", {}}));
+  std::vector<size_t> left(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) left[i] = i;
+  while (!left.empty()) {
+    std::vector<size_t> round, later;
+    std::set<std::string> ids;
+    for (auto i : left) (ids.insert(jobs[i]->report.work_id).second ? round : later).push_back(i);
+    std::vector<completion_report> reports;
+    reports.reserve(round.size());
+    for (auto i : round) reports.push_back(jobs[i]->report);
+    auto results = r.work.complete_many(reports);
+    for (size_t k = 0; k < round.size(); ++k) {
+      const auto i = round[k];
+      if (!results) {
+        out[i] = unexpected(results.error());
+        continue;
+      }
+      auto& res = (*results)[k];
+      if (res.error) {
+        out[i] = unexpected(std::move(*res.error));
+        continue;
+      }
+      count_completion(*jobs[i]->metrics, jobs[i]->report, res.item);
+      out[i] = std::move(res.item);
+    }
+    left = std::move(later);
+  }
+  return out;
+}
+
 }  // namespace
 
 op<work_item> work_service::complete(const auth::identity& who, completion_report report) const {
@@ -245,11 +285,8 @@ op<work_item> work_service::complete(const auth::identity& who, completion_repor
   report.agent_id = *agent;
   if (auto k = known_id(report.work_id); !k) return unexpected(k.error());
   if (auto v = validate_report(report); !v) return unexpected(v.error());
-  return make_job<work_item>("complete", [report = std::move(report), m = metrics_](repositories& r) {
-    auto w = r.work.complete(report);
-    if (w) count_completion(*m, report, *w);
-    return w;
-  });
+  return brokkr::make_grouped_job<work_item, completion_job, repositories, db_error, &complete_group>(
+      "complete", completion_job{std::move(report), metrics_});
 }
 
 op<std::vector<completion_ack>> work_service::complete_many(const auth::identity& who,

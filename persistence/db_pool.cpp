@@ -31,7 +31,6 @@ using clock = std::chrono::steady_clock;
 // A worker owns one connection. Without one it reconnects at most once per backoff interval and
 // answers `unavailable` in between, so callers fail fast during an outage instead of queueing.
 struct worker_state {
-  static inline const char* name = "db_worker";
   std::unique_ptr<db_connection> conn;
   std::unique_ptr<repositories> repos;
   clock::time_point next_attempt{};
@@ -40,53 +39,53 @@ struct worker_state {
 
 db_reply unavailable(const std::string& why) { return db_reply{nullptr, db_error{errc::unavailable, why, {}}}; }
 
-persistence_actor::behavior_type db_worker(persistence_actor::stateful_pointer<worker_state> self,
-                                           pool_config cfg, std::shared_ptr<db_health> health) {
-  self->state.retry_backoff = reconnect_backoff(cfg.reconnect_min, cfg.reconnect_max);
+std::function<db_reply(db_job&)> db_runner(const pool_config& cfg, const std::shared_ptr<db_health>& health) {
+  auto st = std::make_shared<worker_state>();
+  st->retry_backoff = reconnect_backoff(cfg.reconnect_min, cfg.reconnect_max);
   // Connect now rather than on the first job: the first requests after start then cost no
   // connection set-up (about 30 ms with statement preparation).
   if (auto c = db_connection::open(cfg.url)) {
-    self->state.conn = std::move(*c);
-    self->state.repos = std::make_unique<repositories>(*self->state.conn, cfg.queue);
+    st->conn = std::move(*c);
+    st->repos = std::make_unique<repositories>(*st->conn, cfg.queue);
   }
-  return {
-      [=](run_atom, db_job& job) -> db_reply {
-        auto& st = self->state;
-        if (!st.repos) {
-          if (clock::now() < st.next_attempt) return unavailable("database unavailable (reconnecting)");
-          auto c = db_connection::open(cfg.url);
-          if (!c) {
-            st.next_attempt = clock::now() + st.retry_backoff.next();
-            health->mark_down();
-            return db_reply{nullptr, c.error()};
-          }
-          st.conn = std::move(*c);
-          st.repos = std::make_unique<repositories>(*st.conn, cfg.queue);
-          st.retry_backoff.reset();
-        }
-        auto reply = job.run(*st.repos);
-        if (reply.error && reply.error->code == errc::unavailable) {
-          st.repos.reset();
-          st.conn.reset();
-          health->mark_down();
-        } else {
-          health->mark_up();
-        }
-        return reply;
-      },
+  return [st, cfg, health](db_job& job) -> db_reply {
+    if (!st->repos) {
+      if (clock::now() < st->next_attempt) return unavailable("database unavailable (reconnecting)");
+      auto c = db_connection::open(cfg.url);
+      if (!c) {
+        st->next_attempt = clock::now() + st->retry_backoff.next();
+        health->mark_down();
+        return db_reply{nullptr, c.error()};
+      }
+      st->conn = std::move(*c);
+      st->repos = std::make_unique<repositories>(*st->conn, cfg.queue);
+      st->retry_backoff.reset();
+    }
+    auto reply = job.run(*st->repos);
+    if (reply.error && reply.error->code == errc::unavailable) {
+      st->repos.reset();
+      st->conn.reset();
+      health->mark_down();
+    } else {
+      health->mark_up();
+    }
+    return reply;
   };
 }
 
 }  // namespace
 
-persistence_actor spawn_db_pool(caf::actor_system& sys, pool_config cfg, std::shared_ptr<db_health> health) {
+db_pool spawn_db_pool(caf::actor_system& sys, pool_config cfg, std::shared_ptr<db_health> health) {
   job_pool_config<db_job, db_reply> pc;
   pc.size = cfg.size;
   pc.max_queued = cfg.max_queued;
+  pc.max_group = cfg.max_group;
   pc.name = "database pool";
   pc.failure = [](std::string why) { return unavailable(why); };
-  pc.make_worker = [cfg, health](caf::actor_system& s) { return s.spawn<caf::detached>(db_worker, cfg, health); };
-  return spawn_job_pool(sys, std::move(pc));
+  pc.expired = [] { return db_reply{nullptr, db_error{errc::timeout, "the database did not answer in time", {}}}; };
+  pc.make_runner = [cfg, health] { return db_runner(cfg, health); };
+  auto p = spawn_job_pool(sys, std::move(pc));
+  return {p.actor, p.queue};
 }
 
 }  // namespace brokkr::persistence

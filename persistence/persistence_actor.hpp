@@ -20,6 +20,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/job.hpp"
+#include "actors/job_queue.hpp"
 #include "persistence/admin_key_repository.hpp"
 #include "persistence/agent_repository.hpp"
 #include "persistence/db_error.hpp"
@@ -75,10 +76,19 @@ struct pool_config {
   std::chrono::milliseconds reconnect_min{200};    // first retry after an outage
   std::chrono::milliseconds reconnect_max{5000};   // backoff cap between connection attempts
   size_t max_queued = 10000;                       // beyond this, jobs fail fast as unavailable
+  size_t max_group = 100;                          // group commit: completions written together
 };
 
-// Spawns the workers (detached) and the dispatcher that hands each job to an idle worker.
-persistence_actor spawn_db_pool(caf::actor_system& sys, pool_config cfg, std::shared_ptr<db_health> health);
+// The pool's queue, for callers that are not actors: `done` runs on the worker (ADR 0059).
+using db_queue = brokkr::job_queue<db_job, db_reply>;
+
+struct db_pool {
+  persistence_actor actor;
+  std::shared_ptr<db_queue> queue;
+};
+
+// Spawns the workers (detached, one connection each) and the front actor that queues actors' jobs.
+db_pool spawn_db_pool(caf::actor_system& sys, pool_config cfg, std::shared_ptr<db_health> health);
 
 }  // namespace brokkr::persistence
 

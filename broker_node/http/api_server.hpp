@@ -1,5 +1,6 @@
 #pragma once
-// The broker's HTTP facade: the shared Beast server, one short-lived actor per request.
+// The broker's HTTP facade: the shared Beast server; a request runs on the I/O thread and the
+// database worker that runs its job, with no actor in between (ADR 0059).
 #include <memory>
 
 #include "broker_node/http/services.hpp"

@@ -21,6 +21,7 @@ inline constexpr std::chrono::milliseconds request_timeout_default{30000};
 
 struct services {
   persistence::persistence_actor db;
+  std::shared_ptr<persistence::db_queue> db_queue;      // requests' jobs go here (ADR 0059)
   claim_supervisor_actor supervisor;
   session_registry_actor sessions;
   log_hub_actor logs;  // live logs (may be null)
@@ -29,7 +30,7 @@ struct services {
   std::shared_ptr<persistence::db_health> health;
   std::shared_ptr<metrics::registry> metrics;
   std::string openapi_yaml;                              // served at /openapi.yaml
-  std::chrono::milliseconds request_timeout = request_timeout_default;  // unanswered by then: 504
+  std::chrono::milliseconds request_timeout = request_timeout_default;  // job not started by then: 504
   std::chrono::milliseconds follow_poll{5000};           // safety-net poll of followed event streams
   std::chrono::milliseconds max_follow{3600 * 1000};     // a followed stream ends after this long
   std::shared_ptr<presence_book> presence;               // agents seen over HTTP are marked here

@@ -1,5 +1,8 @@
-// Each HTTP request runs in its own actor: route, authenticate, hand to the handler, and answer
-// once; the actor then ends. Followed event streams keep their actor until the item is terminal.
+// A request is routed and authenticated on the I/O thread that read it; its database jobs go
+// straight to the pool's queue and their continuations run on the worker that ran them, so a
+// request with one job costs one hand-off each way (ADR 0059). Only what talks to actors (the
+// claim supervisor, the log hub, followed streams) spawns one. A request's steps run one after
+// another, never concurrently: each continuation is the only thing of its request in flight.
 #include <caf/all.hpp>
 
 #include "actors/claim_protocol.hpp"
@@ -20,12 +23,12 @@ namespace {
 using nlohmann::json;
 using brokkr::http::responder;
 
-class actor_context final : public request_context {
+class direct_context final : public request_context, public std::enable_shared_from_this<direct_context> {
  public:
-  actor_context(caf::event_based_actor* self, brokkr::http::request req, std::shared_ptr<responder> resp,
-                std::shared_ptr<const services> svc)
-      : self_(self), req_(std::move(req)), resp_(std::move(resp)), svc_(std::move(svc)),
-        started_(std::chrono::steady_clock::now()) {}
+  direct_context(caf::actor_system& sys, brokkr::http::request req, std::shared_ptr<responder> resp,
+                 std::shared_ptr<const services> svc)
+      : sys_(sys), req_(std::move(req)), resp_(std::move(resp)), svc_(std::move(svc)),
+        started_(std::chrono::steady_clock::now()), deadline_(started_ + svc_->request_timeout) {}
 
   const brokkr::http::request& req() const override { return req_; }
   const std::string& param(const std::string& name) const override {
@@ -45,7 +48,6 @@ class actor_context final : public request_context {
     answered_ = true;
     record(status);
     resp_->send(brokkr::http::response{status, std::move(headers), std::move(content_type), std::move(body)});
-    self_->quit();
   }
 
   void fail(int status, const std::string& code, const std::string& message,
@@ -54,53 +56,59 @@ class actor_context final : public request_context {
   }
   using request_context::fail;
 
+  // A job still queued when the request's time is up is not run; it answers `timeout`.
   void submit(persistence::db_job job, std::function<void(persistence::db_reply&)> done) override {
-    self_->request(svc_->db, svc_->request_timeout, persistence::run_atom::value, std::move(job))
-        .then([done](persistence::db_reply& r) mutable { done(r); },
-              [done](caf::error& e) mutable {
-                persistence::db_reply r{nullptr, persistence::job_failure(e)};
-                done(r);
-              });
+    svc_->db_queue->submit(
+        std::move(job), [self = shared_from_this(), done = std::move(done)](persistence::db_reply r) { done(r); },
+        deadline_);
   }
 
   void follow_events(const std::string& work_id, int64_t after, bool sse) override;
   void follow_logs(const work_item& w, const std::string& step) override;
 
+  // The asks below run in a short-lived actor. Its handlers hold the request (`self`): the
+  // function that spawns an actor is dropped once it returned its behavior.
   void log_requests(const std::string& agent_id, const std::string& work_id,
                     std::function<void(std::vector<log_stream_request>)> done) override {
     if (!svc_->logs) return done({});
-    self_->request(svc_->logs, std::chrono::seconds(5), caf::get_atom::value, agent_id, work_id)
-        .then([done](std::vector<log_stream_request>& v) { done(std::move(v)); },
-              [done](caf::error&) { done({}); });
+    sys_.spawn([hub = svc_->logs, agent_id, work_id, done, self = shared_from_this()](caf::event_based_actor* a) {
+      a->request(hub, std::chrono::seconds(5), caf::get_atom::value, agent_id, work_id)
+          .then([done, self](std::vector<log_stream_request>& v) { done(std::move(v)); },
+                [done, self](caf::error&) { done({}); });
+    });
   }
 
   void push_log_chunk(const std::string& agent_id, log_chunk chunk, std::function<void(bool)> done) override {
     if (!svc_->logs) return done(false);
-    self_->request(svc_->logs, std::chrono::seconds(5), logs_atom::value, agent_id, std::move(chunk))
-        .then([done](bool more) { done(more); }, [done](caf::error&) { done(false); });
+    sys_.spawn([hub = svc_->logs, agent_id, chunk = std::move(chunk), done,
+                self = shared_from_this()](caf::event_based_actor* a) mutable {
+      a->request(hub, std::chrono::seconds(5), logs_atom::value, agent_id, std::move(chunk))
+          .then([done, self](bool more) { done(more); }, [done, self](caf::error&) { done(false); });
+    });
   }
 
   void actor_stats(std::function<void(uint64_t, uint64_t)> done) override {
-    self_->request(svc_->supervisor, std::chrono::seconds(5), stats_atom::value)
-        .then(
-            [this, done](uint64_t items) {
-              if (!svc_->sessions) return done(items, 0);
-              self_->request(svc_->sessions, std::chrono::seconds(5), stats_atom::value)
-                  .then([done, items](uint64_t sessions) { done(items, sessions); },
-                        [done, items](caf::error&) { done(items, 0); });
-            },
-            [done](caf::error&) { done(0, 0); });
+    sys_.spawn([svc = svc_, done, self = shared_from_this()](caf::event_based_actor* a) {
+      a->request(svc->supervisor, std::chrono::seconds(5), stats_atom::value)
+          .then(
+              [a, svc, done, self](uint64_t items) {
+                if (!svc->sessions) return done(items, 0);
+                a->request(svc->sessions, std::chrono::seconds(5), stats_atom::value)
+                    .then([done, items, self](uint64_t sessions) { done(items, sessions); },
+                          [done, items, self](caf::error&) { done(items, 0); });
+              },
+              [done, self](caf::error&) { done(0, 0); });
+    });
   }
 
   void start();
-  void on_timeout() { fail(504, "timeout", "the request was not answered in time"); }
 
  private:
   void authenticate(const route& r);
   void dispatch(const route& r);
   void record(int status);
 
-  caf::event_based_actor* self_;
+  caf::actor_system& sys_;
   brokkr::http::request req_;
   std::shared_ptr<responder> resp_;
   std::shared_ptr<const services> svc_;
@@ -108,6 +116,7 @@ class actor_context final : public request_context {
   auth::identity who_;
   std::string route_label_ = "unmatched";
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point deadline_;
   bool answered_ = false;
 };
 
@@ -119,14 +128,14 @@ std::string method_label(const std::string& method) {
   return "other";
 }
 
-void actor_context::record(int status) {
+void direct_context::record(int status) {
   const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   svc_->metrics->inc("brokkr_http_requests_total",
                      {{"method", method_label(req_.method)}, {"route", route_label_}, {"status", std::to_string(status)}});
   svc_->metrics->observe("brokkr_http_request_duration_seconds", {{"route", route_label_}}, secs);
 }
 
-void actor_context::start() {
+void direct_context::start() {
   const auto m = match(all_routes(), req_.method, req_.path);
   if (!m.found) {
     if (m.other_method) return fail(405, "method_not_allowed", req_.method + " is not allowed on " + req_.path);
@@ -144,7 +153,7 @@ void actor_context::start() {
   authenticate(*m.found);
 }
 
-void actor_context::authenticate(const route& r) {
+void direct_context::authenticate(const route& r) {
   std::string text;
   if (auto h = req_.headers.get("authorization"); h && h->rfind("Bearer ", 0) == 0) text = h->substr(7);
   else if (auto k = req_.headers.get("x-api-key")) text = *k;
@@ -160,13 +169,13 @@ void actor_context::authenticate(const route& r) {
   });
 }
 
-void actor_context::dispatch(const route& r) {
+void direct_context::dispatch(const route& r) {
   if (!who_.is_admin() && svc_->presence) svc_->presence->seen_over_http(who_.agent_id);
   if (r.who == access::admin && !who_.is_admin()) return fail(403, "forbidden", "this call requires an admin key");
   r.handle(*this);
 }
 
-void actor_context::follow_events(const std::string& work_id, int64_t after, bool sse) {
+void direct_context::follow_events(const std::string& work_id, int64_t after, bool sse) {
   answered_ = true;
   record(200);
   auto stream = resp_->begin_stream(200, {{"Cache-Control", "no-cache"}}, sse ? "text/event-stream" : "application/x-ndjson");
@@ -182,13 +191,12 @@ void actor_context::follow_events(const std::string& work_id, int64_t after, boo
   // Every item's feed has no change notices to wake it, so it polls often.
   const auto poll = work_id.empty() ? std::min(svc_->follow_poll, std::chrono::milliseconds(500)) : svc_->follow_poll;
   event_relay_config cfg{work_id, after, poll, svc_->max_follow, svc_->request_timeout};
-  auto relay = spawn_event_relay(self_->system(), cfg, std::move(sink), svc_->db, svc_->supervisor);
+  auto relay = spawn_event_relay(sys_, cfg, std::move(sink), svc_->db, svc_->supervisor);
   // The client hanging up ends the relay; the relay ending ends the stream.
   stream->on_close([relay] { caf::anon_send_exit(relay, caf::exit_reason::user_shutdown); });
-  self_->quit();
 }
 
-void actor_context::follow_logs(const work_item& w, const std::string& step) {
+void direct_context::follow_logs(const work_item& w, const std::string& step) {
   if (!svc_->logs) return fail(503, "Unavailable", "live logs are not served by this broker");
   answered_ = true;
   record(200);
@@ -202,17 +210,8 @@ void actor_context::follow_logs(const work_item& w, const std::string& step) {
     if (!stream->closed()) stream->finish();
   };
   log_reader_config cfg{{}, w.id, w.claimed_by, step, 64 * 1024, svc_->max_follow};
-  auto reader = spawn_log_reader(self_->system(), svc_->logs, std::move(cfg), std::move(sink));
+  auto reader = spawn_log_reader(sys_, svc_->logs, std::move(cfg), std::move(sink));
   stream->on_close([reader] { caf::anon_send_exit(reader, caf::exit_reason::user_shutdown); });
-  self_->quit();
-}
-
-caf::behavior request_actor(caf::event_based_actor* self, brokkr::http::request req, std::shared_ptr<responder> resp,
-                            std::shared_ptr<const services> svc) {
-  auto ctx = std::make_shared<actor_context>(self, std::move(req), std::move(resp), svc);
-  self->delayed_send(self, svc->request_timeout, caf::timeout_atom::value);
-  ctx->start();
-  return {[ctx](caf::timeout_atom) { ctx->on_timeout(); }};
 }
 
 }  // namespace
@@ -220,7 +219,7 @@ caf::behavior request_actor(caf::event_based_actor* self, brokkr::http::request 
 api_server::api_server(caf::actor_system& sys, brokkr::http::server_config cfg, std::shared_ptr<const services> svc)
     : server_(std::make_unique<brokkr::http::server>(
           std::move(cfg), [&sys, svc](brokkr::http::request req, std::shared_ptr<responder> resp) {
-            sys.spawn(request_actor, std::move(req), std::move(resp), svc);
+            std::make_shared<direct_context>(sys, std::move(req), std::move(resp), svc)->start();
           })) {}
 
 expected<uint16_t, std::string> api_server::start() { return server_->start(); }
