@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "actors/work_status.hpp"
 
@@ -23,6 +24,10 @@ struct work_notice {
   int64_t deadline_ms = 0;
   int64_t retry_ms = 0;
   int64_t now_ms = 0;
+  // A resync pass reads whole rows; its notice carries the item's target agents and is then
+  // complete: the work-item actor applies it without reading the row again.
+  std::vector<std::string> targets;
+  bool complete = false;
 };
 
 // An agent was created or changed (labels, annotations, status): its sessions re-check pending work.

@@ -3,6 +3,7 @@
 // 100,000 live), then the latency of what the broker runs per request on it: `pending` and
 // `claim-next` for random agents, and a submit whose label is held by 5,000 agents. Then the TTL
 // soft-delete and the purge of the finished rows, with claim latency measured while they run.
+// Last, a real brokkr-broker on the same database: the memory per live work-item actor.
 //
 // Not a test: it asserts nothing and CI does not run it. Needs the throwaway PostgreSQL of
 // scripts/bench (BROKKR_TEST_DATABASE_URL).
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -21,7 +23,10 @@
 
 #include "persistence/agent_repository.hpp"
 #include "persistence/ephemeral_work_repository.hpp"
+#include "tests/support/api_client.hpp"
+#include "tests/support/broker_process.hpp"
 #include "tests/support/factories.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/test_db.hpp"
 
 using namespace brokkr;
@@ -216,6 +221,65 @@ void measure_cleanup(const test::test_database& db, const std::vector<std::strin
   std::printf("claim-next p99 during cleanup vs quiet: %.2fx\n", quiet.p99 > 0 ? during.p99 / quiet.p99 : 0.0);
 }
 
+// The resident set of process `pid` in KiB (VmRSS), 0 if unreadable.
+long rss_kib(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(f, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+// The broker's own gauge of live work-item actors, -1 if /metrics did not answer.
+long actors_of(test::api_client& api) {
+  const auto r = api.get("/metrics");
+  const std::string key = "\nbrokkr_work_item_actors ";
+  const auto at = r.raw.find(key);
+  if (r.status != 200 || at == std::string::npos) return -1;
+  return std::stol(r.raw.substr(at + key.size()));
+}
+
+// A broker rehydrates a work-item actor for every live item when it starts. Its RSS once they are
+// all up, less the RSS of the same broker on an empty database, over the actors, is the memory per
+// live item (issue 13 goal 5: at most 2 KiB).
+void measure_actor_memory(const test::test_database& db) {
+  long live = 0;
+  {
+    pqxx::connection c{db.url()};
+    pqxx::nontransaction n{c};
+    live = n.exec1("SELECT count(*) FROM ephemeral_work WHERE status NOT IN ('COMPLETED', 'FAILED_PERMANENT', 'CANCELED')")[0]
+               .as<long>();
+  }
+  const auto key_dir = test::temp_dir("brokkr-scale");
+  long idle_rss = 0;
+  {
+    test::test_database empty;
+    test::broker_process b(empty.url(), key_dir + "/empty.key", {});
+    b.start();
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    idle_rss = rss_kib(b.proc().pid());
+    b.stop();
+  }
+  test::broker_process b(db.url(), key_dir + "/admin.key", {});
+  const auto t0 = clk::now();
+  b.start();
+  test::api_client api(b.url(), b.admin_key());
+  long actors = 0;
+  while (clk::now() - t0 < std::chrono::minutes(5)) {
+    actors = actors_of(api);
+    if (actors >= live) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  const double up_s = since_us(t0) / 1e6;
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // let the last reads' buffers go
+  const long rss = rss_kib(b.proc().pid());
+  std::printf("broker with %ld live work-item actors (of %ld live items, all up %.1f s after start): RSS %ld KiB, "
+              "idle broker %ld KiB\n", actors, live, up_s, rss, idle_rss);
+  if (actors > 0)
+    std::printf("memory per live work-item actor: %.2f KiB (RSS growth / actors)\n",
+                static_cast<double>(rss - idle_rss) / static_cast<double>(actors));
+  b.stop();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -240,5 +304,6 @@ int main(int argc, char** argv) {
   measure_wide_submit(work, conn->raw());
   measure_agent_changes(*conn);
   measure_cleanup(db, ids, quiet);
+  measure_actor_memory(db);
   return 0;
 }

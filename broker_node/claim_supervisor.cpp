@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include <unordered_map>
+#include <unordered_set>
 
 #include "actors/job_request.hpp"
 #include "common/log.hpp"
@@ -24,48 +25,86 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, std::string> ids;
   std::unordered_map<std::string, int> restarts;
   bool rehydrating = false;
+  bool pass_again = false;                   // a resync asked for while a pass ran
+  std::unordered_set<std::string> seen;      // items the running pass has read
 };
 
 using self_ptr = claim_supervisor_actor::stateful_pointer<supervisor_state>;
 
-work_item_actor ensure(self_ptr self, const std::string& id) {
+work_item_actor ensure(self_ptr self, const std::string& id, std::optional<persistence::work_timing> initial = std::nullopt) {
   auto& st = self->state;
   if (auto it = st.items.find(id); it != st.items.end()) return it->second;
-  auto a = spawn_work_item(self->system(), id, st.deps);
+  auto a = spawn_work_item(self->system(), id, st.deps, std::move(initial));
   self->monitor(a);
   st.items.emplace(id, a);
   st.ids.emplace(a->address(), id);
   return a;
 }
 
-// Pages through every live item id, creating actors for those without one.
+std::chrono::milliseconds::rep ms_of(const std::optional<timestamp>& t) {
+  return t ? std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count() : 0;
+}
+
+// A row read by a resync pass, as a notice complete enough to apply without another read.
+work_notice notice_of(persistence::work_timing t) {
+  work_notice n{t.id, t.status, t.attempt, t.last_event_id, t.cancel_requested, t.claimed_by,
+                ms_of(t.lease_expires_at), ms_of(t.claim_deadline), ms_of(t.next_retry_after), ms_of(t.db_now)};
+  n.targets = std::move(t.target_agents);
+  n.complete = true;
+  return n;
+}
+
+void resync(self_ptr self);
+
+// One resync pass pages through every live item's timing row: an item without an actor gets one
+// started from its row, an actor gets its row as a complete notice (applied only if it is news).
+// 100,000 live items cost 100 reads, not one per actor (which overflowed the pool's queue every
+// minute at that size and made the broker crawl: docs/benchmarks.md). Actors the pass did not
+// read (their item ended or went away unheard) re-read their own row at its end.
 void rehydrate_from(self_ptr self, std::string after) {
   const int page = self->state.cfg.rehydrate_page;
   request_job(
       self, self->state.deps.db, std::chrono::seconds(30),
-      make_job<std::vector<std::string>>("live_ids", [after, page](persistence::repositories& r) {
-        return r.work.live_ids(after, page);
+      make_job<std::vector<persistence::work_timing>>("live_timings", [after, page](persistence::repositories& r) {
+        return r.work.live_timings(after, page);
       }),
-      [self, page](std::vector<std::string> ids) {
+      [self, page](std::vector<persistence::work_timing> rows) {
+        auto& st = self->state;
         size_t created = 0;
-        for (const auto& id : ids) {
-          if (!self->state.items.count(id)) ++created;
-          ensure(self, id);
+        const auto last = rows.empty() ? std::string() : rows.back().id;
+        for (auto& t : rows) {
+          st.seen.insert(t.id);
+          if (auto it = st.items.find(t.id); it != st.items.end()) {
+            self->send(it->second, notice_of(std::move(t)));
+            continue;
+          }
+          ++created;
+          const auto id = t.id;
+          ensure(self, id, std::move(t));
         }
         if (created) log::debug("supervisor", "rehydrated ", created, " work-item actors");
-        if (static_cast<int>(ids.size()) == page) rehydrate_from(self, ids.back());
-        else self->state.rehydrating = false;
+        if (static_cast<int>(rows.size()) == page) return rehydrate_from(self, last);
+        for (auto& [id, a] : st.items)
+          if (!st.seen.count(id)) self->send(a, resync_atom::value);
+        st.seen.clear();
+        st.rehydrating = false;
+        if (st.pass_again) resync(self);
       },
       [self](const persistence::db_error& e) {
         log::warn("supervisor", "rehydration paused: ", e.message);
+        self->state.seen.clear();
         self->state.rehydrating = false;
       });
 }
 
 void resync(self_ptr self) {
-  for (auto& [id, a] : self->state.items) self->send(a, resync_atom::value);
-  if (self->state.rehydrating) return;
-  self->state.rehydrating = true;
+  auto& st = self->state;
+  if (st.rehydrating) {
+    st.pass_again = true;
+    return;
+  }
+  st.pass_again = false;
+  st.rehydrating = true;
   rehydrate_from(self, "");
 }
 

@@ -36,6 +36,10 @@ struct work_item_state {
   bool finished = false;
   int64_t announced_event = -1;     // last event id subscribers and agents were told about
   std::set<caf::actor> subscribers;
+  // While the actor starts from a rehydrated row, the behavior apply() chooses is kept here: the
+  // one the start-up function returns replaces any become() made during it.
+  bool starting = false;
+  std::optional<work_item_actor::behavior_type> start_behavior;
 };
 
 namespace {
@@ -44,6 +48,12 @@ using self_ptr = work_item_actor::stateful_pointer<work_item_state>;
 using std::chrono::milliseconds;
 
 void reload(self_ptr self);
+
+// become(), or while starting, the behavior to start with.
+void enter(self_ptr self, work_item_actor::behavior_type b) {
+  if (self->state.starting) self->state.start_behavior = std::move(b);
+  else self->become(std::move(b));
+}
 
 std::optional<timestamp> from_ms(int64_t ms) {
   if (ms == 0) return std::nullopt;
@@ -60,7 +70,8 @@ work_timing timing_from(const work_notice& n, const std::optional<work_timing>& 
   t.claim_deadline = from_ms(n.deadline_ms);
   t.next_retry_after = from_ms(n.retry_ms);
   t.cancel_requested = n.cancel_requested;
-  if (previous) t.target_agents = previous->target_agents;
+  if (n.complete) t.target_agents = n.targets;
+  else if (previous) t.target_agents = previous->target_agents;
   t.last_event_id = n.event_id;
   t.db_now = n.now_ms ? timestamp(std::chrono::milliseconds(n.now_ms)) : std::chrono::system_clock::now();
   return t;
@@ -104,8 +115,8 @@ work_item_actor::behavior_type state_behavior(self_ptr self, OnTick on_tick) {
       [=](work_notice& n) {
         if (self->state.last && n.event_id <= self->state.last->last_event_id) return;
         // Claimed and finished items are fully described by their notice; claimable ones need
-        // their targets, which only a read gives.
-        if (!self->state.loading && (n.status == work_status::claimed || is_terminal(n.status)))
+        // their targets, which only a read (or a resync pass's complete notice) gives.
+        if (!self->state.loading && (n.complete || n.status == work_status::claimed || is_terminal(n.status)))
           return apply(self, timing_from(n, self->state.last));
         reload(self);
       },
@@ -133,7 +144,7 @@ work_item_actor::behavior_type claimable(self_ptr self) {
 work_item_actor::behavior_type retry_held(self_ptr self) {
   return state_behavior(self, [self] {
     push_available(self, *self->state.last);
-    self->become(claimable(self));
+    enter(self, claimable(self));
   });
 }
 
@@ -143,9 +154,9 @@ void offer_retry(self_ptr self, const work_timing& t, milliseconds since_due, bo
   const auto hold = self->state.deps.cfg.retry_elsewhere - since_due;
   if (!t.claimed_by.empty() && hold > milliseconds{0}) {
     arm_timer(self, hold);
-    self->become(retry_held(self));
+    enter(self, retry_held(self));
   } else {
-    self->become(claimable(self));
+    enter(self, claimable(self));
   }
 }
 
@@ -179,7 +190,7 @@ void apply(self_ptr self, work_timing t) {
   switch (t.status) {
     case work_status::pending:
       if (news) push_available(self, t);
-      self->become(claimable(self));
+      enter(self, claimable(self));
       return;
     case work_status::failed_retryable: {
       const auto delay = t.next_retry_after ? until(*t.next_retry_after, t.db_now) : milliseconds{0};
@@ -187,7 +198,7 @@ void apply(self_ptr self, work_timing t) {
         offer_retry(self, t, -delay, news);
       } else {
         arm_timer(self, delay);
-        self->become(retry_wait(self));
+        enter(self, retry_wait(self));
       }
       return;
     }
@@ -197,7 +208,7 @@ void apply(self_ptr self, work_timing t) {
       if (t.claim_deadline && (!deadline || *t.claim_deadline < *deadline)) deadline = t.claim_deadline;
       // A re-read right after an expiry that changed nothing waits at least a little.
       arm_timer(self, deadline ? std::max(until(*deadline, t.db_now), milliseconds{0}) : milliseconds{1000});
-      self->become(claimed(self));
+      enter(self, claimed(self));
       return;
     }
     default:
@@ -234,7 +245,7 @@ void reload(self_ptr self) {
 }
 
 work_item_actor::behavior_type work_item_fn(work_item_actor::stateful_pointer<work_item_state> self, std::string id,
-                                            work_item_deps deps) {
+                                            work_item_deps deps, std::optional<work_timing> initial) {
   self->state.id = std::move(id);
   self->state.deps = std::move(deps);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -242,14 +253,23 @@ work_item_actor::behavior_type work_item_fn(work_item_actor::stateful_pointer<wo
     for (auto it = subs.begin(); it != subs.end();)
       it = (it->address() == dm.source) ? subs.erase(it) : std::next(it);
   });
-  reload(self);
-  return claimable(self);
+  if (!initial) {
+    reload(self);
+    return claimable(self);
+  }
+  self->state.starting = true;
+  apply(self, std::move(*initial));
+  self->state.starting = false;
+  auto start = std::exchange(self->state.start_behavior, std::nullopt);
+  if (!start) return claimable(self);  // finished at once: it has quit
+  return std::move(*start);
 }
 
 }  // namespace
 
-work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps) {
-  return sys.spawn(work_item_fn, std::move(id), std::move(deps));
+work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps,
+                                std::optional<work_timing> initial) {
+  return sys.spawn(work_item_fn, std::move(id), std::move(deps), std::move(initial));
 }
 
 }  // namespace brokkr::broker

@@ -28,7 +28,9 @@ struct work_item_deps {
   work_item_config cfg;
 };
 
-// The caller monitors the actor (the claim supervisor does).
-work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps);
+// The caller monitors the actor (the claim supervisor does). With `initial` (rehydration reads a
+// page of rows at once), the actor starts from it instead of reading its row.
+work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps,
+                                std::optional<persistence::work_timing> initial = std::nullopt);
 
 }  // namespace brokkr::broker

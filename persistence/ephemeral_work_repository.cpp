@@ -480,34 +480,44 @@ db_result<std::vector<work_event>> ephemeral_work_repository::events(const std::
   });
 }
 
+namespace {
+
+work_timing read_timing(const pqxx::row& row) {
+  work_timing t;
+  t.id = row["id"].as<std::string>();
+  t.status = parse_work_status(row["status"].as<std::string>()).value_or(work_status::pending);
+  t.attempt = row["attempt"].as<int>();
+  t.claimed_by = text_or_empty(row["claimed_by"]);
+  t.lease_expires_at = optional_time(row["lease_expires_at"]);
+  t.claim_deadline = optional_time(row["claim_deadline"]);
+  t.next_retry_after = optional_time(row["next_retry_after"]);
+  t.cancel_requested = row["cancel_requested"].as<bool>();
+  t.target_agents = nlohmann::json::parse(row["resolved"].as<std::string>()).get<std::vector<std::string>>();
+  t.last_event_id = row["last_event_id"].as<int64_t>();
+  t.db_now = parse_pg_timestamp(row["db_now"].as<std::string>());
+  return t;
+}
+
+}  // namespace
+
 db_result<work_timing> ephemeral_work_repository::timing(const std::string& id) {
   if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
   return guarded([&]() -> db_result<work_timing> {
     pqxx::nontransaction n{conn_.raw()};
     const auto r = n.exec_prepared("ephemeral_work_timing", id);
     if (r.empty()) return fail(db_errc::not_found, "no work item " + id);
-    const auto& row = r[0];
-    work_timing t;
-    t.id = id;
-    t.status = parse_work_status(row["status"].as<std::string>()).value_or(work_status::pending);
-    t.attempt = row["attempt"].as<int>();
-    t.claimed_by = text_or_empty(row["claimed_by"]);
-    t.lease_expires_at = optional_time(row["lease_expires_at"]);
-    t.claim_deadline = optional_time(row["claim_deadline"]);
-    t.next_retry_after = optional_time(row["next_retry_after"]);
-    t.cancel_requested = row["cancel_requested"].as<bool>();
-    t.target_agents = nlohmann::json::parse(row["resolved"].as<std::string>()).get<std::vector<std::string>>();
-    t.last_event_id = row["last_event_id"].as<int64_t>();
-    t.db_now = parse_pg_timestamp(row["db_now"].as<std::string>());
-    return t;
+    return read_timing(r[0]);
   });
 }
 
-db_result<std::vector<std::string>> ephemeral_work_repository::live_ids(const std::string& after_id, int limit) {
-  return guarded([&]() -> db_result<std::vector<std::string>> {
+db_result<std::vector<work_timing>> ephemeral_work_repository::live_timings(const std::string& after_id, int limit) {
+  return guarded([&]() -> db_result<std::vector<work_timing>> {
     pqxx::nontransaction n{conn_.raw()};
     const std::string after = after_id.empty() ? "00000000-0000-0000-0000-000000000000" : after_id;
-    return read_ids(n.exec_prepared("ephemeral_work_live_ids", after, std::max(limit, 1)));
+    std::vector<work_timing> out;
+    for (const auto& row : n.exec_prepared("ephemeral_work_live_timings", after, std::max(limit, 1)))
+      out.push_back(read_timing(row));
+    return out;
   });
 }
 

@@ -120,7 +120,8 @@ class ephemeral_work_repository {
   db_result<std::vector<work_event>> events_since(int64_t after_event_id, int limit);
   db_result<int64_t> latest_event_id();
   db_result<std::vector<work_summary_row>> summary();
-  db_result<std::vector<std::string>> live_ids(const std::string& after_id, int limit);
+  // Live items after `after_id` in id order, as timing() reads each (rehydration's pages).
+  db_result<std::vector<work_timing>> live_timings(const std::string& after_id, int limit);
   db_result<std::map<work_status, int64_t>> count_by_status();
 
  private:

@@ -146,11 +146,17 @@ WHERE w.deleted_at IS NULL
 ORDER BY w.created_at DESC, w.id DESC
 LIMIT $5;
 
--- name: ephemeral_work_live_ids
--- Non-terminal items in id order, for rehydrating work-item actors (keyset on id).
-SELECT id FROM ephemeral_work
-WHERE ephemeral_work_is_live(status) AND deleted_at IS NULL AND id > $1
-ORDER BY id LIMIT $2;
+-- name: ephemeral_work_live_timings
+-- Non-terminal items in id order with what ephemeral_work_timing gives for one, for rehydrating
+-- work-item actors a page at a time (keyset on id): one read per page, not one per actor.
+SELECT w.id, w.status, w.attempt, w.claimed_by, w.lease_expires_at, w.claim_deadline, w.next_retry_after,
+       w.cancel_requested,
+       COALESCE((SELECT json_agg(t.agent_id) FROM ephemeral_work_targets t WHERE t.work_id = w.id), '[]'::json)::text AS resolved,
+       COALESCE((SELECT max(e.id) FROM ephemeral_work_events e WHERE e.work_id = w.id), 0) AS last_event_id,
+       now() AS db_now
+FROM ephemeral_work w
+WHERE ephemeral_work_is_live(w.status) AND w.deleted_at IS NULL AND w.id > $1
+ORDER BY w.id LIMIT $2;
 
 -- name: ephemeral_work_lock_for_completion
 -- The completion decisions' inputs for the items of $1 (one report or a batch), under the row

@@ -487,13 +487,21 @@ BOOST_AUTO_TEST_CASE(every_transition_writes_one_event) {
   BOOST_TEST(work.events(w.id, (*ev)[2].id, 100)->size() == 2u);  // "after" cursor
 }
 
-BOOST_AUTO_TEST_CASE(live_ids_and_counts) {
+BOOST_AUTO_TEST_CASE(live_timings_and_counts) {
   const auto a = test::make_agent(agents);
   const auto w1 = test::make_work(work, {.agent_ids = {a.id}});
   const auto w2 = test::make_work(work, {.agent_ids = {a.id}});
   BOOST_REQUIRE(work.cancel(w2.id));
-  const auto ids = work.live_ids("", 100);
-  BOOST_TEST(*ids == std::vector<std::string>{w1.id});
+  const auto live = work.live_timings("", 100);
+  BOOST_REQUIRE(live.has_value());
+  BOOST_REQUIRE(live->size() == 1u);
+  // A page's row is what timing() reads for the one item.
+  const auto one = work.timing(w1.id);
+  BOOST_TEST((*live)[0].id == w1.id);
+  BOOST_TEST((*live)[0].target_agents == std::vector<std::string>{a.id});
+  BOOST_TEST((*live)[0].last_event_id == one->last_event_id);
+  BOOST_TEST((*live)[0].status == one->status);
+  BOOST_TEST(work.live_timings(w1.id, 100)->empty());  // keyset: after the last id, nothing
   const auto counts = work.count_by_status();
   BOOST_TEST(counts->at(work_status::pending) == 1);
   BOOST_TEST(counts->at(work_status::canceled) == 1);

@@ -126,6 +126,47 @@ BOOST_AUTO_TEST_CASE(a_pending_item_is_pushed_to_its_targets_once) {
   caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 
+BOOST_AUTO_TEST_CASE(an_actor_started_from_a_rehydrated_row_reads_nothing_and_acts_on_it) {
+  // Rehydration reads rows a page at a time and hands each new actor its own.
+  auto pending = broker::spawn_work_item(ds.sys(), "w1", {fake_db(ds.sys(), db), fake_sink(ds.sys(), pushed), cfg},
+                                         timing(work_status::pending));
+  ds.run();
+  BOOST_TEST(db->count("timing") == 0u);
+  BOOST_REQUIRE(pushed->available.size() == 1u);
+  BOOST_TEST(pushed->available[0].second == (std::vector<std::string>{"a1", "a2"}), boost::test_tools::per_element());
+  auto held = broker::spawn_work_item(ds.sys(), "w1", {fake_db(ds.sys(), db), fake_sink(ds.sys(), pushed), cfg},
+                                      claimed(30s));
+  ds.run();
+  ds.advance(30s + 50ms);  // its lease timer was armed from the row
+  BOOST_TEST(db->count("expire_one") == 1u);
+  caf::anon_send_exit(pending, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(held, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_resync_pass_row_is_applied_without_a_read_when_it_is_news) {
+  db->timings.push_back(timing(work_status::pending));
+  auto a = spawn();
+  BOOST_TEST(db->count("timing") == 1u);
+  // The same event again (a pass over an unchanged row): nothing to do.
+  work_notice same{"w1", work_status::pending, 0, 1, false, "", 0, 0, 0, 0};
+  same.targets = {"a1", "a2"};
+  same.complete = true;
+  caf::anon_send(a, same);
+  ds.run();
+  BOOST_TEST(pushed->available.size() == 1u);
+  // A retry the broker missed (its LISTEN connection was down): applied from the row, no read,
+  // pushed to the targets the row names now.
+  work_notice missed{"w1", work_status::pending, 1, 4, false, "", 0, 0, 0, 0};
+  missed.targets = {"a3"};
+  missed.complete = true;
+  caf::anon_send(a, missed);
+  ds.run();
+  BOOST_TEST(db->count("timing") == 1u);
+  BOOST_REQUIRE(pushed->available.size() == 2u);
+  BOOST_TEST(pushed->available[1].second == (std::vector<std::string>{"a3"}), boost::test_tools::per_element());
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
 BOOST_AUTO_TEST_CASE(a_claim_is_expired_when_its_lease_runs_out_and_not_before) {
   auto t = claimed(30s);
   t.claim_deadline = t0 + 60s;
