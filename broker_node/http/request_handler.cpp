@@ -66,44 +66,41 @@ class direct_context final : public request_context, public std::enable_shared_f
   void follow_events(const std::string& work_id, int64_t after, bool sse) override;
   void follow_logs(const work_item& w, const std::string& step) override;
 
-  // The asks below run in a short-lived actor. Its handlers hold the request (`self`): the
-  // function that spawns an actor is dropped once it returned its behavior.
   void log_requests(const std::string& agent_id, const std::string& work_id,
                     std::function<void(std::vector<log_stream_request>)> done) override {
     if (!svc_->logs) return done({});
-    sys_.spawn([hub = svc_->logs, agent_id, work_id, done, self = shared_from_this()](caf::event_based_actor* a) {
-      a->request(hub, std::chrono::seconds(5), caf::get_atom::value, agent_id, work_id)
-          .then([done, self](std::vector<log_stream_request>& v) { done(std::move(v)); },
-                [done, self](caf::error&) { done({}); });
-    });
+    ask<std::vector<log_stream_request>>(svc_->logs, {}, std::move(done), caf::get_atom::value, agent_id, work_id);
   }
 
   void push_log_chunk(const std::string& agent_id, log_chunk chunk, std::function<void(bool)> done) override {
     if (!svc_->logs) return done(false);
-    sys_.spawn([hub = svc_->logs, agent_id, chunk = std::move(chunk), done,
-                self = shared_from_this()](caf::event_based_actor* a) mutable {
-      a->request(hub, std::chrono::seconds(5), logs_atom::value, agent_id, std::move(chunk))
-          .then([done, self](bool more) { done(more); }, [done, self](caf::error&) { done(false); });
-    });
+    ask<bool>(svc_->logs, false, std::move(done), logs_atom::value, agent_id, std::move(chunk));
   }
 
   void actor_stats(std::function<void(uint64_t, uint64_t)> done) override {
-    sys_.spawn([svc = svc_, done, self = shared_from_this()](caf::event_based_actor* a) {
-      a->request(svc->supervisor, std::chrono::seconds(5), stats_atom::value)
-          .then(
-              [a, svc, done, self](uint64_t items) {
-                if (!svc->sessions) return done(items, 0);
-                a->request(svc->sessions, std::chrono::seconds(5), stats_atom::value)
-                    .then([done, items, self](uint64_t sessions) { done(items, sessions); },
-                          [done, items, self](caf::error&) { done(items, 0); });
-              },
-              [done, self](caf::error&) { done(0, 0); });
-    });
+    ask<uint64_t>(svc_->supervisor, 0, [this, done](uint64_t items) {
+      if (!svc_->sessions) return done(items, 0);
+      ask<uint64_t>(svc_->sessions, 0, [done, items](uint64_t sessions) { done(items, sessions); }, stats_atom::value);
+    }, stats_atom::value);
   }
 
   void start();
 
  private:
+  // Asks actor `to` from outside CAF, through a short-lived actor: `done` gets its R, or `fallback`
+  // if it fails or takes over 5 s. The handlers hold the request (`self`): CAF drops the function
+  // that spawns an actor once it returned.
+  template <class R, class To, class... Ts>
+  void ask(const To& to, R fallback, std::function<void(R)> done, Ts... xs) {
+    sys_.spawn([to, fallback = std::move(fallback), done = std::move(done), self = shared_from_this(),
+                xs...](caf::event_based_actor* a) mutable {
+      a->request(to, std::chrono::seconds(5), std::move(xs)...)
+          .then([done, self](R& r) { done(std::move(r)); },
+                [done, fallback, self](caf::error&) { done(fallback); });
+    });
+  }
+
+
   void authenticate(const route& r);
   void dispatch(const route& r);
   void record(int status);

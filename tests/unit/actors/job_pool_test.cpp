@@ -36,10 +36,11 @@ struct pool_log {
 };
 
 job_pool<test_job, test_reply> make_pool(caf::actor_system& sys, std::shared_ptr<pool_log> log, int size,
-                                         size_t max_queued) {
+                                         size_t max_queued, size_t max_group = 1) {
   job_pool_config<test_job, test_reply> cfg;
   cfg.size = size;
   cfg.max_queued = max_queued;
+  cfg.max_group = max_group;
   cfg.name = "test_pool";
   cfg.make_runner = [log] {
     ++log->runners_made;
@@ -63,28 +64,6 @@ job_pool<test_job, test_reply> make_pool(caf::actor_system& sys, std::shared_ptr
 test_job counting(std::string name) {
   return {std::move(name), [](int& r) { return test_reply{std::make_shared<int>(++r), std::nullopt}; }};
 }
-
-// A job that holds its worker until `gate` opens, saying first that it started.
-test_job holding(std::shared_ptr<std::promise<void>> started, std::shared_future<void> gate) {
-  return {"hold", [started, gate](int&) {
-            started->set_value();
-            gate.wait();
-            return test_reply{std::make_shared<int>(0), std::nullopt};
-          }};
-}
-
-// Opens on destruction too: a failed check must not leave a worker held, or the actor system's
-// destructor would wait for it forever. Declare it after the system.
-struct gate {
-  std::promise<void> p;
-  std::shared_future<void> f = p.get_future().share();
-  bool opened = false;
-  void open() {
-    if (!opened) p.set_value();
-    opened = true;
-  }
-  ~gate() { open(); }
-};
 
 // Collects direct answers from whichever thread gives them.
 struct answers {
@@ -112,13 +91,51 @@ struct answers {
   }
 };
 
-}  // namespace
+// Holds a worker: hold() queues a job (answered 0) that waits here, and returns once it runs.
+// Opens on destruction too: a failed check must not leave a worker held, or the actor system's
+// destructor would wait for it forever. Declare it after the system.
+struct gate {
+  std::promise<void> p;
+  std::shared_future<void> f = p.get_future().share();
+  bool opened = false;
+  void hold(job_queue<test_job, test_reply>& q, answers& a) {
+    auto started = std::make_shared<std::promise<void>>();
+    auto running = started->get_future();
+    q.submit({"hold", [started, f = f](int&) {
+                started->set_value();
+                f.wait();
+                return test_reply{std::make_shared<int>(0), std::nullopt};
+              }},
+             a.sink());
+    running.wait();
+  }
+  void open() {
+    if (!opened) p.set_value();
+    opened = true;
+  }
+  ~gate() { open(); }
+};
 
-BOOST_AUTO_TEST_CASE(actors_and_other_threads_share_the_workers) {
+// A real actor system and a pool on it, stopped at the end of the test.
+struct pool_fixture {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto log = std::make_shared<pool_log>();
-  auto pool = make_pool(sys, log, 2, 100);
+  std::shared_ptr<pool_log> log = std::make_shared<pool_log>();
+  job_pool<test_job, test_reply> pool;
+  void start(int size, size_t max_queued, size_t max_group = 1) {
+    pool = make_pool(sys, log, size, max_queued, max_group);
+  }
+  ~pool_fixture() {
+    if (pool.actor) caf::anon_send_exit(pool.actor, caf::exit_reason::user_shutdown);
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(job_pool_suite, pool_fixture)
+
+BOOST_AUTO_TEST_CASE(actors_and_other_threads_share_the_workers) {
+  start(2, 100);
   answers direct;
   for (int i = 0; i < 20; ++i) pool.queue->submit(counting("direct" + std::to_string(i)), direct.sink());
   caf::scoped_actor self{sys};
@@ -136,14 +153,10 @@ BOOST_AUTO_TEST_CASE(actors_and_other_threads_share_the_workers) {
   BOOST_TEST(log->runners_made.load() == 2);
   BOOST_TEST(log->ran.size() == 40u);
   BOOST_TEST(log->threads.size() <= 2u);
-  self->send_exit(pool.actor, caf::exit_reason::user_shutdown);
 }
 
 BOOST_AUTO_TEST_CASE(a_job_that_throws_fails_alone_and_its_worker_starts_afresh) {
-  caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
-  auto log = std::make_shared<pool_log>();
-  auto pool = make_pool(sys, log, 1, 100);
+  start(1, 100);
   answers a;
   pool.queue->submit(counting("first"), a.sink());
   pool.queue->submit(counting("throw"), a.sink());
@@ -154,19 +167,13 @@ BOOST_AUTO_TEST_CASE(a_job_that_throws_fails_alone_and_its_worker_starts_afresh)
   // The job after the throw ran on a fresh resource: its counter starts again.
   BOOST_TEST(a.values == (std::vector<int>{1, 1}));
   BOOST_TEST(log->runners_made.load() == 2);
-  caf::anon_send_exit(pool.actor, caf::exit_reason::user_shutdown);
 }
 
 BOOST_AUTO_TEST_CASE(jobs_beyond_the_queue_bound_fail_fast_on_the_submitting_thread) {
-  caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
-  auto log = std::make_shared<pool_log>();
-  auto pool = make_pool(sys, log, 1, 2);
-  auto started = std::make_shared<std::promise<void>>();
-  gate g;
+  start(1, 2);
   answers a;
-  pool.queue->submit(holding(started, g.f), a.sink());
-  started->get_future().wait();
+  gate g;
+  g.hold(*pool.queue, a);
   // The worker is busy: two jobs fit in the queue, the next two are refused before submit returns.
   for (int i = 0; i < 4; ++i) pool.queue->submit(counting("job" + std::to_string(i)), a.sink());
   BOOST_TEST(a.count() == 2u);
@@ -175,19 +182,13 @@ BOOST_AUTO_TEST_CASE(jobs_beyond_the_queue_bound_fail_fast_on_the_submitting_thr
   g.open();
   BOOST_REQUIRE(a.wait_for(5));
   BOOST_TEST(a.values.size() == 3u);
-  caf::anon_send_exit(pool.actor, caf::exit_reason::user_shutdown);
 }
 
 BOOST_AUTO_TEST_CASE(a_job_still_queued_at_its_deadline_is_answered_and_not_run) {
-  caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
-  auto log = std::make_shared<pool_log>();
-  auto pool = make_pool(sys, log, 1, 10);
-  auto started = std::make_shared<std::promise<void>>();
-  gate g;
+  start(1, 10);
   answers a;
-  pool.queue->submit(holding(started, g.f), a.sink());
-  started->get_future().wait();
+  gate g;
+  g.hold(*pool.queue, a);
   const auto now = std::chrono::steady_clock::now();
   pool.queue->submit(counting("late"), a.sink(), now + 1ms);
   pool.queue->submit(counting("in-time"), a.sink(), now + 60s);
@@ -197,25 +198,22 @@ BOOST_AUTO_TEST_CASE(a_job_still_queued_at_its_deadline_is_answered_and_not_run)
   BOOST_TEST(a.errors == (std::vector<std::string>{"expired"}));
   std::lock_guard lock(log->mu);
   BOOST_TEST(log->ran == (std::vector<std::string>{"hold", "in-time"}));
-  caf::anon_send_exit(pool.actor, caf::exit_reason::user_shutdown);
 }
+
+BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_CASE(the_front_actor_ending_fails_queued_jobs_and_ends_the_workers) {
   answers a;
   {
-    caf::actor_system_config cfg;
-    caf::actor_system sys{cfg};
-    auto log = std::make_shared<pool_log>();
-    auto pool = make_pool(sys, log, 1, 10);
-    auto started = std::make_shared<std::promise<void>>();
+    pool_fixture f;
+    f.start(1, 10);
     gate g;
-    pool.queue->submit(holding(started, g.f), a.sink());
-    started->get_future().wait();
-    pool.queue->submit(counting("queued"), a.sink());
-    caf::anon_send_exit(pool.actor, caf::exit_reason::user_shutdown);
+    g.hold(*f.pool.queue, a);
+    f.pool.queue->submit(counting("queued"), a.sink());
+    caf::anon_send_exit(f.pool.actor, caf::exit_reason::user_shutdown);
     BOOST_REQUIRE(a.wait_for(1));  // the running job is still held at its gate
     BOOST_TEST(a.errors == (std::vector<std::string>{"test_pool stopped"}));
-    pool.queue->submit(counting("after"), a.sink());  // answered at once
+    f.pool.queue->submit(counting("after"), a.sink());  // answered at once
     BOOST_TEST(a.count() == 2u);
     g.open();  // the running job finishes; then its worker ends and the system can stop
     BOOST_REQUIRE(a.wait_for(3));
@@ -241,26 +239,12 @@ test_job grouped(int value) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(waiting_jobs_of_one_group_run_as_one_call_and_each_gets_its_answer) {
-  caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
-  auto log = std::make_shared<pool_log>();
-  job_pool_config<test_job, test_reply> pc;
-  pc.size = 1;
-  pc.name = "test_pool";
-  pc.max_group = 4;
-  pc.make_runner = [] {
-    auto resource = std::make_shared<int>(0);
-    return [resource](test_job& j) { return j.run(*resource); };
-  };
-  pc.failure = [](std::string why) { return test_reply{nullptr, std::move(why)}; };
-  auto pool = spawn_job_pool(sys, std::move(pc));
+BOOST_FIXTURE_TEST_CASE(waiting_jobs_of_one_group_run_as_one_call_and_each_gets_its_answer, pool_fixture) {
+  start(1, 100, 4);
   group_calls.clear();
-  auto started = std::make_shared<std::promise<void>>();
-  gate g;
   answers a;
-  pool.queue->submit(holding(started, g.f), a.sink());
-  started->get_future().wait();
+  gate g;
+  g.hold(*pool.queue, a);
   // Queued behind the busy worker: six of the group with an ungrouped job among them.
   for (int i = 1; i <= 3; ++i) pool.queue->submit(grouped(i), a.sink());
   pool.queue->submit(counting("alone"), a.sink());
@@ -278,5 +262,4 @@ BOOST_AUTO_TEST_CASE(waiting_jobs_of_one_group_run_as_one_call_and_each_gets_its
   BOOST_REQUIRE(b.wait_for(1));
   BOOST_TEST(b.values == (std::vector<int>{70}));
   BOOST_TEST(group_calls.back() == 1u);
-  caf::anon_send_exit(pool.actor, caf::exit_reason::user_shutdown);
 }
