@@ -2,7 +2,7 @@
 // nothing and is not run by CI. Needs the throwaway PostgreSQL of scripts/bench
 // (BROKKR_TEST_DATABASE_URL) and, for the HTTP figure, a built brokkr-broker.
 //
-//   bench_queue [--seconds N] [--clients N]
+//   bench_queue [--seconds N] [--clients N] [--warmup-ms N] [--statements]
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -25,10 +25,52 @@ namespace {
 
 int run_seconds = 5;
 int clients = 4;
+int warmup_ms = 1000;
+bool statements = false;  // --statements: what PostgreSQL ran per lifecycle (pg_stat_statements)
 
-// Runs `one` (`per_call` full lifecycles, returns false on error) on `clients` threads for `seconds`.
+// Issue 13 asks what dominates each path. With --statements (scripts/bench starts PostgreSQL with
+// pg_stat_statements loaded and tracking nested statements), each phase prints, per lifecycle, how
+// often each statement ran and how long it took inside the server. Nested statements (trigger and
+// function bodies) are marked; their time is also inside the top-level statement that ran them.
+void reset_statements(const test::test_database& db) {
+  if (!statements) return;
+  db.exec("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
+}
+
+void print_statements(const test::test_database& db, long lifecycles) {
+  if (!statements || lifecycles <= 0) return;
+  pqxx::connection c{db.url()};
+  pqxx::nontransaction n{c};
+  const auto rows = n.exec(
+      "SELECT toplevel, calls, total_exec_time, regexp_replace(query, '\\s+', ' ', 'g') AS q FROM pg_stat_statements"
+      " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+      " AND query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 14");
+  double top_total = 0;
+  long top_calls = 0;
+  for (const auto& r : n.exec("SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0) FROM pg_stat_statements"
+                              " WHERE toplevel AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                              " AND query NOT LIKE '%pg_stat_statements%'")) {
+    top_total = r[0].as<double>();
+    top_calls = r[1].as<long>();
+  }
+  std::printf("    top-level statements: %.2f per lifecycle, %.0f us of server execution per lifecycle\n",
+              double(top_calls) / lifecycles, 1000 * top_total / lifecycles);
+  for (const auto& r : rows) {
+    std::string q = r["q"].as<std::string>();
+    if (q.size() > 96) q = q.substr(0, 93) + "...";
+    std::printf("    %5.2f/lc %7.1f us/lc %s %s\n", r["calls"].as<double>() / lifecycles,
+                1000 * r["total_exec_time"].as<double>() / lifecycles, r["toplevel"].as<bool>() ? "   " : "(n)", q.c_str());
+  }
+}
+
+// Runs `one` (`per_call` full lifecycles, returns false on error) on `clients` threads: a warm-up,
+// then ANALYZE, then `run_seconds` measured. Without the ANALYZE every phase ran on tables the
+// planner had no statistics for (created or cloned empty a moment before, and autovacuum had not
+// come round): the generic plans cached after five executions scanned a whole index where a
+// primary-key lookup was right (the completion lock cost 487 us instead of 41). A queue that has
+// been running has statistics; the floor gets the same treatment.
 template <class MakeWorker>
-double rate(const char* label, MakeWorker make_worker, long per_call = 1) {
+double rate(const char* label, const test::test_database& db, MakeWorker make_worker, long per_call = 1) {
   std::atomic<long> done{0}, errors{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> ts;
@@ -40,14 +82,20 @@ double rate(const char* label, MakeWorker make_worker, long per_call = 1) {
         else ++errors;
       }
     });
+  std::this_thread::sleep_for(std::chrono::milliseconds(warmup_ms));
+  db.exec("ANALYZE");
+  reset_statements(db);
+  const long done0 = done, errors0 = errors;
   const auto start = clk::now();
   std::this_thread::sleep_for(std::chrono::seconds(run_seconds));
+  const long measured = done - done0, failed = errors - errors0;
+  const double secs = std::chrono::duration<double>(clk::now() - start).count();
   stop = true;
   for (auto& t : ts) t.join();
-  const double secs = std::chrono::duration<double>(clk::now() - start).count();
-  std::printf("%-72s %8.0f lifecycles/s  (%ld in %.1f s, %d clients, %ld errors)\n", label, done / secs, done.load(),
-              secs, clients, errors.load());
-  return done / secs;
+  std::printf("%-72s %8.0f lifecycles/s  (%ld in %.1f s, %d clients, %ld errors)\n", label, measured / secs, measured,
+              secs, clients, failed);
+  print_statements(db, measured);
+  return measured / secs;
 }
 
 // The seed's two tables as they stand and three plain statements: the floor DESIGN.md names.
@@ -58,7 +106,7 @@ void plain_sql(const test::test_database& db) {
           "CREATE TABLE plain_targets (work_id uuid NOT NULL REFERENCES plain_work(id) ON DELETE CASCADE, agent_id uuid NOT NULL,"
           " UNIQUE(work_id, agent_id)); CREATE INDEX ON plain_targets(agent_id); CREATE INDEX ON plain_work(status)");
   const std::string agent = "00000000-0000-0000-0000-000000000001";
-  rate("plain SQL (seed tables: insert+target, SKIP LOCKED claim, complete)", [&](int) {
+  rate("plain SQL (seed tables: insert+target, SKIP LOCKED claim, complete)", db, [&](int) {
     auto c = std::make_shared<pqxx::connection>(db.url());
     return [c, agent] {
       pqxx::work tx{*c};
@@ -80,7 +128,7 @@ void plain_sql(const test::test_database& db) {
 }
 
 void repositories(const test::test_database& db, const std::string& agent_id) {
-  rate("repositories (create, claim_next, complete; events, NOTIFY)", [&](int) {
+  rate("repositories (create, claim_next, complete; events, NOTIFY)", db, [&](int) {
     auto conn = std::shared_ptr<persistence::db_connection>(db.connect());
     auto repo = std::make_shared<persistence::ephemeral_work_repository>(*conn);
     return [conn, repo, agent_id] {
@@ -98,7 +146,7 @@ void repositories(const test::test_database& db, const std::string& agent_id) {
 // submit), claims up to `batch` in one claim-next and completes them in one batch completion.
 void repositories_batched(const test::test_database& db, const std::string& agent_id, int batch) {
   const auto label = "repositories, batches of " + std::to_string(batch) + " (claim_next limit, complete_many)";
-  rate(label.c_str(), [&](int) {
+  rate(label.c_str(), db, [&](int) {
     auto conn = std::shared_ptr<persistence::db_connection>(db.connect());
     auto repo = std::make_shared<persistence::ephemeral_work_repository>(*conn);
     return [conn, repo, agent_id, batch] {
@@ -123,7 +171,7 @@ void over_http_batched(const test::test_database& db, int batch) {
   const nlohmann::json work = {{"work_type", "shipwright-build"}, {"crd_spec", test::sample_build_spec()},
                                {"targets", {{"agent_ids", {agent_id}}}}};
   const auto label = "HTTP through brokkr-broker, batches of " + std::to_string(batch) + " (claim-next limit, batch complete)";
-  rate(label.c_str(), [&](int) {
+  rate(label.c_str(), db, [&](int) {
     auto admin_c = std::make_shared<test::api_client>(broker.url(), broker.admin_key());
     auto agent_c = std::make_shared<test::api_client>(broker.url(), key);
     return [=] {
@@ -151,7 +199,7 @@ void over_http(const test::test_database& db, const std::string& scheduler) {
   const nlohmann::json work = {{"work_type", "shipwright-build"}, {"crd_spec", test::sample_build_spec()},
                                {"targets", {{"agent_ids", {agent_id}}}}};
   const auto label = "HTTP through brokkr-broker, " + scheduler + " scheduler (POST, claim-next, complete)";
-  rate(label.c_str(), [&](int) {
+  rate(label.c_str(), db, [&](int) {
     auto admin_c = std::make_shared<test::api_client>(broker.url(), broker.admin_key());
     auto agent_c = std::make_shared<test::api_client>(broker.url(), key);
     return [=] {
@@ -196,10 +244,16 @@ void claim_cost_with_history(const test::test_database& db) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--seconds") run_seconds = std::stoi(argv[i + 1]);
-    if (a == "--clients") clients = std::stoi(argv[i + 1]);
+    if (a == "--statements") statements = true;
+    else if (a == "--seconds" && i + 1 < argc) run_seconds = std::stoi(argv[++i]);
+    else if (a == "--clients" && i + 1 < argc) clients = std::stoi(argv[++i]);
+    else if (a == "--warmup-ms" && i + 1 < argc) warmup_ms = std::stoi(argv[++i]);
+    else {
+      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements)\n", a.c_str());
+      return 2;
+    }
   }
   test::test_database db;
   plain_sql(db);

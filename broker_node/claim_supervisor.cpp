@@ -142,7 +142,7 @@ claim_supervisor_actor::behavior_type supervisor(self_ptr self, work_item_deps d
       [=](work_notice& n) {
         auto it = self->state.items.find(n.id);
         if (it != self->state.items.end()) self->send(it->second, std::move(n));
-        else if (!is_terminal(n.status)) ensure(self, n.id);
+        else if (!is_terminal(n.status)) ensure(self, n.id, n.complete ? std::optional(timing_of(n)) : std::nullopt);
       },
       [=](agent_notice& n) {
         if (self->state.deps.pushes) self->send(self->state.deps.pushes, std::move(n));

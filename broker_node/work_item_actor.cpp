@@ -267,6 +267,8 @@ work_item_actor::behavior_type work_item_fn(work_item_actor::stateful_pointer<wo
 
 }  // namespace
 
+work_timing timing_of(const work_notice& n) { return timing_from(n, std::nullopt); }
+
 work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps,
                                 std::optional<work_timing> initial) {
   return sys.spawn(work_item_fn, std::move(id), std::move(deps), std::move(initial));

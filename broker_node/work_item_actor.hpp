@@ -1,7 +1,10 @@
 #pragma once
 #include <chrono>
+#include <optional>
+#include <string>
 
 #include "actors/agent_session_protocol.hpp"
+#include "actors/work_notice.hpp"
 #include "actors/work_item_protocol.hpp"
 #include "persistence/persistence_actor.hpp"
 
@@ -29,8 +32,12 @@ struct work_item_deps {
 };
 
 // The caller monitors the actor (the claim supervisor does). With `initial` (rehydration reads a
-// page of rows at once), the actor starts from it instead of reading its row.
+// page of rows at once, or a new item's notice names its targets), the actor starts from it
+// instead of reading its row.
 work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps,
                                 std::optional<persistence::work_timing> initial = std::nullopt);
+
+// What a complete notice (work_notice::complete) says about the row, as a read of it would.
+persistence::work_timing timing_of(const work_notice& n);
 
 }  // namespace brokkr::broker

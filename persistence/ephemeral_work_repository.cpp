@@ -166,35 +166,23 @@ db_result<create_result> ephemeral_work_repository::create(const work_request& r
     ann_values.push_back(v);
   }
   return guarded([&]() -> db_result<create_result> {
-    pqxx::work tx{conn_.raw()};
-    if (!ids.empty()) {
-      const auto unknown = tx.exec_prepared("ephemeral_work_unknown_agents", pg_array(ids));
-      if (!unknown.empty()) {
-        const auto bad = unknown[0][0].as<std::string>();
-        const auto pos = std::find(req.targets.agent_ids.begin(), req.targets.agent_ids.end(), bad) -
-                         req.targets.agent_ids.begin();
-        const auto field = "targets.agent_ids[" + std::to_string(pos) + "]";
-        return fail(db_errc::invalid_argument, field + ": no agent with id " + bad, field);
-      }
+    // One statement, so one transaction: a refusal below wrote nothing (migration 0012).
+    pqxx::nontransaction n{conn_.raw()};
+    const auto r = n.exec_prepared1(
+        "ephemeral_work_submit", req.work_type, req.crd_spec, req.max_retries, req.claim_timeout_seconds,
+        req.ttl_seconds, req.backoff_base_seconds, effective_lease_seconds(req), req.priority,
+        null_if_empty(req.idempotency_key), std::string(to_string(req.targets.match)), nlohmann::json(req.labels).dump(),
+        null_if_empty(req.retry_of), pg_array(ids), pg_array(labels), pg_array(ann_keys), pg_array(ann_values));
+    if (!r["unknown_agent"].is_null()) {
+      const auto bad = r["unknown_agent"].as<std::string>();
+      const auto pos = std::find(req.targets.agent_ids.begin(), req.targets.agent_ids.end(), bad) -
+                       req.targets.agent_ids.begin();
+      const auto field = "targets.agent_ids[" + std::to_string(pos) + "]";
+      return fail(db_errc::invalid_argument, field + ": no agent with id " + bad, field);
     }
-    const auto inserted = tx.exec_prepared(
-        "ephemeral_work_insert", req.work_type, req.crd_spec, req.max_retries,
-        req.claim_timeout_seconds, req.ttl_seconds, req.backoff_base_seconds, effective_lease_seconds(req),
-        req.priority, null_if_empty(req.idempotency_key), std::string(to_string(req.targets.match)),
-        nlohmann::json(req.labels).dump(), null_if_empty(req.retry_of));
-    if (inserted.empty()) {
-      const auto existing = tx.exec_prepared("ephemeral_work_get_by_idempotency_key", req.idempotency_key);
-      if (existing.empty())  // the holder was deleted between the two statements
-        return fail(db_errc::conflict, "idempotency_key is in use; retry", "idempotency_key");
-      return create_result{read_work_item(existing[0]), false};
-    }
-    const auto id = inserted[0][0].as<std::string>();
-    tx.exec_prepared("ephemeral_work_insert_selector", id, pg_array(ids), pg_array(labels),
-                     pg_array(ann_keys), pg_array(ann_values));
-    tx.exec_prepared("ephemeral_work_resolve_targets", id);
-    auto item = read_work_item(tx.exec_prepared1("ephemeral_work_get", id));
-    tx.commit();
-    return create_result{std::move(item), true};
+    if (r["id"].is_null())  // the key's holder was deleted between the function's two statements
+      return fail(db_errc::conflict, "idempotency_key is in use; retry", "idempotency_key");
+    return create_result{read_work_item(r), r["created"].as<bool>()};
   });
 }
 

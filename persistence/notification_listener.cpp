@@ -98,6 +98,19 @@ bool parse_work_notice(const std::string& payload, work_notice& out) {
   out.deadline_ms = ms("deadline_ms");
   out.retry_ms = ms("retry_ms");
   out.now_ms = ms("now_ms");
+  // A new item's notice names its targets (migration 0012) when there are few enough; then it
+  // describes the row completely.
+  if (j.contains("targets") && j["targets"].is_array()) {
+    out.complete = true;
+    for (const auto& t : j["targets"]) {
+      if (!t.is_string()) {
+        out.complete = false;
+        out.targets.clear();
+        break;
+      }
+      out.targets.push_back(t.get<std::string>());
+    }
+  }
   return true;
 }
 

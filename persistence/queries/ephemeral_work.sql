@@ -93,10 +93,6 @@ RETURNING id;
 SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
 WHERE w.id = $1 AND w.deleted_at IS NULL;
 
--- name: ephemeral_work_get_by_idempotency_key
-SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
-WHERE w.idempotency_key = $1 AND w.deleted_at IS NULL;
-
 -- name: ephemeral_work_heartbeat
 -- Renews the lease of the current claim (fenced by claimer and attempt) and records the agent's
 -- liveness; the reply tells the claimer whether it should cancel.
@@ -108,25 +104,6 @@ WITH renewed AS (
     UPDATE agents SET last_heartbeat_at = now() WHERE id = $2 AND EXISTS (SELECT 1 FROM renewed)
 )
 SELECT cancel_requested, lease_expires_at FROM renewed;
-
--- name: ephemeral_work_insert
--- Returns nothing when a live item already holds the idempotency key.
-INSERT INTO ephemeral_work (work_type, crd_spec, max_retries, claim_timeout_seconds, ttl_seconds,
-                            backoff_base_seconds, lease_seconds, priority, idempotency_key, target_match,
-                            labels, retry_of)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
-ON CONFLICT (idempotency_key) WHERE deleted_at IS NULL AND idempotency_key IS NOT NULL DO NOTHING
-RETURNING id;
-
--- name: ephemeral_work_insert_selector
--- $1 work id, $2 agent ids, $3 labels, $4 annotation keys, $5 annotation values.
-WITH agent_ids AS (
-    INSERT INTO ephemeral_work_target_agents (work_id, agent_id) SELECT $1, x FROM unnest($2::uuid[]) x
-), labels AS (
-    INSERT INTO ephemeral_work_target_labels (work_id, label) SELECT $1, x FROM unnest($3::text[]) x
-)
-INSERT INTO ephemeral_work_target_annotations (work_id, key, value)
-SELECT $1, k, v FROM unnest($4::text[], $5::text[]) AS u(k, v);
 
 -- name: ephemeral_work_latest_event_id
 SELECT coalesce(max(id), 0) AS id FROM ephemeral_work_events;
@@ -196,38 +173,6 @@ DELETE FROM ephemeral_work WHERE id IN (
     SELECT id FROM ephemeral_work WHERE deleted_at <= now() - make_interval(secs => $1)
     ORDER BY deleted_at LIMIT $2)
 RETURNING id;
-
--- name: ephemeral_work_resolve_targets
--- Targets of a new item: every live agent the rule of ephemeral_work_agent_matches admits, computed
--- as sets from the selector's own rows instead of calling the function once per registered agent
--- (10,000 agents made that 10,000 calls of several sub-selects each: issue 13). The rule: named
--- explicitly; or, when the item has a selector, holding ALL selected annotations and ALL selected
--- labels (at least one with target_match 'any'). integration_persistence checks both agree.
-WITH w AS (
-    SELECT e.target_match,
-           (SELECT count(*) FROM ephemeral_work_target_labels WHERE work_id = $1) AS nlab,
-           (SELECT count(*) FROM ephemeral_work_target_annotations WHERE work_id = $1) AS nann
-    FROM ephemeral_work e WHERE e.id = $1
-), label_ok AS (
-    SELECT al.agent_id FROM agent_labels al
-    JOIN ephemeral_work_target_labels tl ON tl.work_id = $1 AND tl.label = al.label
-    GROUP BY al.agent_id
-    HAVING count(*) >= (SELECT CASE WHEN target_match = 'any' THEN 1 ELSE nlab END FROM w)
-), annotation_ok AS (
-    SELECT an.agent_id FROM agent_annotations an
-    JOIN ephemeral_work_target_annotations tn ON tn.work_id = $1 AND tn.key = an.key AND tn.value = an.value
-    GROUP BY an.agent_id
-    HAVING count(*) = (SELECT nann FROM w)
-), selected AS (
-    SELECT agent_id FROM label_ok WHERE (SELECT nann FROM w) = 0
-    UNION SELECT agent_id FROM annotation_ok WHERE (SELECT nlab FROM w) = 0
-    UNION (SELECT agent_id FROM label_ok INTERSECT SELECT agent_id FROM annotation_ok)
-    UNION SELECT agent_id FROM ephemeral_work_target_agents WHERE work_id = $1
-)
-INSERT INTO ephemeral_work_targets (work_id, agent_id)
-SELECT $1, a.id FROM agents a JOIN selected s ON s.agent_id = a.id
-WHERE a.deleted_at IS NULL
-ON CONFLICT DO NOTHING;
 
 -- name: ephemeral_work_retarget_agent
 -- Re-resolves one agent against every live item after the agent was created or changed, so work
@@ -311,6 +256,13 @@ SELECT status, claimed_by, attempt, deleted_at IS NOT NULL AS deleted,
        next_retry_after, next_retry_after <= now() AS retry_due
 FROM ephemeral_work w WHERE id = $1;
 
+-- name: ephemeral_work_submit
+-- A new item with its selector and resolved targets, in one call of the function of migration 0012
+-- ($1-$12 the item's columns, $13 agent ids, $14 labels, $15/$16 annotation keys/values).
+SELECT s.created, s.unknown_agent, (s.item).*, s.targets
+FROM ephemeral_work_submit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12,
+                           $13::uuid[], $14::text[], $15::text[], $16::text[]) s;
+
 -- name: ephemeral_work_summary
 -- Live items by work type and status, and how many of them finished in the last hour.
 SELECT work_type, status, count(*) AS n,
@@ -327,8 +279,3 @@ SELECT w.id, w.status, w.attempt, w.claimed_by, w.lease_expires_at, w.claim_dead
        COALESCE((SELECT max(e.id) FROM ephemeral_work_events e WHERE e.work_id = w.id), 0) AS last_event_id,
        now() AS db_now
 FROM ephemeral_work w WHERE w.id = $1 AND w.deleted_at IS NULL;
-
--- name: ephemeral_work_unknown_agents
--- Explicit target ids that name no live agent.
-SELECT x::text AS id FROM unnest($1::uuid[]) x
-WHERE NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = x AND a.deleted_at IS NULL);

@@ -1,6 +1,8 @@
 # Throwaway PostgreSQL 15 for tests and the demo. Source this file, then:
 #   pg_start [DIR]   starts a server on a free loopback port; exports BROKKR_PG_PORT, BROKKR_PG_DIR
-#                    and BROKKR_TEST_DATABASE_URL (a superuser URL to database "postgres")
+#                    and BROKKR_TEST_DATABASE_URL (a superuser URL to database "postgres");
+#                    BROKKR_PG_OPTIONS adds server options (scripts/bench --statements loads
+#                    pg_stat_statements with it)
 #   pg_stop          stops it and removes its directory (safe to call twice, and from a trap)
 # initdb refuses to run as root, so as root the server runs as the "postgres" user.
 
@@ -28,7 +30,7 @@ pg_start() {
     --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
   # fsync off: the data is thrown away; max_connections: the concurrency tests open 16+ per process.
   _pg_as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${BROKKR_PG_OPTIONS:-}" \
     start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
   # $dir/ctl stop|start: tests of outage recovery stop and restart this server with it.
   local as_owner=""
@@ -37,7 +39,7 @@ pg_start() {
 #!/usr/bin/env bash
 case "\$1" in
   stop) $as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
-  start) $as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null ;;
+  start) $as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${BROKKR_PG_OPTIONS:-}" start >/dev/null ;;
   *) echo "usage: ctl stop|start" >&2; exit 2 ;;
 esac
 CTL

@@ -143,6 +143,27 @@ BOOST_AUTO_TEST_CASE(an_actor_started_from_a_rehydrated_row_reads_nothing_and_ac
   caf::anon_send_exit(held, caf::exit_reason::user_shutdown);
 }
 
+BOOST_AUTO_TEST_CASE(a_new_items_notice_that_names_its_targets_starts_its_actor_without_a_read) {
+  // The claim supervisor's path for a submit (migration 0012): the notice, as parsed from NOTIFY.
+  work_notice fresh{"w1", work_status::pending, 0, 7, false, "", 0, 0, 0, 1'000};
+  fresh.targets = {"a1", "a2"};
+  fresh.complete = true;
+  const auto t = broker::timing_of(fresh);
+  BOOST_TEST(t.last_event_id == 7);
+  BOOST_TEST(!t.lease_expires_at.has_value());
+  auto a = broker::spawn_work_item(ds.sys(), "w1", {fake_db(ds.sys(), db), fake_sink(ds.sys(), pushed), cfg}, t);
+  ds.run();
+  BOOST_TEST(db->count("timing") == 0u);
+  BOOST_REQUIRE(pushed->available.size() == 1u);
+  BOOST_TEST(pushed->available[0].second == (std::vector<std::string>{"a1", "a2"}), boost::test_tools::per_element());
+  // The same notice again (another replica's LISTEN, say) is not news.
+  caf::anon_send(a, fresh);
+  ds.run();
+  BOOST_TEST(pushed->available.size() == 1u);
+  BOOST_TEST(db->count("timing") == 0u);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
 BOOST_AUTO_TEST_CASE(a_resync_pass_row_is_applied_without_a_read_when_it_is_news) {
   db->timings.push_back(timing(work_status::pending));
   auto a = spawn();
