@@ -130,7 +130,7 @@ status<std::string> broker::start() {
   auto presence = std::make_shared<presence_book>();
   d.registry = spawn_session_registry(sys, {.grace = s.agent_grace, .presence = presence}, d.db);
   d.logs = spawn_log_hub(sys, {});
-  d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, d.registry, {.retry_elsewhere = s.retry_elsewhere_for}});
+  d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, d.registry, {.retry_elsewhere = s.retry_elsewhere_for, .push_fanout = s.push_fanout}});
   d.listener = persistence::spawn_notification_listener(sys, {.url = s.database_url},
                                                         caf::actor_cast<caf::actor>(d.supervisor), d.health);
   auto maintenance = s.maintenance;

@@ -57,6 +57,8 @@ config::parser broker_options() {
          .type = kind::duration});
   p.add({.name = "agent-grace-period", .help = "a disconnected agent's claims expire after this; longer keeps claims across slow agent restarts (ADR 0054)", .default_value = duration_text(d.agent_grace),
          .type = kind::duration});
+  p.add({.name = "push-fanout", .help = "a new item is pushed to this many of its connected agents first, to all a second later if unclaimed (0: all at once; ADR 0062)",
+         .default_value = std::to_string(d.push_fanout), .type = kind::integer, .min = 0, .max = 1000000});
   p.add({.name = "agent-ready-window", .help = "an ACTIVE agent seen within this (HTTP poll, or an open CAF session) is READY",
          .default_value = duration_text(d.agent_ready_window), .type = kind::duration});
   p.add({.name = "presence-interval", .help = "how often agents' presence (LAST SEEN) is written to PostgreSQL",
@@ -99,6 +101,7 @@ expected<broker_settings, config::error> settings_from(const config::values& v) 
   s.shutdown_timeout = v.duration("shutdown-timeout");
   s.db_wait = v.duration("db-wait");
   s.agent_grace = v.duration("agent-grace-period");
+  s.push_fanout = static_cast<int>(v.integer("push-fanout"));
   s.agent_ready_window = v.duration("agent-ready-window");
   s.maintenance.presence_interval = v.duration("presence-interval");
   s.tls_cert = v.str("tls-cert");

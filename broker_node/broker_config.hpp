@@ -31,6 +31,7 @@ struct broker_settings {
   std::chrono::milliseconds shutdown_timeout{10000};
   std::chrono::milliseconds db_wait{60000};   // how long start-up waits for PostgreSQL
   std::chrono::milliseconds agent_grace{3000};  // ADR 0054
+  int push_fanout = 8;                           // ADR 0062: a new item is offered to this many agents first
   // An agent is READY when seen within this (HTTP agents poll every 30 s by default).
   std::chrono::milliseconds agent_ready_window{75000};
   // CAF transport security (issue: CAF remote messaging).

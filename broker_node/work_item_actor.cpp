@@ -7,10 +7,13 @@
 //      │          │                            │
 //      │      retry_wait ── tick: push "available" ──▶ claimable (held: another push when the
 //      │                                                   hold for other agents ends)
+//      │   offered ── tick: push "available" to all ──▶ claimable (a new item with more targets
+//      │                                         than the fan-out is first pushed to a few: ADR 0062)
 //      ▼
 //   terminal / gone: tell subscribers, quit
 //
-// Every state change comes from re-reading the row; the actor only schedules, pushes and notifies.
+// Every state change comes from the row (re-read, or described whole by a notice); the actor only
+// schedules, pushes and notifies.
 #include "broker_node/work_item_actor.hpp"
 
 #include <caf/all.hpp>
@@ -95,9 +98,9 @@ void notify_subscribers(self_ptr self, const work_timing& t) {
   for (const auto& s : self->state.subscribers) caf::anon_send(s, n);
 }
 
-void push_available(self_ptr self, const work_timing& t) {
+void push_available(self_ptr self, const work_timing& t, int32_t limit = 0) {
   if (self->state.deps.pushes && !t.target_agents.empty())
-    self->send(self->state.deps.pushes, available_atom::value, t.id, t.target_agents);
+    self->send(self->state.deps.pushes, available_atom::value, t.id, t.target_agents, limit);
 }
 
 void finish(self_ptr self, bool gone) {
@@ -137,6 +140,14 @@ work_item_actor::behavior_type state_behavior(self_ptr self, OnTick on_tick) {
 
 work_item_actor::behavior_type claimable(self_ptr self) {
   return state_behavior(self, [] {});
+}
+
+// Offered to a few of its targets (ADR 0062); still unclaimed when the timer fires, so all hear of it.
+work_item_actor::behavior_type offered(self_ptr self) {
+  return state_behavior(self, [self] {
+    push_available(self, *self->state.last);
+    enter(self, claimable(self));
+  });
 }
 
 // Claimable, but for now not by the agent whose attempt failed; when the hold ends, that agent
@@ -188,10 +199,18 @@ void apply(self_ptr self, work_timing t) {
   if (is_terminal(t.status)) return finish(self, false);
   ++st.timer_gen;  // whatever was armed belongs to the previous state
   switch (t.status) {
-    case work_status::pending:
+    case work_status::pending: {
+      const auto fanout = st.deps.cfg.push_fanout;
+      if (news && fanout > 0 && t.target_agents.size() > static_cast<size_t>(fanout)) {
+        push_available(self, t, fanout);
+        arm_timer(self, st.deps.cfg.reoffer_after);
+        enter(self, offered(self));
+        return;
+      }
       if (news) push_available(self, t);
       enter(self, claimable(self));
       return;
+    }
     case work_status::failed_retryable: {
       const auto delay = t.next_retry_after ? until(*t.next_retry_after, t.db_now) : milliseconds{0};
       if (delay <= milliseconds{0}) {

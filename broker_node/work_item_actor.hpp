@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,10 @@ struct work_item_config {
   // The queue's retry hold (persistence::work_queue_config::retry_elsewhere_for): when it ends, the
   // agent that failed the last attempt may claim, so it is told again.
   std::chrono::milliseconds retry_elsewhere{0};
+  // A new item is first offered to at most this many connected targets (0: all), and to all of
+  // them if it is still unclaimed `reoffer_after` later (ADR 0062, --push-fanout).
+  int32_t push_fanout = 0;
+  std::chrono::milliseconds reoffer_after{1000};
 };
 
 struct work_item_deps {

@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "actors/job_request.hpp"
@@ -23,6 +24,7 @@ struct registry_state {
   std::map<std::string, std::vector<connection>> by_agent;
   std::map<caf::actor_addr, std::string> agent_of_link;
   std::map<std::string, uint64_t> generation;  // bumps on every join: a pending grace timer is then stale
+  size_t offer_cursor = 0;                      // where the next limited offer starts (ADR 0062)
 };
 
 using self_ptr = session_registry_actor::stateful_pointer<registry_state>;
@@ -82,12 +84,16 @@ session_registry_actor::behavior_type registry(self_ptr self, session_registry_c
         if (st.cfg.presence) st.cfg.presence->session_opened(agent_id);
         log::info("sessions", "agent ", agent_id, " connected");
       },
-      [self](available_atom, std::string& work_id, std::vector<std::string>& agent_ids) {
-        for (const auto& a : agent_ids) {
-          auto it = self->state.by_agent.find(a);
-          if (it == self->state.by_agent.end()) continue;
-          for (auto& c : it->second) self->send(c.link, available_atom::value, work_id);
-        }
+      [self](available_atom, std::string& work_id, std::vector<std::string>& agent_ids, int32_t limit) {
+        auto& st = self->state;
+        std::vector<const std::vector<connection>*> connected;
+        for (const auto& a : agent_ids)
+          if (auto it = st.by_agent.find(a); it != st.by_agent.end() && !it->second.empty())
+            connected.push_back(&it->second);
+        const auto window = offer_window(connected.size(), static_cast<size_t>(std::max(limit, 0)), st.offer_cursor);
+        if (window.size() < connected.size()) st.offer_cursor += window.size();
+        for (const auto i : window)
+          for (const auto& c : *connected[i]) self->send(c.link, available_atom::value, work_id);
       },
       [self](cancel_atom, std::string& work_id, std::string& agent_id) {
         auto it = self->state.by_agent.find(agent_id);
@@ -109,6 +115,15 @@ session_registry_actor::behavior_type registry(self_ptr self, session_registry_c
 }
 
 }  // namespace
+
+std::vector<size_t> offer_window(size_t n, size_t limit, size_t cursor) {
+  std::vector<size_t> out;
+  const size_t take = (limit == 0 || limit >= n) ? n : limit;
+  const size_t start = (take == n || n == 0) ? 0 : cursor % n;
+  out.reserve(take);
+  for (size_t k = 0; k < take; ++k) out.push_back((start + k) % n);
+  return out;
+}
 
 session_registry_actor spawn_session_registry(caf::actor_system& sys, session_registry_config cfg,
                                               persistence::persistence_actor db) {

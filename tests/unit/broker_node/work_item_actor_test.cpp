@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_node/sessions/session_registry.hpp"
 #include "broker_node/work_item_actor.hpp"
 #include "tests/support/deterministic_actors.hpp"
 
@@ -47,13 +48,17 @@ persistence::persistence_actor fake_db(caf::actor_system& sys, std::shared_ptr<d
 
 struct pushes {
   std::vector<std::pair<std::string, std::vector<std::string>>> available;  // (id, targets)
+  std::vector<int32_t> limits;                                               // each push's limit (0: all)
   std::vector<std::pair<std::string, std::string>> cancels;                 // (id, claimer)
 };
 
 push_sink_actor fake_sink(caf::actor_system& sys, std::shared_ptr<pushes> p) {
   return sys.spawn([p]() -> push_sink_actor::behavior_type {
     return {
-        [p](available_atom, std::string& id, std::vector<std::string>& agents) { p->available.emplace_back(id, agents); },
+        [p](available_atom, std::string& id, std::vector<std::string>& agents, int32_t limit) {
+          p->available.emplace_back(id, agents);
+          p->limits.push_back(limit);
+        },
         [p](cancel_atom, std::string& id, std::string& agent) { p->cancels.emplace_back(id, agent); },
         [](agent_notice&) {},
     };
@@ -141,6 +146,61 @@ BOOST_AUTO_TEST_CASE(an_actor_started_from_a_rehydrated_row_reads_nothing_and_ac
   BOOST_TEST(db->count("expire_one") == 1u);
   caf::anon_send_exit(pending, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(held, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_wide_item_is_offered_to_a_few_first_and_to_all_if_still_unclaimed) {
+  // ADR 0062: with more targets than the fan-out, the first push names a limit; the second, a
+  // re-offer later, goes to all of them.
+  cfg.push_fanout = 1;
+  db->timings.push_back(timing(work_status::pending));  // two targets, a1 and a2
+  auto a = spawn();
+  BOOST_REQUIRE(pushed->limits.size() == 1u);
+  BOOST_TEST(pushed->limits[0] == 1);
+  ds.advance(cfg.reoffer_after - 10ms);
+  BOOST_TEST(pushed->limits.size() == 1u);  // not before its time
+  ds.advance(10ms + cfg.timer_slack);
+  BOOST_REQUIRE(pushed->limits.size() == 2u);
+  BOOST_TEST(pushed->limits[1] == 0);
+  BOOST_TEST(pushed->available[1].second == (std::vector<std::string>{"a1", "a2"}), boost::test_tools::per_element());
+  ds.advance(10 * cfg.reoffer_after);  // and only once
+  BOOST_TEST(pushed->limits.size() == 2u);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(a_wide_item_claimed_before_the_reoffer_is_not_offered_again) {
+  cfg.push_fanout = 1;
+  db->timings.push_back(timing(work_status::pending));
+  auto a = spawn();
+  BOOST_REQUIRE(pushed->limits.size() == 1u);
+  work_notice taken{"w1", work_status::claimed, 1, 2, false, "a1", 0, 0, 0, 0};
+  caf::anon_send(a, taken);
+  ds.run();
+  ds.advance(2 * cfg.reoffer_after);
+  BOOST_TEST(pushed->limits.size() == 1u);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(an_item_within_the_fanout_is_offered_to_all_at_once) {
+  cfg.push_fanout = 2;  // as many as its targets
+  db->timings.push_back(timing(work_status::pending));
+  auto a = spawn();
+  BOOST_REQUIRE(pushed->limits.size() == 1u);
+  BOOST_TEST(pushed->limits[0] == 0);
+  ds.advance(2 * cfg.reoffer_after);
+  BOOST_TEST(pushed->limits.size() == 1u);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_CASE(an_offer_window_takes_a_different_few_each_time_and_all_when_few) {
+  using broker::offer_window;
+  using v = std::vector<size_t>;
+  BOOST_TEST(offer_window(3, 0, 7) == (v{0, 1, 2}), boost::test_tools::per_element());
+  BOOST_TEST(offer_window(3, 3, 7) == (v{0, 1, 2}), boost::test_tools::per_element());
+  BOOST_TEST(offer_window(0, 2, 7).empty());
+  BOOST_TEST(offer_window(5, 2, 0) == (v{0, 1}), boost::test_tools::per_element());
+  BOOST_TEST(offer_window(5, 2, 2) == (v{2, 3}), boost::test_tools::per_element());
+  BOOST_TEST(offer_window(5, 2, 4) == (v{4, 0}), boost::test_tools::per_element());
+  BOOST_TEST(offer_window(5, 2, 9) == (v{4, 0}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_new_items_notice_that_names_its_targets_starts_its_actor_without_a_read) {
