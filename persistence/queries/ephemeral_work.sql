@@ -1,7 +1,7 @@
 -- Statements on ephemeral_work and its side tables (migrations 0004-0008), one per lifecycle
 -- operation, named <table>_<verb>, in alphabetical order. Every transition is guarded in its WHERE
 -- clause and returns what it changed; zero rows means the guard failed and nothing was written.
--- Events, NOTIFY and the removal of a finished item's targets come from the trigger in 0005.
+-- Events, NOTIFY and the removal of a finished item's targets come from the triggers of 0005 and 0012.
 
 -- name: ephemeral_work_apply_transitions
 -- Writes decisions of actors/lifecycle (complete, expire) for many items at once, each fenced by

@@ -1,0 +1,188 @@
+// Issue 13 goal 6, the fleet end to end: one brokkr-broker, N brokkr-sim-cluster processes (one
+// cluster each) and N real brokkr-agent processes over CAF, B Shipwright builds of 1 s submitted to
+// the whole fleet at once (targeted by label), until every one is COMPLETED. Prints builds per hour,
+// the broker's CPU per build, and each kind of process's resident memory. Not a test: it asserts
+// nothing and CI does not run it (docs/benchmarks.md). Needs the PostgreSQL of scripts/bench.
+//
+//   bench_fleet [--clusters N] [--builds N] [--concurrency N]
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "k8s/client.hpp"
+#include "k8s/cluster_config.hpp"
+#include "tests/support/api_client.hpp"
+#include "tests/support/broker_process.hpp"
+#include "tests/support/test_db.hpp"
+
+using namespace brokkr;
+using clk = std::chrono::steady_clock;
+
+namespace {
+
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "bench_fleet: %s\n", what.c_str());
+  std::exit(1);
+}
+
+// utime + stime of `pid` in seconds, and its resident set in KiB (0 when unreadable).
+double cpu_seconds(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::vector<std::string> fields;
+  std::string field;
+  for (size_t i = close + 2; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == ' ') {
+      fields.push_back(field);
+      field.clear();
+    } else {
+      field += text[i];
+    }
+  }
+  // Fields after the command: state is [0], utime [11], stime [12] (proc(5) numbers 14 and 15).
+  if (fields.size() < 13) return 0;
+  return double(std::stoll(fields[11]) + std::stoll(fields[12])) / double(sysconf(_SC_CLK_TCK));
+}
+
+long rss_kib(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(f, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+struct cluster {
+  std::unique_ptr<test::child_process> sim, agent;
+};
+
+std::string build_spec(int n) {
+  const auto name = "fleet-" + std::to_string(n);
+  return "apiVersion: shipwright.io/v1beta1\nkind: Build\nmetadata:\n  name: " + name +
+         "\n  namespace: fleet\n  annotations:\n    sim.brokkr.io/duration: \"1s\"\nspec:\n  source:\n    type: Git\n"
+         "    git:\n      url: https://git.example.com/org/" + name +
+         "\n  strategy:\n    kind: ClusterBuildStrategy\n    name: buildah-shipwright-managed-push\n  output:\n"
+         "    image: registry.example.com/org/" + name + ":1\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int clusters = 20, builds = 1000, concurrency = 10;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--clusters" && i + 1 < argc) clusters = std::stoi(argv[++i]);
+    else if (a == "--builds" && i + 1 < argc) builds = std::stoi(argv[++i]);
+    else if (a == "--concurrency" && i + 1 < argc) concurrency = std::stoi(argv[++i]);
+    else die("unknown argument " + a + " (--clusters N, --builds N, --concurrency N)");
+  }
+  // Each cluster is two processes with a few sockets each; the broker holds one CAF connection per agent.
+  rlimit nofile{};
+  getrlimit(RLIMIT_NOFILE, &nofile);
+  nofile.rlim_cur = nofile.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &nofile);
+
+  test::test_database db;
+  const auto dir = test::temp_dir("brokkr-fleet");
+  test::broker_process broker(db.url(), dir + "/admin.key", {"--db-pool-size", "4"});
+  broker.start();
+  test::api_client admin(broker.url(), broker.admin_key());
+
+  std::vector<cluster> fleet(clusters);
+  const auto t_start = clk::now();
+  for (int i = 0; i < clusters; ++i) {
+    const auto name = "c" + std::to_string(i);
+    const auto kubeconfig = dir + "/" + name + ".kubeconfig";
+    fleet[i].sim = std::make_unique<test::child_process>(
+        std::vector<std::string>{test::binary("k8s/sim/brokkr-sim-cluster"), "--listen", "127.0.0.1:0", "--kubeconfig-out",
+                                 kubeconfig, "--namespace", "fleet", "--name", name, "--log-level", "warn"},
+        dir + "/" + name + "-sim.log");
+    if (test::wait_for_file(kubeconfig, std::chrono::seconds(60)).empty()) die("sim " + name + ": " + fleet[i].sim->log());
+    auto cfg = k8s::load_kubeconfig(kubeconfig);
+    if (!cfg) die("kubeconfig of " + name);
+    k8s::client kc(*cfg);
+    if (!kc.create(k8s::resources::serviceaccounts, "fleet",
+                   {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "builder-sa"}}}}))
+      die("service account in " + name);
+
+    auto a = admin.post("/api/v1/agents", {{"name", "agent-" + name}, {"cluster_name", name}, {"labels", {"fleet"}}});
+    if (a.status != 201) die("register agent " + name + ": " + a.body.dump());
+    const auto key_file = dir + "/" + name + ".key";
+    std::ofstream(key_file) << std::string(a.body["key"]) << "\n";
+    const auto ready = dir + "/" + name + ".ready";
+    fleet[i].agent = std::make_unique<test::child_process>(
+        std::vector<std::string>{test::binary("agent_node/brokkr-agent"), "--key-file", key_file, "--kubeconfig", kubeconfig,
+                                 "--broker-caf", "127.0.0.1:" + std::to_string(broker.caf_port()), "--broker-url",
+                                 broker.url(), "--health-listen", "127.0.0.1:0", "--ready-file", ready,
+                                 "--max-concurrent-work", std::to_string(concurrency), "--log-level", "warn",
+                                 "--caf-threads", "1"},
+        dir + "/" + name + "-agent.log");
+    if (test::wait_for_file(ready, std::chrono::seconds(60)).empty()) die("agent " + name + ": " + fleet[i].agent->log());
+  }
+  const double start_secs = std::chrono::duration<double>(clk::now() - t_start).count();
+  std::printf("fleet: %d clusters (one brokkr-sim-cluster and one brokkr-agent each) up in %.1f s\n", clusters, start_secs);
+
+  const int bpid = broker.proc().pid();
+  const double cpu0 = cpu_seconds(bpid);
+  const auto t0 = clk::now();
+  std::vector<std::string> ids;
+  ids.reserve(builds);
+  for (int n = 0; n < builds; ++n) {
+    auto r = admin.post("/api/v1/ephemeral-work", {{"work_type", "shipwright-build"}, {"crd_spec", build_spec(n)},
+                                                     {"targets", {{"labels", {"fleet"}}}}, {"max_retries", 0}});
+    if (r.status != 201) die("submit: " + r.body.dump());
+    ids.push_back(r.body["id"]);
+  }
+  const double submit_secs = std::chrono::duration<double>(clk::now() - t0).count();
+
+  // Done when no item is live any more; the summary endpoint counts by status.
+  long completed = 0, failed = 0;
+  double broker_peak_rss = 0;
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    broker_peak_rss = std::max(broker_peak_rss, double(rss_kib(bpid)));
+    auto s = admin.get("/api/v1/summary");
+    if (s.status != 200) die("summary: " + s.body.dump());
+    const auto& by = s.body["by_status"];
+    auto count = [&](const char* k) { return by.contains(k) ? by[k].get<long>() : 0L; };
+    completed = count("COMPLETED");
+    failed = count("FAILED_PERMANENT") + count("FAILED_RETRYABLE") + count("CANCELED");
+    if (count("PENDING") + count("CLAIMED") == 0 && completed + failed >= builds) break;
+    if (std::chrono::duration<double>(clk::now() - t0).count() > 1800) die("not done after 30 minutes");
+  }
+  const double secs = std::chrono::duration<double>(clk::now() - t0).count();
+  const double cpu = cpu_seconds(bpid) - cpu0;
+
+  long sim_rss = 0, agent_rss = 0;
+  for (auto& c : fleet) {
+    sim_rss += rss_kib(c.sim->pid());
+    agent_rss += rss_kib(c.agent->pid());
+  }
+  std::printf("%d builds of 1 s (up to %d at once per agent): %ld completed, %ld failed, in %.1f s (submits took %.1f s)\n",
+              builds, concurrency, completed, failed, secs, submit_secs);
+  std::printf("  end to end: %.0f builds/hour; fleet capacity %d builds at once, so at most %.0f builds/hour of 1 s builds\n",
+              completed / secs * 3600, clusters * concurrency, clusters * concurrency * 3600.0);
+  std::printf("  broker CPU: %.2f s in all, %.2f ms per build; broker RSS %.0f MiB at its peak\n", cpu,
+              completed ? 1000 * cpu / completed : 0.0, broker_peak_rss / 1024);
+  std::printf("  resident memory per cluster: brokkr-agent %.1f MiB, brokkr-sim-cluster %.1f MiB\n",
+              agent_rss / 1024.0 / clusters, sim_rss / 1024.0 / clusters);
+  for (auto& c : fleet) {
+    c.agent->signal(SIGTERM);
+    c.sim->signal(SIGTERM);
+  }
+  for (auto& c : fleet) {
+    c.agent->wait(std::chrono::seconds(20));
+    c.sim->wait(std::chrono::seconds(10));
+  }
+  return 0;
+}
