@@ -38,7 +38,9 @@ struct dispatcher_state {
   bool claiming = false;
   bool claim_again = false;
   // Until the first answer of `held`, a log request may be for work this (restarted) agent is
-  // about to re-attach to: such requests wait here and are routed after it.
+  // about to re-attach to; while a claim is in flight, for work the broker already counts as
+  // claimed by us but whose handler starts only when the answer arrives. Such requests wait here
+  // and are routed after it.
   bool synced = false;
   std::vector<log_stream_request> parked;
 };
@@ -46,6 +48,7 @@ struct dispatcher_state {
 using self_ptr = dispatcher_actor::stateful_pointer<dispatcher_state>;
 
 void fill(self_ptr self);
+void release_parked(self_ptr self);
 void report(self_ptr self, const std::string& id);
 
 void update_gauge(self_ptr self) {
@@ -100,8 +103,10 @@ void fill(self_ptr self) {
             if (!items.empty()) {
               st.metrics->inc("brokkr_agent_claims_total", {}, static_cast<double>(items.size()));
               for (const auto& w : items) start_handler(self, w);
+              release_parked(self);
               return fill(self);
             }
+            release_parked(self);
             if (st.claim_again) {
               st.claim_again = false;
               fill(self);
@@ -110,6 +115,7 @@ void fill(self_ptr self) {
           [self](caf::error&) {
             self->state.claiming = false;
             self->state.claim_again = false;  // the poll tries again
+            release_parked(self);
           });
 }
 
@@ -173,16 +179,21 @@ void route_log_request(self_ptr self, log_stream_request req) {
   auto& st = self->state;
   if (auto it = st.running.find(req.work_id); it != st.running.end() && !it->second.lost)
     return self->send(it->second.handler, logs_atom::value, std::move(req));
-  if (!st.synced && st.parked.size() < 64) return st.parked.push_back(std::move(req));
+  if ((!st.synced || st.claiming) && st.parked.size() < 64) return st.parked.push_back(std::move(req));
   if (st.ctx.logs)
     self->send(st.ctx.logs, logend_atom::value, std::move(req),
                std::string("this agent does not run the item (it ended here, or was never started)"));
 }
 
-void synced(self_ptr self) {
+void release_parked(self_ptr self) {
   auto& st = self->state;
-  st.synced = true;
+  if (!st.synced || st.claiming) return;
   for (auto& req : std::exchange(st.parked, {})) route_log_request(self, std::move(req));
+}
+
+void synced(self_ptr self) {
+  self->state.synced = true;
+  release_parked(self);
 }
 
 // After (re)connecting: run what the broker says we hold; stop what we run but no longer hold.

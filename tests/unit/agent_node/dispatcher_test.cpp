@@ -204,6 +204,26 @@ BOOST_AUTO_TEST_CASE(a_log_request_reaches_the_items_handler_or_is_answered_with
   BOOST_TEST(c.note.find("does not run the item") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_log_request_that_comes_while_a_claim_is_in_flight_waits_for_its_answer) {
+  // The broker counts an item as claimed once its claim commits; this agent starts the handler only
+  // when the answer arrives. A follower asking in between must not be told the item is not run here.
+  start(2);
+  caf::anon_send(broker->listener, resync_atom::value);  // synced: requests are no longer parked for `held`
+  ds.run();
+  broker->claimable.push_back(claimed("w1"));
+  caf::anon_send(broker->listener, available_atom::value, std::string());
+  caf::anon_send(broker->listener, logs_atom::value, log_stream_request{"w1", "build", 0, 3});
+  ds.run();
+  BOOST_TEST(broker->log_chunks.empty());
+  BOOST_REQUIRE(handlers->log_requests.size() == 1u);
+  BOOST_TEST(handlers->log_requests[0].work_id == "w1");
+  // With no claim in flight, an item not run here is still answered at once.
+  caf::anon_send(broker->listener, logs_atom::value, log_stream_request{"w9", "", 0, 4});
+  ds.run();
+  BOOST_REQUIRE(broker->log_chunks.size() == 1u);
+  BOOST_TEST(broker->log_chunks[0].work_id == "w9");
+}
+
 BOOST_AUTO_TEST_CASE(a_report_the_broker_did_not_take_is_retried_with_backoff) {
   broker->claimable.push_back(claimed("w1"));
   broker->report_errors = {errc::unavailable, errc::timeout};
