@@ -38,8 +38,9 @@ persistence::persistence_actor fake_db(caf::actor_system& sys, std::shared_ptr<d
       s->asked.push_back(j.name);
       if (j.name == "expire_one") return {std::make_shared<persistence::expire_result>(), std::nullopt};
       if (j.name != "timing" || s->timings.empty()) return {nullptr, db_error{errc::internal, "unscripted " + j.name, {}}};
-      auto next = std::move(s->timings.front());
-      if (s->timings.size() > 1) s->timings.pop_front();  // the last answer repeats
+      // The last answer repeats: copied, not moved, or the next read would get an emptied row.
+      auto next = s->timings.front();
+      if (s->timings.size() > 1) s->timings.pop_front();
       if (!next) return {nullptr, next.error()};
       return {std::make_shared<work_timing>(std::move(*next)), std::nullopt};
     }};
