@@ -34,7 +34,7 @@ namespace {
   std::exit(1);
 }
 
-// utime + stime of `pid` in seconds, and its resident set in KiB (0 when unreadable).
+// utime + stime of `pid` in seconds (0 when unreadable).
 double cpu_seconds(int pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -53,13 +53,6 @@ double cpu_seconds(int pid) {
   // Fields after the command: state is [0], utime [11], stime [12] (proc(5) numbers 14 and 15).
   if (fields.size() < 13) return 0;
   return double(std::stoll(fields[11]) + std::stoll(fields[12])) / double(sysconf(_SC_CLK_TCK));
-}
-
-long rss_kib(int pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(f, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
 }
 
 struct cluster {
@@ -150,7 +143,7 @@ int main(int argc, char** argv) {
   double broker_peak_rss = 0;
   for (;;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    broker_peak_rss = std::max(broker_peak_rss, double(rss_kib(bpid)));
+    broker_peak_rss = std::max(broker_peak_rss, double(test::rss_kib(bpid)));
     auto s = admin.get("/api/v1/summary");
     if (s.status != 200) die("summary: " + s.body.dump());
     const auto& by = s.body["by_status"];
@@ -165,8 +158,8 @@ int main(int argc, char** argv) {
 
   long sim_rss = 0, agent_rss = 0;
   for (auto& c : fleet) {
-    sim_rss += rss_kib(c.sim->pid());
-    agent_rss += rss_kib(c.agent->pid());
+    sim_rss += test::rss_kib(c.sim->pid());
+    agent_rss += test::rss_kib(c.agent->pid());
   }
   std::printf("%d builds of 1 s (up to %d at once per agent): %ld completed, %ld failed, in %.1f s (submits took %.1f s)\n",
               builds, concurrency, completed, failed, secs, submit_secs);

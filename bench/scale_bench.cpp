@@ -15,7 +15,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -221,14 +220,6 @@ void measure_cleanup(const test::test_database& db, const std::vector<std::strin
   std::printf("claim-next p99 during cleanup vs quiet: %.2fx\n", quiet.p99 > 0 ? during.p99 / quiet.p99 : 0.0);
 }
 
-// The resident set of process `pid` in KiB (VmRSS), 0 if unreadable.
-long rss_kib(int pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(f, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
-}
-
 // The broker's own gauge of live work-item actors, -1 if /metrics did not answer.
 long actors_of(test::api_client& api) {
   const auto r = api.get("/metrics");
@@ -256,7 +247,7 @@ void measure_actor_memory(const test::test_database& db) {
     test::broker_process b(empty.url(), key_dir + "/empty.key", {});
     b.start();
     std::this_thread::sleep_for(std::chrono::seconds(2));
-    idle_rss = rss_kib(b.proc().pid());
+    idle_rss = test::rss_kib(b.proc().pid());
     b.stop();
   }
   test::broker_process b(db.url(), key_dir + "/admin.key", {});
@@ -271,7 +262,7 @@ void measure_actor_memory(const test::test_database& db) {
   }
   const double up_s = since_us(t0) / 1e6;
   std::this_thread::sleep_for(std::chrono::seconds(2));  // let the last reads' buffers go
-  const long rss = rss_kib(b.proc().pid());
+  const long rss = test::rss_kib(b.proc().pid());
   std::printf("broker with %ld live work-item actors (of %ld live items, all up %.1f s after start): RSS %ld KiB, "
               "idle broker %ld KiB\n", actors, live, up_s, rss, idle_rss);
   if (actors > 0)

@@ -5,10 +5,10 @@
 //   loading ──▶ claimable ── (claimed) ──▶ claimed ── tick: expire if stale, reload
 //      │          ▲  push "available"          │  push "cancel" once requested
 //      │          │                            │
-//      │      retry_wait ── tick: push "available" ──▶ claimable (held: another push when the
-//      │                                                   hold for other agents ends)
-//      │   offered ── tick: push "available" to all ──▶ claimable (a new item with more targets
-//      │                                         than the fan-out is first pushed to a few: ADR 0062)
+//      │      retry_wait ── tick: push "available" ──▶ claimable, or offered_again
+//      │
+//      │   offered_again ── tick: push "available" to all ──▶ claimable (a retry held for other
+//      │       agents, or a new item first pushed to a few of its targets: ADR 0062)
 //      ▼
 //   terminal / gone: tell subscribers, quit
 //
@@ -142,17 +142,10 @@ work_item_actor::behavior_type claimable(self_ptr self) {
   return state_behavior(self, [] {});
 }
 
-// Offered to a few of its targets (ADR 0062); still unclaimed when the timer fires, so all hear of it.
-work_item_actor::behavior_type offered(self_ptr self) {
-  return state_behavior(self, [self] {
-    push_available(self, *self->state.last);
-    enter(self, claimable(self));
-  });
-}
-
-// Claimable, but for now not by the agent whose attempt failed; when the hold ends, that agent
-// may claim it too, and hears so.
-work_item_actor::behavior_type retry_held(self_ptr self) {
+// Claimable, but not every target has been told: a retry held back from the agent whose attempt
+// failed, or a new item pushed to a few of its targets first (ADR 0062). When the timer fires, all
+// of them hear of it.
+work_item_actor::behavior_type offered_again(self_ptr self) {
   return state_behavior(self, [self] {
     push_available(self, *self->state.last);
     enter(self, claimable(self));
@@ -165,7 +158,7 @@ void offer_retry(self_ptr self, const work_timing& t, milliseconds since_due, bo
   const auto hold = self->state.deps.cfg.retry_elsewhere - since_due;
   if (!t.claimed_by.empty() && hold > milliseconds{0}) {
     arm_timer(self, hold);
-    enter(self, retry_held(self));
+    enter(self, offered_again(self));
   } else {
     enter(self, claimable(self));
   }
@@ -204,7 +197,7 @@ void apply(self_ptr self, work_timing t) {
       if (news && fanout > 0 && t.target_agents.size() > static_cast<size_t>(fanout)) {
         push_available(self, t, fanout);
         arm_timer(self, st.deps.cfg.reoffer_after);
-        enter(self, offered(self));
+        enter(self, offered_again(self));
         return;
       }
       if (news) push_available(self, t);

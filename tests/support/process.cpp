@@ -105,6 +105,13 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
   return status_;
 }
 
+long rss_kib(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(f, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
 bool sanitized() {
   static const bool on = [] {
     const char* s = std::getenv("BROKKR_SANITIZED");

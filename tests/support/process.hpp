@@ -45,6 +45,9 @@ class child_process {
   std::string log_path_;
 };
 
+// The resident set of process `pid` in KiB (VmRSS of /proc/PID/status), 0 if unreadable.
+long rss_kib(int pid);
+
 // Whether the suite runs under ASan and UBSan (scripts/test sets BROKKR_SANITIZED=1).
 bool sanitized();
 // How many times slower processes run here: 4 when scripts/test runs the suite under ASan and UBSan
