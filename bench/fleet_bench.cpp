@@ -1,10 +1,12 @@
-// Issue 13 goal 6, the fleet end to end: one brokkr-broker, N brokkr-sim-cluster processes (one
-// cluster each) and N real brokkr-agent processes over CAF, B Shipwright builds of 1 s submitted to
+// Issue 13 goal 6, the fleet end to end: one brokkr-broker, N simulated clusters (K to a
+// brokkr-sim-cluster process, --clusters-per-sim, each cluster on its own port) and N real
+// brokkr-agent processes over CAF, B Shipwright builds of 1 s submitted to
 // the whole fleet at once (targeted by label), until every one is COMPLETED. Prints builds per hour,
-// the broker's CPU per build, and each kind of process's resident memory. Not a test: it asserts
+// the broker's CPU per build, and each kind of process's memory (resident, and proportional: a page
+// shared by processes counts once in their sum). Not a test: it asserts
 // nothing and CI does not run it (docs/benchmarks.md). Needs the PostgreSQL of scripts/bench.
 //
-//   bench_fleet [--clusters N] [--builds N] [--concurrency N]
+//   bench_fleet [--clusters N] [--builds N] [--concurrency N] [--clusters-per-sim K]
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -56,7 +58,8 @@ double cpu_seconds(int pid) {
 }
 
 struct cluster {
-  std::unique_ptr<test::child_process> sim, agent;
+  std::string name, kubeconfig;
+  std::unique_ptr<test::child_process> agent;
 };
 
 std::string build_spec(int n) {
@@ -71,14 +74,16 @@ std::string build_spec(int n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int clusters = 20, builds = 1000, concurrency = 10;
+  int clusters = 20, builds = 1000, concurrency = 10, per_sim = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--clusters" && i + 1 < argc) clusters = std::stoi(argv[++i]);
     else if (a == "--builds" && i + 1 < argc) builds = std::stoi(argv[++i]);
     else if (a == "--concurrency" && i + 1 < argc) concurrency = std::stoi(argv[++i]);
-    else die("unknown argument " + a + " (--clusters N, --builds N, --concurrency N)");
+    else if (a == "--clusters-per-sim" && i + 1 < argc) per_sim = std::stoi(argv[++i]);
+    else die("unknown argument " + a + " (--clusters N, --builds N, --concurrency N, --clusters-per-sim K)");
   }
+  if (clusters < 1 || builds < 1 || concurrency < 1 || per_sim < 1) die("every count must be at least 1");
   // Each cluster is two processes with a few sockets each; the broker holds one CAF connection per agent.
   rlimit nofile{};
   getrlimit(RLIMIT_NOFILE, &nofile);
@@ -92,15 +97,28 @@ int main(int argc, char** argv) {
   test::api_client admin(broker.url(), broker.admin_key());
 
   std::vector<cluster> fleet(clusters);
+  std::vector<std::unique_ptr<test::child_process>> sims;
   const auto t_start = clk::now();
+  for (int first = 0; first < clusters; first += per_sim) {
+    const int n = std::min(per_sim, clusters - first);
+    const auto sim_name = "s" + std::to_string(sims.size());
+    for (int k = 0; k < n; ++k) {
+      auto& c = fleet[first + k];
+      c.name = n == 1 ? sim_name : sim_name + "-" + std::to_string(k);
+      c.kubeconfig = dir + "/" + c.name + ".kubeconfig";
+    }
+    sims.push_back(std::make_unique<test::child_process>(
+        std::vector<std::string>{test::binary("k8s/sim/brokkr-sim-cluster"), "--listen", "127.0.0.1:0", "--clusters",
+                                 std::to_string(n), "--kubeconfig-out",
+                                 dir + "/" + sim_name + (n == 1 ? "" : "-{i}") + ".kubeconfig", "--namespace", "fleet",
+                                 "--name", sim_name, "--log-level", "warn"},
+        dir + "/" + sim_name + "-sim.log"));
+    if (test::wait_for_file(fleet[first + n - 1].kubeconfig, std::chrono::seconds(120)).empty())
+      die("sim " + sim_name + ": " + sims.back()->log());
+  }
   for (int i = 0; i < clusters; ++i) {
-    const auto name = "c" + std::to_string(i);
-    const auto kubeconfig = dir + "/" + name + ".kubeconfig";
-    fleet[i].sim = std::make_unique<test::child_process>(
-        std::vector<std::string>{test::binary("k8s/sim/brokkr-sim-cluster"), "--listen", "127.0.0.1:0", "--kubeconfig-out",
-                                 kubeconfig, "--namespace", "fleet", "--name", name, "--log-level", "warn"},
-        dir + "/" + name + "-sim.log");
-    if (test::wait_for_file(kubeconfig, std::chrono::seconds(60)).empty()) die("sim " + name + ": " + fleet[i].sim->log());
+    const auto& name = fleet[i].name;
+    const auto& kubeconfig = fleet[i].kubeconfig;
     auto cfg = k8s::load_kubeconfig(kubeconfig);
     if (!cfg) die("kubeconfig of " + name);
     k8s::client kc(*cfg);
@@ -123,9 +141,18 @@ int main(int argc, char** argv) {
     if (test::wait_for_file(ready, std::chrono::seconds(60)).empty()) die("agent " + name + ": " + fleet[i].agent->log());
   }
   const double start_secs = std::chrono::duration<double>(clk::now() - t_start).count();
-  std::printf("fleet: %d clusters (one brokkr-sim-cluster and one brokkr-agent each) up in %.1f s\n", clusters, start_secs);
+  std::printf("fleet: %d clusters (%zu brokkr-sim-cluster processes, one brokkr-agent each) up in %.1f s\n", clusters,
+              sims.size(), start_secs);
 
   const int bpid = broker.proc().pid();
+  // What holding the sessions costs with no work: heartbeats, presence and leases only.
+  const double idle_cpu0 = cpu_seconds(bpid);
+  const auto idle_t0 = clk::now();
+  std::this_thread::sleep_for(std::chrono::seconds(10));
+  const double idle_secs = std::chrono::duration<double>(clk::now() - idle_t0).count();
+  std::printf("  idle with %d agent sessions: broker CPU %.1f %% of one core over %.0f s, RSS %.0f MiB\n", clusters,
+              100 * (cpu_seconds(bpid) - idle_cpu0) / idle_secs, idle_secs, test::rss_kib(bpid) / 1024.0);
+
   const double cpu0 = cpu_seconds(bpid);
   const auto t0 = clk::now();
   std::vector<std::string> ids;
@@ -156,10 +183,14 @@ int main(int argc, char** argv) {
   const double secs = std::chrono::duration<double>(clk::now() - t0).count();
   const double cpu = cpu_seconds(bpid) - cpu0;
 
-  long sim_rss = 0, agent_rss = 0;
+  long sim_rss = 0, sim_pss = 0, agent_rss = 0, agent_pss = 0;
+  for (auto& sim : sims) {
+    sim_rss += test::rss_kib(sim->pid());
+    sim_pss += test::pss_kib(sim->pid());
+  }
   for (auto& c : fleet) {
-    sim_rss += test::rss_kib(c.sim->pid());
     agent_rss += test::rss_kib(c.agent->pid());
+    agent_pss += test::pss_kib(c.agent->pid());
   }
   std::printf("%d builds of 1 s (up to %d at once per agent): %ld completed, %ld failed, in %.1f s (submits took %.1f s)\n",
               builds, concurrency, completed, failed, secs, submit_secs);
@@ -167,15 +198,12 @@ int main(int argc, char** argv) {
               completed / secs * 3600, clusters * concurrency, clusters * concurrency * 3600.0);
   std::printf("  broker CPU: %.2f s in all, %.2f ms per build; broker RSS %.0f MiB at its peak\n", cpu,
               completed ? 1000 * cpu / completed : 0.0, broker_peak_rss / 1024);
-  std::printf("  resident memory per cluster: brokkr-agent %.1f MiB, brokkr-sim-cluster %.1f MiB\n",
-              agent_rss / 1024.0 / clusters, sim_rss / 1024.0 / clusters);
-  for (auto& c : fleet) {
-    c.agent->signal(SIGTERM);
-    c.sim->signal(SIGTERM);
-  }
-  for (auto& c : fleet) {
-    c.agent->wait(std::chrono::seconds(20));
-    c.sim->wait(std::chrono::seconds(10));
-  }
+  std::printf("  memory per cluster, resident / proportional: brokkr-agent %.1f / %.1f MiB, simulated cluster %.1f / %.1f MiB\n",
+              agent_rss / 1024.0 / clusters, agent_pss / 1024.0 / clusters, sim_rss / 1024.0 / clusters,
+              sim_pss / 1024.0 / clusters);
+  for (auto& c : fleet) c.agent->signal(SIGTERM);
+  for (auto& sim : sims) sim->signal(SIGTERM);
+  for (auto& c : fleet) c.agent->wait(std::chrono::seconds(20));
+  for (auto& sim : sims) sim->wait(std::chrono::seconds(10));
   return 0;
 }

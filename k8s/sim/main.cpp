@@ -3,6 +3,10 @@
 
 #include <csignal>
 #include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/config.hpp"
 #include "common/log.hpp"
@@ -33,6 +37,10 @@ brokkr::config::parser make_parser() {
   p.add({.name = "bookmark-interval", .help = "how often watches that allow bookmarks get one",
          .default_value = brokkr::config::duration_text(d.bookmark_interval), .type = kind::duration});
   p.add({.name = "io-threads", .help = "HTTP threads", .default_value = to_string(d.io_threads), .type = kind::integer, .min = 1, .max = 64});
+  p.add({.name = "clusters",
+         .help = "independent clusters to serve, cluster i on port PORT+i (or any free port), named NAME-i; "
+                 "--kubeconfig-out must then contain {i}",
+         .default_value = "1", .type = kind::integer, .min = 1, .max = 10000});
   brokkr::program::add_log_options(p);
   return p;
 }
@@ -57,16 +65,40 @@ int main(int argc, char** argv) {
   cfg.watch_history = static_cast<size_t>(values->integer("watch-history"));
   cfg.bookmark_interval = values->duration("bookmark-interval");
   cfg.io_threads = static_cast<int>(values->integer("io-threads"));
-  brokkr::k8s::sim::sim_cluster sim(cfg);
-  auto port = sim.start();
-  if (!port) {
-    std::cerr << "brokkr-sim-cluster: " << port.error() << "\n";
-    return 1;
+  const auto clusters = static_cast<int>(values->integer("clusters"));
+  // Many clusters in one process share its code and libraries, which are most of a sim's memory
+  // (issue 13's fleet bench runs 1,000 of them). Each is still a whole sim: its own port, store,
+  // controllers and token.
+  static constexpr std::string_view index_mark = "{i}";
+  if (clusters > 1 && !cfg.kubeconfig_out.empty() && cfg.kubeconfig_out.find(index_mark) == std::string::npos) {
+    std::cerr << "brokkr-sim-cluster: --kubeconfig-out must contain {i} with --clusters " << clusters << "\n";
+    return 2;
   }
-  std::cout << "brokkr-sim-cluster: serving " << sim.server_url()
-            << (cfg.kubeconfig_out.empty() ? "" : " (kubeconfig: " + cfg.kubeconfig_out + ")") << std::endl;
+  if (cfg.port != 0 && cfg.port + clusters - 1 > 65535) {
+    std::cerr << "brokkr-sim-cluster: --listen port " << cfg.port << " leaves no room for --clusters " << clusters << "\n";
+    return 2;
+  }
+  std::vector<std::unique_ptr<brokkr::k8s::sim::sim_cluster>> sims;
+  for (int i = 0; i < clusters; ++i) {
+    auto c = cfg;
+    if (clusters > 1) {
+      const auto index = std::to_string(i);
+      c.name += "-" + index;
+      if (c.port != 0) c.port = static_cast<uint16_t>(cfg.port + i);
+      for (auto at = c.kubeconfig_out.find(index_mark); at != std::string::npos; at = c.kubeconfig_out.find(index_mark))
+        c.kubeconfig_out.replace(at, index_mark.size(), index);
+    }
+    auto& sim = *sims.emplace_back(std::make_unique<brokkr::k8s::sim::sim_cluster>(c));
+    auto port = sim.start();
+    if (!port) {
+      std::cerr << "brokkr-sim-cluster: " << (clusters > 1 ? c.name + ": " : "") << port.error() << "\n";
+      return 1;
+    }
+    std::cout << "brokkr-sim-cluster: serving " << sim.server_url()
+              << (c.kubeconfig_out.empty() ? "" : " (kubeconfig: " + c.kubeconfig_out + ")") << std::endl;
+  }
   const int received = brokkr::program::wait_for_stop(stop_signals);
   brokkr::log::info("sim", "stopping on signal ", received);
-  sim.stop();
+  for (auto& sim : sims) sim->stop();
   return 0;
 }

@@ -105,12 +105,20 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
   return status_;
 }
 
-long rss_kib(int pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+namespace {
+
+// The number of KiB on the first line of /proc/PID/<file> that starts with `key`.
+long proc_kib(int pid, const char* file, std::string_view key) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/" + file);
   for (std::string line; std::getline(f, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind(key, 0) == 0) return std::stol(line.substr(key.size()));
   return 0;
 }
+
+}  // namespace
+
+long rss_kib(int pid) { return proc_kib(pid, "status", "VmRSS:"); }
+long pss_kib(int pid) { return proc_kib(pid, "smaps_rollup", "Pss:"); }
 
 bool sanitized() {
   static const bool on = [] {

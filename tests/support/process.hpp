@@ -47,6 +47,10 @@ class child_process {
 
 // The resident set of process `pid` in KiB (VmRSS of /proc/PID/status), 0 if unreadable.
 long rss_kib(int pid);
+// Its proportional set in KiB (Pss of /proc/PID/smaps_rollup): pages shared with other processes,
+// such as the code of the same executable, count divided by the number of sharers. Summed over
+// processes it is the memory they take together, which the RSS overstates. 0 if unreadable.
+long pss_kib(int pid);
 
 // Whether the suite runs under ASan and UBSan (scripts/test sets BROKKR_SANITIZED=1).
 bool sanitized();

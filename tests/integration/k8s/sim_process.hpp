@@ -18,12 +18,16 @@ extern char** environ;
 namespace brokkr::k8s::testing {
 
 struct sim_process {
-  explicit sim_process(std::vector<std::string> extra_args) {
+  // `kubeconfig_name`: the file in dir that --kubeconfig-out names; `last_written`: the file whose
+  // appearance means the sim serves (the kubeconfig itself, or the last of many with --clusters).
+  explicit sim_process(std::vector<std::string> extra_args, const std::string& kubeconfig_name = "kubeconfig",
+                       const std::string& last_written = "") {
     dir = std::filesystem::temp_directory_path() / ("brokkr-sim-" + std::to_string(::getpid()) + "-" +
                                                     std::to_string(counter()++));
     std::filesystem::create_directories(dir);
-    kubeconfig = (dir / "kubeconfig").string();
-    std::vector<std::string> args = {BROKKR_SIM_EXE, "--listen", "127.0.0.1:0", "--kubeconfig-out", kubeconfig,
+    const auto out = (dir / kubeconfig_name).string();
+    kubeconfig = last_written.empty() ? out : (dir / last_written).string();
+    std::vector<std::string> args = {BROKKR_SIM_EXE, "--listen", "127.0.0.1:0", "--kubeconfig-out", out,
                                      "--log-level", "warn"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;

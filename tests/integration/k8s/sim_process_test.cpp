@@ -1,5 +1,6 @@
 // The real brokkr-sim-cluster process: TLS with the CA it writes into its kubeconfig, rejection
-// without that CA, token auth surfaced as a 401 Status, the admin fault endpoint over HTTP.
+// without that CA, token auth surfaced as a 401 Status, the admin fault endpoint over HTTP, and
+// many independent clusters in one process (--clusters).
 #include <sys/stat.h>
 #include <cstdio>
 
@@ -90,6 +91,51 @@ BOOST_AUTO_TEST_CASE(plain_http_with_a_generated_token_and_flag_errors) {
   BOOST_TEST(got);
   BOOST_TEST(std::string(line) == "brokkr-sim-cluster " + std::string(brokkr::version()) + "\n");
   BOOST_TEST(WEXITSTATUS(status) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(many_clusters_in_one_process_are_independent) {
+  sim_process proc({"--clusters", "3", "--name", "fleet", "--namespace", "ci"}, "c{i}.yaml", "c2.yaml");
+  std::vector<cluster_config> cfgs;
+  for (int i = 0; i < 3; ++i) {
+    auto cfg = load_kubeconfig((proc.dir / ("c" + std::to_string(i) + ".yaml")).string());
+    BOOST_REQUIRE(cfg);
+    BOOST_TEST(cfg->context == "fleet-" + std::to_string(i));
+    BOOST_TEST(cfg->default_namespace == "ci");
+    cfgs.push_back(*cfg);
+  }
+  BOOST_TEST(cfgs[0].server != cfgs[1].server);
+  BOOST_TEST(cfgs[1].server != cfgs[2].server);
+  BOOST_TEST(cfgs[0].token != cfgs[1].token);  // each cluster makes its own random token
+  // An object made in one cluster is not in another; another cluster's token is refused.
+  client first(cfgs[0]), second(cfgs[1]);
+  const json sa = {{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "only-in-0"}}}};
+  BOOST_REQUIRE(first.create(resources::serviceaccounts, "ci", sa));
+  BOOST_TEST(first.get(resources::serviceaccounts, "ci", "only-in-0").has_value());
+  auto missing = second.get(resources::serviceaccounts, "ci", "only-in-0");
+  BOOST_REQUIRE(!missing);
+  BOOST_TEST(missing.error().code == 404);
+  auto crossed = cfgs[1];
+  crossed.token = cfgs[0].token;
+  auto refused = client(crossed).list(resources::serviceaccounts, "ci");
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().code == 401);
+  BOOST_TEST(client(cfgs[2]).list(resources::clusterbuildstrategies, "").has_value());  // each installs them
+  BOOST_TEST(proc.stop() == 0);
+
+  // Several kubeconfigs need a place each; a port range must fit.
+  const std::string no_index = std::string(BROKKR_SIM_EXE) + " --clusters 2 --kubeconfig-out " +
+                               (proc.dir / "one.yaml").string() + " 2>&1";
+  FILE* out = ::popen(no_index.c_str(), "r");
+  BOOST_REQUIRE(out);
+  char line[256] = {};
+  const bool got = std::fgets(line, sizeof line, out) != nullptr;
+  const int status = ::pclose(out);
+  BOOST_TEST(got);
+  BOOST_TEST(std::string(line).find("--kubeconfig-out") != std::string::npos);
+  BOOST_TEST(WEXITSTATUS(status) == 2);
+  BOOST_TEST(!std::filesystem::exists(proc.dir / "one.yaml"));
+  const std::string past_the_end = std::string(BROKKR_SIM_EXE) + " --listen 127.0.0.1:65535 --clusters 2 >/dev/null 2>&1";
+  BOOST_TEST(WEXITSTATUS(std::system(past_the_end.c_str())) == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
