@@ -6,6 +6,7 @@
 
 #include "actors/caf_errors.hpp"
 #include "actors/protocol_version.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/type_ids.hpp"
 
 namespace brokkr {
@@ -20,8 +21,7 @@ void configure_client(caf::actor_system_config& cfg, const std::string& tls_cert
     cfg.openssl_key = tls_key;
     cfg.openssl_cafile = tls_ca;
   }
-  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
-  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
+  configure_heartbeat(cfg, default_caf_heartbeat);  // the agent's configure_scheduler sets its flag's value
   cfg.set("logger.verbosity", caf::atom("quiet"));
 }
 

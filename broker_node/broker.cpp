@@ -108,10 +108,8 @@ status<std::string> broker::start() {
   d.cfg.load<caf::io::middleman>();
   // TLS ends at the BASP guard; CAF itself listens on loopback only.
   const bool tls = !s.tls_cert.empty();
-  // Heartbeats are off by default in CAF 0.17: without them a frozen agent is never noticed.
-  d.cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
-  d.cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
   d.cfg.set("logger.verbosity", caf::atom("quiet"));
+  // Also the BASP heartbeat: off by default in CAF 0.17, and without it a frozen agent is never noticed.
   configure_scheduler(d.cfg, s.scheduler);
   d.sys = std::make_unique<caf::actor_system>(d.cfg);
   auto& sys = *d.sys;

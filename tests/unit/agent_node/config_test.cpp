@@ -5,6 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <caf/actor_system_config.hpp>
+#include <caf/config_value.hpp>
+
+#include "actors/scheduler.hpp"
 #include "agent_node/agent_config.hpp"
 
 using namespace brokkr;
@@ -61,6 +65,22 @@ BOOST_AUTO_TEST_CASE(the_caf_scheduler_is_chosen_by_flag) {
   BOOST_REQUIRE(s.has_value());
   BOOST_TEST(s->scheduler.policy == "stealing");
   BOOST_TEST(s->scheduler.threads == 2);
+}
+
+// The broker parses the same flag with the same code (actors/scheduler.cpp).
+BOOST_AUTO_TEST_CASE(the_caf_heartbeat_sets_the_connection_timeout_to_three_intervals) {
+  auto d = settings({});
+  BOOST_REQUIRE(d.has_value());
+  BOOST_TEST(d->scheduler.heartbeat.count() == 1000);
+  auto s = settings({"--caf-heartbeat-interval", "2s"});
+  BOOST_REQUIRE(s.has_value());
+  BOOST_TEST(s->scheduler.heartbeat.count() == 2000);
+  caf::actor_system_config cfg;
+  configure_scheduler(cfg, s->scheduler);
+  BOOST_TEST(caf::get_or(cfg, "middleman.heartbeat-interval", caf::timespan{0}) == caf::timespan{std::chrono::seconds(2)});
+  BOOST_TEST(caf::get_or(cfg, "middleman.connection-timeout", caf::timespan{0}) == caf::timespan{std::chrono::seconds(6)});
+  BOOST_TEST(settings({"--caf-heartbeat-interval", "50ms"}).error().field == "--caf-heartbeat-interval");
+  BOOST_TEST(settings({"--caf-heartbeat-interval", "2m"}).error().field == "--caf-heartbeat-interval");
 }
 
 BOOST_AUTO_TEST_CASE(the_seeds_yaml_keys_are_read) {
