@@ -70,7 +70,8 @@ void print_statements(const test::test_database& db, long lifecycles) {
 // primary-key lookup was right (the completion lock cost 487 us instead of 41). A queue that has
 // been running has statistics; the floor gets the same treatment.
 template <class MakeWorker>
-double rate(const char* label, const test::test_database& db, MakeWorker make_worker, long per_call = 1) {
+double rate(const char* label, const test::test_database& db, MakeWorker make_worker, long per_call = 1,
+            const char* unit = "lifecycles") {
   std::atomic<long> done{0}, errors{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> ts;
@@ -92,7 +93,7 @@ double rate(const char* label, const test::test_database& db, MakeWorker make_wo
   const double secs = std::chrono::duration<double>(clk::now() - start).count();
   stop = true;
   for (auto& t : ts) t.join();
-  std::printf("%-72s %8.0f lifecycles/s  (%ld in %.1f s, %d clients, %ld errors)\n", label, measured / secs, measured,
+  std::printf("%-72s %8.0f %s/s  (%ld in %.1f s, %d clients, %ld errors)\n", label, measured / secs, unit, measured,
               secs, clients, failed);
   print_statements(db, measured);
   return measured / secs;
@@ -140,6 +141,40 @@ void repositories(const test::test_database& db, const std::string& agent_id) {
           .has_value();
     };
   });
+}
+
+// Issue 13 goal 2, heartbeats: every client is an agent renewing the leases of its own 250 claims,
+// one statement per heartbeat, or `group` of them in one statement (what the pool's group commit
+// sends when that many wait). Figures are heartbeats per second.
+void heartbeats(const test::test_database& db, int group) {
+  auto conn = db.connect();
+  persistence::agent_repository agents{*conn};
+  persistence::ephemeral_work_repository setup{*conn};
+  std::vector<std::vector<persistence::heartbeat_request>> claims(clients);
+  for (int client = 0; client < clients; ++client) {
+    const auto agent = test::make_agent(agents, {.name = "bench-beats-" + std::to_string(client)});
+    while (claims[client].size() < 250) {
+      if (!setup.create(test::make_request({.agent_ids = {agent.id}}))) return;
+      auto c = setup.claim_next(agent.id);
+      if (!c || c->empty()) return;
+      claims[client].push_back({c->front().id, agent.id, c->front().attempt});
+    }
+  }
+  const auto label = group == 1 ? std::string("heartbeats through the repositories, one per statement")
+                                : "heartbeats through the repositories, " + std::to_string(group) + " per statement";
+  rate(label.c_str(), db, [&](int client) {
+    auto c = std::shared_ptr<persistence::db_connection>(db.connect());
+    auto repo = std::make_shared<persistence::ephemeral_work_repository>(*c);
+    return [c, repo, mine = claims[client], group, next = size_t{0}]() mutable {
+      std::vector<persistence::heartbeat_request> batch;
+      for (int k = 0; k < group; ++k) batch.push_back(mine[next++ % mine.size()]);
+      auto r = repo->heartbeat_many(batch);
+      if (!r) return false;
+      for (const auto& one : *r)
+        if (!one) return false;
+      return true;
+    };
+  }, group, "heartbeats");
 }
 
 // Issue 13 goal 2: the batched paths. Each call submits `batch` items one by one (there is no batch
@@ -262,6 +297,10 @@ int main(int argc, char** argv) {
   const auto agent = test::make_agent(agents, {.name = "bench-repo"});
   repositories(db, agent.id);
   for (int batch : {10, 100}) repositories_batched(db, agent.id, batch);
+  for (int group : {1, 100}) {
+    test::test_database fresh;
+    heartbeats(fresh, group);
+  }
   for (const char* scheduler : {"sharing", "stealing"}) {
     test::test_database fresh;
     over_http(fresh, scheduler);

@@ -211,13 +211,28 @@ op<std::vector<work_item>> work_service::claim_next(const auth::identity& who, c
       });
 }
 
+namespace {
+
+// Heartbeats waiting in the pool's queue together are written in one statement (group commit).
+std::vector<persistence::db_result<persistence::heartbeat_result>> heartbeat_group(
+    repositories& r, const std::vector<const persistence::heartbeat_request*>& jobs) {
+  std::vector<persistence::heartbeat_request> requests;
+  requests.reserve(jobs.size());
+  for (const auto* j : jobs) requests.push_back(*j);
+  auto results = r.work.heartbeat_many(requests);
+  if (!results) return {jobs.size(), unexpected(results.error())};
+  return std::move(*results);
+}
+
+}  // namespace
+
 op<persistence::heartbeat_result> work_service::heartbeat(const auth::identity& who, const std::string& id,
                                                           const std::string& agent_id, int attempt) const {
   auto agent = acting_agent(who, agent_id);
   if (!agent) return unexpected(agent.error());
   if (auto k = known_id(id); !k) return unexpected(k.error());
-  return make_job<persistence::heartbeat_result>(
-      "heartbeat", [id, agent = *agent, attempt](repositories& r) { return r.work.heartbeat(id, agent, attempt); });
+  return brokkr::make_grouped_job<persistence::heartbeat_result, persistence::heartbeat_request, repositories, db_error,
+                                  &heartbeat_group>("heartbeat", persistence::heartbeat_request{id, *agent, attempt});
 }
 
 namespace {

@@ -4,7 +4,9 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <tuple>
 
 #include "actors/work_status.hpp"
 #include "common/time.hpp"
@@ -314,21 +316,66 @@ db_result<std::vector<work_item>> ephemeral_work_repository::claim_next(
 
 db_result<heartbeat_result> ephemeral_work_repository::heartbeat(const std::string& id,
                                                                  const std::string& agent_id, int attempt) {
-  if (!is_uuid(id)) return fail(db_errc::not_found, "no work item " + id);
-  if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
-  return guarded([&]() -> db_result<heartbeat_result> {
+  auto results = heartbeat_many({{id, agent_id, attempt}});
+  if (!results) return unexpected(results.error());
+  return std::move(results->front());
+}
+
+db_result<std::vector<db_result<heartbeat_result>>> ephemeral_work_repository::heartbeat_many(
+    const std::vector<heartbeat_request>& requests) {
+  std::vector<db_result<heartbeat_result>> out;
+  out.reserve(requests.size());
+  // PostgreSQL returns UUIDs in lower case, and the answers are matched to the requests as text.
+  const auto lowercase = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::vector<size_t> asked;
+  std::vector<std::string> ids, agents;
+  std::vector<int> attempts;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const auto& q = requests[i];
+    if (!is_uuid(q.id)) {
+      out.push_back(fail(db_errc::not_found, "no work item " + q.id));
+    } else if (!is_uuid(q.agent_id)) {
+      out.push_back(fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id"));
+    } else {
+      out.push_back(fail(db_errc::internal, "not written"));
+      asked.push_back(i);
+      ids.push_back(lowercase(q.id));
+      agents.push_back(lowercase(q.agent_id));
+      attempts.push_back(q.attempt);
+    }
+  }
+  if (asked.empty()) return out;
+  auto written = guarded([&]() -> db_result<ok_t> {
     pqxx::nontransaction n{conn_.raw()};
-    const auto r = n.exec_prepared("ephemeral_work_heartbeat", id, agent_id, attempt);
-    if (!r.empty())
-      return heartbeat_result{r[0]["cancel_requested"].as<bool>(),
-                              parse_pg_timestamp(r[0]["lease_expires_at"].as<std::string>())};
-    const auto s = n.exec_prepared("ephemeral_work_status_of", id, agent_id);
-    if (s.empty() || s[0]["deleted"].as<bool>()) return fail(db_errc::not_found, "no work item " + id);
-    return fail(db_errc::conflict, "no current claim of work item " + id + " by agent " + agent_id +
-                                       " with attempt " + std::to_string(attempt) + " (item is " +
-                                       s[0]["status"].as<std::string>() + ", attempt " +
-                                       s[0]["attempt"].as<std::string>() + ")");
+    // Keyed as the request asked: a renewed row answers every request for that very claim.
+    std::map<std::tuple<std::string, std::string, int>, heartbeat_result> renewed;
+    for (const auto& row : n.exec_prepared("ephemeral_work_heartbeat_many", pg_array(ids), pg_array(agents), pg_array(attempts)))
+      renewed[{row["id"].as<std::string>(), row["claimed_by"].as<std::string>(), row["attempt"].as<int>()}] =
+          heartbeat_result{row["cancel_requested"].as<bool>(), parse_pg_timestamp(row["lease_expires_at"].as<std::string>())};
+    for (size_t k = 0; k < asked.size(); ++k) {
+      auto& answer = out[asked[k]];
+      if (auto it = renewed.find({ids[k], agents[k], attempts[k]}); it != renewed.end()) {
+        answer = it->second;
+        continue;
+      }
+      const auto& q = requests[asked[k]];
+      const auto st = n.exec_prepared("ephemeral_work_status_of", ids[k], agents[k]);
+      if (st.empty() || st[0]["deleted"].as<bool>()) {
+        answer = fail(db_errc::not_found, "no work item " + q.id);
+        continue;
+      }
+      answer = fail(db_errc::conflict, "no current claim of work item " + q.id + " by agent " + q.agent_id +
+                                           " with attempt " + std::to_string(q.attempt) + " (item is " +
+                                           st[0]["status"].as<std::string>() + ", attempt " +
+                                           st[0]["attempt"].as<std::string>() + ")");
+    }
+    return ok;
   });
+  if (!written) return unexpected(written.error());
+  return out;
 }
 
 db_result<work_item> ephemeral_work_repository::complete(const completion_report& p) {

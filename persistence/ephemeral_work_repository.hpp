@@ -39,6 +39,13 @@ struct heartbeat_result {
   timestamp lease_expires_at{};
 };
 
+// One claimer's heartbeat for one claim, as heartbeat() takes it.
+struct heartbeat_request {
+  std::string id;
+  std::string agent_id;
+  int attempt = 0;
+};
+
 // One report's verdict in a batch completion: the item as it is now, or why nothing was written.
 struct completion_result {
   std::string work_id;
@@ -98,6 +105,9 @@ class ephemeral_work_repository {
   // conflict when the caller is not the current claimer with the current attempt.
   db_result<heartbeat_result> heartbeat(const std::string& id, const std::string& agent_id,
                                         int attempt);
+  // Many heartbeats in one statement (group commit). The error is for the batch as a whole; each
+  // request's own answer, as heartbeat() gives it, is in the results in the order of `requests`.
+  db_result<std::vector<db_result<heartbeat_result>>> heartbeat_many(const std::vector<heartbeat_request>& requests);
   // The report's agent_id must be the claimer and its attempt the current one.
   db_result<work_item> complete(const completion_report& report);
   // Many reports in one transaction and one write (group commit): each is decided on its own, and

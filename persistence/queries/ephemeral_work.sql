@@ -93,17 +93,30 @@ RETURNING id;
 SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
 WHERE w.id = $1 AND w.deleted_at IS NULL;
 
--- name: ephemeral_work_heartbeat
--- Renews the lease of the current claim (fenced by claimer and attempt) and records the agent's
--- liveness; the reply tells the claimer whether it should cancel.
-WITH renewed AS (
-    UPDATE ephemeral_work SET lease_expires_at = now() + make_interval(secs => lease_seconds)
-    WHERE id = $1 AND status = 'CLAIMED' AND claimed_by = $2 AND attempt = $3 AND deleted_at IS NULL
-    RETURNING cancel_requested, lease_expires_at
+-- name: ephemeral_work_heartbeat_many
+-- Renews the leases of current claims, each fenced by claimer and attempt ($1 ids, $2 agents, $3
+-- attempts, in step), and records the agents' liveness; the rows tell each claimer whether it
+-- should cancel. One statement and one transaction for every heartbeat waiting in the pool (group
+-- commit); a lone heartbeat is a group of one. Items and agents are locked in id order before
+-- they are written, as the completion's lock is, so two concurrent groups cannot deadlock; then
+-- each claim still held by that agent with that attempt is renewed. The caller matches the
+-- returned rows to its requests by id, claimer and attempt.
+WITH wanted AS (
+    SELECT DISTINCT u.id, u.agent_id, u.attempt FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS u(id, agent_id, attempt)
+), locked AS MATERIALIZED (
+    SELECT w.id FROM ephemeral_work w WHERE w.id IN (SELECT id FROM wanted) ORDER BY w.id FOR NO KEY UPDATE
+), renewed AS (
+    UPDATE ephemeral_work w SET lease_expires_at = now() + make_interval(secs => w.lease_seconds)
+    FROM wanted u
+    WHERE w.id = u.id AND w.id IN (SELECT id FROM locked) AND w.status = 'CLAIMED' AND w.claimed_by = u.agent_id
+      AND w.attempt = u.attempt AND w.deleted_at IS NULL
+    RETURNING w.id, w.claimed_by, w.attempt, w.cancel_requested, w.lease_expires_at
+), agents_locked AS MATERIALIZED (
+    SELECT a.id FROM agents a WHERE a.id IN (SELECT claimed_by FROM renewed) ORDER BY a.id FOR NO KEY UPDATE
 ), seen AS (
-    UPDATE agents SET last_heartbeat_at = now() WHERE id = $2 AND EXISTS (SELECT 1 FROM renewed)
+    UPDATE agents a SET last_heartbeat_at = now() WHERE a.id IN (SELECT id FROM agents_locked)
 )
-SELECT cancel_requested, lease_expires_at FROM renewed;
+SELECT id, claimed_by, attempt, cancel_requested, lease_expires_at FROM renewed;
 
 -- name: ephemeral_work_latest_event_id
 SELECT coalesce(max(id), 0) AS id FROM ephemeral_work_events;

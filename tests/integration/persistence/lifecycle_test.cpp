@@ -316,6 +316,55 @@ BOOST_AUTO_TEST_CASE(heartbeat_renews_the_lease_and_reports_cancel) {
   BOOST_TEST(stale.error().code == db_errc::conflict);
 }
 
+// The group commit's statement: every request gets heartbeat()'s own answer, in order, from one
+// write; a refused request renews nothing and holds back none of the others.
+BOOST_AUTO_TEST_CASE(many_heartbeats_in_one_statement_answer_each_as_one_would) {
+  const auto a = test::make_agent(agents);
+  const auto b = test::make_agent(agents);
+  const auto w1 = test::make_work(work, {.agent_ids = {a.id}});
+  const auto w2 = test::make_work(work, {.agent_ids = {b.id}});
+  const auto w3 = test::make_work(work, {.agent_ids = {a.id}});
+  const auto done = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c1 = work.claim(w1.id, a.id);
+  const auto c2 = work.claim(w2.id, b.id);
+  const auto c3 = work.claim(w3.id, a.id);
+  const auto cd = work.claim(done.id, a.id);
+  BOOST_REQUIRE(c1 && c2 && c3 && cd);
+  BOOST_REQUIRE(work.complete(test::for_item(done.id, report(*cd, work_outcome::completed))));
+  BOOST_REQUIRE(work.cancel(w3.id));
+  for (const auto* id : {&w1.id, &w2.id, &w3.id}) expire_lease(*id);
+  auto upper = w1.id;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto r = work.heartbeat_many({{w1.id, a.id, c1->attempt},
+                                {w2.id, a.id, c2->attempt},          // not b's claimer
+                                {w2.id, b.id, c2->attempt},
+                                {w3.id, a.id, c3->attempt},          // cancel requested
+                                {w1.id, a.id, c1->attempt + 1},      // a stale attempt
+                                {done.id, a.id, cd->attempt},        // finished
+                                {"00000000-0000-0000-0000-000000000000", a.id, 1},
+                                {"not-a-uuid", a.id, 1},
+                                {upper, a.id, c1->attempt}});        // the same claim again, upper case
+  BOOST_REQUIRE(r);
+  BOOST_REQUIRE_EQUAL(r->size(), 9u);
+  const auto& got = *r;
+  BOOST_TEST(got[0].has_value());
+  BOOST_TEST(!got[0]->cancel_requested);
+  BOOST_TEST((!got[1] && got[1].error().code == db_errc::conflict));
+  BOOST_TEST(got[2].has_value());
+  BOOST_TEST((got[3] && got[3]->cancel_requested));
+  BOOST_TEST((!got[4] && got[4].error().code == db_errc::conflict));
+  BOOST_TEST((!got[5] && got[5].error().code == db_errc::conflict));
+  BOOST_TEST((!got[6] && got[6].error().code == db_errc::not_found));
+  BOOST_TEST((!got[7] && got[7].error().code == db_errc::not_found));
+  BOOST_TEST(got[8].has_value());
+  // The three current claims were renewed (none expires now), and both claimers were seen.
+  BOOST_TEST(work.expire_stale_claims(10)->expired.empty());
+  BOOST_TEST(agents.get(a.id)->last_heartbeat_at.has_value());
+  BOOST_TEST(agents.get(b.id)->last_heartbeat_at.has_value());
+  // Renewing writes no event: heartbeats are not transitions.
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events WHERE work_id = '" + w1.id + "'") == 2);
+}
+
 BOOST_AUTO_TEST_CASE(cancel_of_pending_work_is_immediate) {
   const auto a = test::make_agent(agents);
   const auto w = test::make_work(work, {.agent_ids = {a.id}});
