@@ -126,9 +126,13 @@ typename job_actor<Job, Reply>::behavior_type job_pool_fn(pool_self<Job, Reply> 
       [self](run_atom, Job& job) -> caf::result<Reply> {
         // The worker answers the asking actor itself, with a null execution context: it is not a
         // scheduler thread, so the requester is scheduled like any message from outside CAF.
+        // The pool names itself as the sender through a weak reference: a worker may answer after
+        // the pool has quit and been destroyed (a broker shutting down), and a raw pointer to it
+        // was then a use after free (ASan, e2e_broker graceful_shutdown_exits_zero).
         auto rp = self->make_response_promise();
-        self->state.queue->submit(std::move(job), [from = self->ctrl(), to = rp.source(), id = rp.id()](Reply r) {
-          if (to) to->enqueue(caf::make_mailbox_element(from, id.response_id(), {}, std::move(r)), nullptr);
+        self->state.queue->submit(std::move(job), [from = caf::weak_actor_ptr{self->ctrl()}, to = rp.source(),
+                                                   id = rp.id()](Reply r) {
+          if (to) to->enqueue(caf::make_mailbox_element(from.lock(), id.response_id(), {}, std::move(r)), nullptr);
         });
         return caf::delegated<Reply>{};
       },
