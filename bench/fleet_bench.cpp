@@ -8,7 +8,6 @@
 //
 //   bench_fleet [--clusters N] [--builds N] [--concurrency N] [--clusters-per-sim K]
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -34,27 +33,6 @@ namespace {
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "bench_fleet: %s\n", what.c_str());
   std::exit(1);
-}
-
-// utime + stime of `pid` in seconds (0 when unreadable).
-double cpu_seconds(int pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::vector<std::string> fields;
-  std::string field;
-  for (size_t i = close + 2; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == ' ') {
-      fields.push_back(field);
-      field.clear();
-    } else {
-      field += text[i];
-    }
-  }
-  // Fields after the command: state is [0], utime [11], stime [12] (proc(5) numbers 14 and 15).
-  if (fields.size() < 13) return 0;
-  return double(std::stoll(fields[11]) + std::stoll(fields[12])) / double(sysconf(_SC_CLK_TCK));
 }
 
 struct cluster {
@@ -146,14 +124,14 @@ int main(int argc, char** argv) {
 
   const int bpid = broker.proc().pid();
   // What holding the sessions costs with no work: heartbeats, presence and leases only.
-  const double idle_cpu0 = cpu_seconds(bpid);
+  const double idle_cpu0 = test::cpu_seconds(bpid);
   const auto idle_t0 = clk::now();
   std::this_thread::sleep_for(std::chrono::seconds(10));
   const double idle_secs = std::chrono::duration<double>(clk::now() - idle_t0).count();
   std::printf("  idle with %d agent sessions: broker CPU %.1f %% of one core over %.0f s, RSS %.0f MiB\n", clusters,
-              100 * (cpu_seconds(bpid) - idle_cpu0) / idle_secs, idle_secs, test::rss_kib(bpid) / 1024.0);
+              100 * (test::cpu_seconds(bpid) - idle_cpu0) / idle_secs, idle_secs, test::rss_kib(bpid) / 1024.0);
 
-  const double cpu0 = cpu_seconds(bpid);
+  const double cpu0 = test::cpu_seconds(bpid);
   const auto t0 = clk::now();
   std::vector<std::string> ids;
   ids.reserve(builds);
@@ -181,7 +159,7 @@ int main(int argc, char** argv) {
     if (std::chrono::duration<double>(clk::now() - t0).count() > 1800) die("not done after 30 minutes");
   }
   const double secs = std::chrono::duration<double>(clk::now() - t0).count();
-  const double cpu = cpu_seconds(bpid) - cpu0;
+  const double cpu = test::cpu_seconds(bpid) - cpu0;
 
   long sim_rss = 0, sim_pss = 0, agent_rss = 0, agent_pss = 0;
   for (auto& sim : sims) {

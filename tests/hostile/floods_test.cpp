@@ -1,7 +1,5 @@
 // Floods: many connections, slow clients, long keep-alive sessions, and a broker out of file
 // descriptors. Bounded everything: the broker answers others meanwhile and afterwards.
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "tests/hostile/hostile.hpp"
@@ -82,22 +80,6 @@ BOOST_AUTO_TEST_CASE(a_thousand_requests_on_one_connection) {
   still_serving("1000 pipelined requests");
 }
 
-namespace {
-
-double cpu_seconds(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string f;
-  double utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14) utime = std::stod(f);
-    if (i == 15) stime = std::stod(f);
-  }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-}  // namespace
 
 // Out of file descriptors, accept() fails at once and would again at once: the broker must back off
 // instead of spinning, warn once instead of flooding its log, and serve again when descriptors free.

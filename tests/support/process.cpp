@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -119,6 +120,22 @@ long proc_kib(int pid, const char* file, std::string_view key) {
 
 long rss_kib(int pid) { return proc_kib(pid, "status", "VmRSS:"); }
 long pss_kib(int pid) { return proc_kib(pid, "smaps_rollup", "Pss:"); }
+
+double cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  const auto close = text.rfind(')');  // the command may hold spaces and parentheses
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 1));
+  std::string f;
+  double utime = 0, stime = 0;
+  // Fields after the command, numbered as in proc(5): state is 3, utime 14, stime 15.
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::stod(f);
+    if (i == 15) stime = std::stod(f);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 bool sanitized() {
   static const bool on = [] {

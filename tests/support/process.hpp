@@ -51,6 +51,9 @@ long rss_kib(int pid);
 // such as the code of the same executable, count divided by the number of sharers. Summed over
 // processes it is the memory they take together, which the RSS overstates. 0 if unreadable.
 long pss_kib(int pid);
+// User plus system CPU time process `pid` has used, in seconds (utime + stime of /proc/PID/stat),
+// 0 if unreadable.
+double cpu_seconds(int pid);
 
 // Whether the suite runs under ASan and UBSan (scripts/test sets BROKKR_SANITIZED=1).
 bool sanitized();
