@@ -57,7 +57,9 @@ BOOST_AUTO_TEST_CASE(kill_9_mid_load_then_restart) {
   // Load: agents claim and report; every acknowledged report is remembered.
   std::atomic<bool> stop{false};
   std::mutex acked_mutex;
-  std::vector<std::tuple<std::string, int, std::string>> acked;  // id, attempt, outcome
+  // id, attempt, status answered, and the phase (0 first broker, 1 down, 2 restarted) of the claim and of the answer
+  std::vector<std::tuple<std::string, int, std::string, int, int>> acked;
+  std::atomic<int> phase{0};
   std::atomic<long> transport_errors{0};
   std::vector<std::thread> load;
   for (int t = 0; t < agents_n; ++t)
@@ -66,6 +68,7 @@ BOOST_AUTO_TEST_CASE(kill_9_mid_load_then_restart) {
       while (!stop) {
         api_client c(current_url(), agents[t].second);
         c.timeout = std::chrono::seconds(5);
+        const int claimed_in = phase;
         auto r = c.post("/api/v1/agents/" + agents[t].first + "/ephemeral-work/claim-next");
         if (r.status == 0) {
           ++transport_errors;
@@ -81,14 +84,17 @@ BOOST_AUTO_TEST_CASE(kill_9_mid_load_then_restart) {
         const auto outcome = rng() % 4 == 0 ? "FAILED_RETRYABLE" : "COMPLETED";
         auto done = c.post("/api/v1/ephemeral-work/" + id + "/complete", {{"attempt", attempt}, {"outcome", outcome}});
         if (done.status == 200) {
+          // What was acknowledged is the status answered, not the outcome reported: a failure
+          // past max_retries ends FAILED_PERMANENT (the orphan has the default 3 retries).
           std::lock_guard<std::mutex> g(acked_mutex);
-          acked.emplace_back(id, attempt, outcome);
+          acked.emplace_back(id, attempt, done.body["status"].get<std::string>(), claimed_in, phase.load());
         }
       }
     });
 
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   broker.kill9();
+  phase = 1;
   BOOST_TEST(broker.exit_code().value_or(0) == 128 + 9);
   std::this_thread::sleep_for(std::chrono::seconds(4));  // the orphan's lease runs out meanwhile
   broker.start();
@@ -96,6 +102,7 @@ BOOST_AUTO_TEST_CASE(kill_9_mid_load_then_restart) {
     std::lock_guard<std::mutex> g(url_mutex);
     url = broker.url();
   }
+  phase = 2;
   api_client admin2(broker.url(), broker.admin_key());
   // Rehydration expires the orphan's claim although no timer of the old process survived. Its retry
   // is due 2 s later (the cap) and agent a0 may claim it at once, so status and reason are read from
@@ -140,9 +147,15 @@ BOOST_AUTO_TEST_CASE(kill_9_mid_load_then_restart) {
   BOOST_TEST(transport_errors.load() > 0);  // the crash really happened under load
   BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work") == items_n + 1);
   // Every acknowledged report is in the history.
-  for (const auto& [id, attempt, outcome] : acked)
-    BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events WHERE work_id = '" + id + "' AND attempt = " +
-                        std::to_string(attempt) + " AND from_status = 'CLAIMED' AND to_status = '" + outcome + "'") == 1,
-               "acknowledged " << outcome << " of " << id << " attempt " << attempt << " is missing");
+  for (const auto& [id, attempt, status, claimed_in, answered_in] : acked) {
+    const auto found = db.count("SELECT count(*) FROM ephemeral_work_events WHERE work_id = '" + id + "' AND attempt = " +
+                                std::to_string(attempt) + " AND from_status = 'CLAIMED' AND to_status = '" + status + "'");
+    BOOST_TEST(found == 1, "acknowledged " << status << " of " << id << " attempt " << attempt << " is in the history "
+                                           << found << " times (claimed in phase " << claimed_in << ", answered in phase " << answered_in
+                                           << "); its history:\n"
+                                           << db.scalar("SELECT string_agg(format('%s %s %s->%s attempt %s by %s: %s %s', id, "
+                                                        "at, from_status, to_status, attempt, agent_id, reason, message), "
+                                                        "E'\\n' ORDER BY id) FROM ephemeral_work_events WHERE work_id = '" + id + "'"));
+  }
   check_lifecycle_invariants(db);
 }
