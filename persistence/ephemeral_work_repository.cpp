@@ -22,6 +22,14 @@ using opt_text = std::optional<std::string>;
 
 opt_text null_if_empty(const std::string& s) { return s.empty() ? opt_text{} : opt_text{s}; }
 
+// PostgreSQL returns a UUID in lower case; where a statement's rows are matched back to what was
+// asked (group commit), the ids asked for are compared in that form, so that an id sent in upper
+// case is found as any other statement finds it.
+std::string canonical_uuid(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 std::vector<work_item> read_items(const pqxx::result& r) {
   std::vector<work_item> out;
   out.reserve(r.size());
@@ -325,11 +333,6 @@ db_result<std::vector<db_result<heartbeat_result>>> ephemeral_work_repository::h
     const std::vector<heartbeat_request>& requests) {
   std::vector<db_result<heartbeat_result>> out;
   out.reserve(requests.size());
-  // PostgreSQL returns UUIDs in lower case, and the answers are matched to the requests as text.
-  const auto lowercase = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
   std::vector<size_t> asked;
   std::vector<std::string> ids, agents;
   std::vector<int> attempts;
@@ -342,8 +345,8 @@ db_result<std::vector<db_result<heartbeat_result>>> ephemeral_work_repository::h
     } else {
       out.push_back(fail(db_errc::internal, "not written"));
       asked.push_back(i);
-      ids.push_back(lowercase(q.id));
-      agents.push_back(lowercase(q.agent_id));
+      ids.push_back(canonical_uuid(q.id));
+      agents.push_back(canonical_uuid(q.agent_id));
       attempts.push_back(q.attempt);
     }
   }
@@ -389,14 +392,21 @@ db_result<work_item> ephemeral_work_repository::complete(const completion_report
 db_result<std::vector<completion_result>> ephemeral_work_repository::complete_many(
     const std::vector<completion_report>& reports) {
   std::vector<completion_result> out(reports.size());
+  // The reports as the statements see them: ids in PostgreSQL's form, so that the rows locked and
+  // written are found again for each report (and the claimer compares equal).
+  std::vector<completion_report> canonical = reports;
   std::vector<std::string> ids;
   for (size_t i = 0; i < reports.size(); ++i) {
-    const auto& p = reports[i];
+    auto& p = canonical[i];
     out[i].work_id = p.work_id;
     if (!is_uuid(p.work_id)) out[i].error = db_error{db_errc::not_found, "no work item " + p.work_id, {}};
     else if (!is_uuid(p.agent_id)) out[i].error = db_error{db_errc::invalid_argument, "agent_id is not a UUID", "agent_id"};
     else if (auto v = validate_completion(p); !v) out[i].error = v.error();
-    else ids.push_back(p.work_id);
+    else {
+      p.work_id = canonical_uuid(std::move(p.work_id));
+      p.agent_id = canonical_uuid(std::move(p.agent_id));
+      ids.push_back(p.work_id);
+    }
   }
   if (ids.empty()) return out;
   return guarded([&]() -> db_result<std::vector<completion_result>> {
@@ -410,7 +420,7 @@ db_result<std::vector<completion_result>> ephemeral_work_repository::complete_ma
     for (size_t i = 0; i < reports.size(); ++i) {
       auto& res = results[i];
       if (res.error) continue;
-      const auto& p = reports[i];
+      const auto& p = canonical[i];
       const auto it = locked.find(p.work_id);
       if (it == locked.end()) {
         res.error = db_error{db_errc::not_found, "no work item " + p.work_id, {}};
@@ -434,9 +444,11 @@ db_result<std::vector<completion_result>> ephemeral_work_repository::complete_ma
       decided.emplace(p.work_id, i);
     }
     for (auto& item : batch.apply(tx)) {
-      auto& res = results[decided.at(item.id)];
+      const auto at = decided.find(item.id);
+      if (at == decided.end()) continue;  // not asked for: cannot happen, the batch is built from `decided`
+      auto& res = results[at->second];
       res.item = std::move(item);
-      decided.erase(res.work_id);
+      decided.erase(at);
     }
     tx.commit();
     for (const auto& [id, i] : decided)  // locked and decided, yet the guarded write changed nothing

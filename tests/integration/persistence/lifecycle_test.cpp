@@ -288,6 +288,40 @@ BOOST_AUTO_TEST_CASE(completion_stores_result_and_details) {
   BOOST_TEST(done->failure_reason.empty());
 }
 
+// Ids are UUIDs, not strings: a report naming the item and its claimer in upper case is the same
+// report (every other statement already casts; the batch matches its rows back by id).
+BOOST_AUTO_TEST_CASE(a_completion_in_upper_case_is_the_same_completion) {
+  const auto upper = [](std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  const auto a = test::make_agent(agents);
+  const auto w1 = test::make_work(work, {.agent_ids = {a.id}});
+  const auto w2 = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c1 = work.claim(w1.id, a.id);
+  const auto c2 = work.claim(w2.id, a.id);
+  BOOST_REQUIRE(c1 && c2);
+  auto alone = report(*c1, work_outcome::completed, "");
+  alone.agent_id = upper(a.id);
+  auto done = work.complete(test::for_item(upper(w1.id), alone));
+  BOOST_REQUIRE(done);
+  BOOST_TEST(done->id == w1.id);
+  BOOST_TEST(done->status == work_status::completed);
+  // In one batch, the same item in two spellings is one item reported twice.
+  auto first = test::for_item(upper(w2.id), report(*c2, work_outcome::failed_retryable));
+  auto again = test::for_item(w2.id, report(*c2, work_outcome::completed, ""));
+  auto r = work.complete_many({first, again});
+  BOOST_REQUIRE(r);
+  BOOST_REQUIRE_EQUAL(r->size(), 2u);
+  BOOST_TEST(!(*r)[0].error);
+  BOOST_TEST((*r)[0].work_id == upper(w2.id));  // answered as asked
+  BOOST_TEST((*r)[0].item.status == work_status::failed_retryable);
+  BOOST_REQUIRE((*r)[1].error);
+  BOOST_TEST((*r)[1].error->code == db_errc::conflict);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events WHERE work_id = '" + w2.id +
+                      "' AND from_status = 'CLAIMED'") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(permanent_failure_is_terminal_at_once) {
   const auto a = test::make_agent(agents);
   const auto w = test::make_work(work, {.agent_ids = {a.id}});
