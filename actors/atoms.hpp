@@ -12,6 +12,7 @@ using available_atom = caf::atom_constant<caf::atom("available")>; // work becam
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;       // stop this work
 using gone_atom = caf::atom_constant<caf::atom("gone")>;           // the item no longer exists
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using idle_atom = caf::atom_constant<caf::atom("idle")>;           // a work item with nothing to time
 using run_atom = caf::atom_constant<caf::atom("run")>;             // run this job (job pools)
 
 }  // namespace brokkr

@@ -1,6 +1,8 @@
 #pragma once
-// The claim supervisor (broker_node/claim_supervisor): keeps one work-item actor per live item,
-// routes notices to them, respawns them from PostgreSQL, and rehydrates them all on resync.
+// The claim supervisor (broker_node/claim_supervisor): keeps one work-item actor per live item that
+// has something to time or someone listening (the others are remembered by their last event and
+// started again on their next notice: ADR 0066), routes notices to them, respawns them from
+// PostgreSQL, and rehydrates them all on resync.
 #include <caf/actor.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -19,7 +21,12 @@ using claim_supervisor_actor = caf::typed_actor<
     caf::reacts_to<resync_atom>,
     // Subscribe `subscriber` to item `id` (see work_item_protocol.hpp).
     caf::reacts_to<caf::subscribe_atom, std::string, caf::actor>,
+    // A work-item actor with nothing to time and no subscriber: (id, messages it has had from the
+    // supervisor, its last event id). The supervisor stops it if none is on the way (ADR 0066).
+    caf::reacts_to<idle_atom, std::string, uint64_t, int64_t>,
     // Number of live work-item actors (metrics).
-    caf::replies_to<stats_atom>::with<uint64_t>>;
+    caf::replies_to<stats_atom>::with<uint64_t>,
+    // Number of live items held without an actor (metrics).
+    caf::replies_to<stats_atom, idle_atom>::with<uint64_t>>;
 
 }  // namespace brokkr

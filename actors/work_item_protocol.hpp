@@ -1,7 +1,9 @@
 #pragma once
-// One actor per non-terminal work item (broker_node/work_item_actor). It owns the item's timers
-// (claim expiry, retry due), pushes "available" and "cancel", tells subscribers of every change,
-// and exits once the item is terminal. It never decides a transition: PostgreSQL does.
+// One actor per non-terminal work item that has something to time or someone listening
+// (broker_node/work_item_actor). It owns the item's timers (claim expiry, retry due), pushes
+// "available" and "cancel", tells subscribers of every change, and exits once the item is
+// terminal, or when its supervisor retires it (idle, ADR 0066). It never decides a transition:
+// PostgreSQL does.
 #include <caf/actor.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -19,6 +21,7 @@ using work_item_actor = caf::typed_actor<
     caf::reacts_to<work_notice>,                     // the item changed (NOTIFY)
     caf::reacts_to<resync_atom>,                     // re-read it (notifications may have been lost)
     caf::reacts_to<caf::subscribe_atom, caf::actor>,
-    caf::reacts_to<caf::tick_atom, uint64_t>>;       // own timer, by generation
+    caf::reacts_to<caf::tick_atom, uint64_t>,        // own timer, by generation
+    caf::reacts_to<idle_atom>>;                      // retired by the supervisor: stop
 
 }  // namespace brokkr

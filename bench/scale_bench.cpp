@@ -220,18 +220,21 @@ void measure_cleanup(const test::test_database& db, const std::vector<std::strin
   std::printf("claim-next p99 during cleanup vs quiet: %.2fx\n", quiet.p99 > 0 ? during.p99 / quiet.p99 : 0.0);
 }
 
-// The broker's own gauge of live work-item actors, -1 if /metrics did not answer.
-long actors_of(test::api_client& api) {
+// One of the broker's gauges, -1 if /metrics did not answer.
+long gauge_of(test::api_client& api, const std::string& name) {
   const auto r = api.get("/metrics");
-  const std::string key = "\nbrokkr_work_item_actors ";
+  const std::string key = "\n" + name + " ";
   const auto at = r.raw.find(key);
   if (r.status != 200 || at == std::string::npos) return -1;
   return std::stol(r.raw.substr(at + key.size()));
 }
 
-// A broker rehydrates a work-item actor for every live item when it starts. Its RSS once they are
-// all up, less the RSS of the same broker on an empty database, over the actors, is the memory per
-// live item (issue 13 goal 5: at most 2 KiB).
+// A broker rehydrates every live item when it starts: an item with something to time (a claim's
+// lease, a retry's backoff) gets a work-item actor, an offered one is retired to its last event id
+// (ADR 0066). Its RSS once all are held, less the RSS of the same broker on an empty database, over
+// the live items, is the memory per live item (issue 13 goal 5: at most 2 KiB). Then a share of the
+// items is claimed in one statement, each claim's notice starts an actor with a lease timer, and
+// the RSS growth over those actors is the memory of one actor.
 void measure_actor_memory(const test::test_database& db) {
   long live = 0;
   {
@@ -251,23 +254,48 @@ void measure_actor_memory(const test::test_database& db) {
     b.stop();
   }
   test::broker_process b(db.url(), key_dir + "/admin.key", {});
-  const auto t0 = clk::now();
+  auto t0 = clk::now();
   b.start();
   test::api_client api(b.url(), b.admin_key());
-  long actors = 0;
+  long actors = 0, idle = 0;
   while (clk::now() - t0 < std::chrono::minutes(5)) {
-    actors = actors_of(api);
-    if (actors >= live) break;
+    actors = gauge_of(api, "brokkr_work_item_actors");
+    idle = gauge_of(api, "brokkr_work_items_idle");
+    if (actors >= 0 && idle >= 0 && actors + idle >= live) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   const double up_s = since_us(t0) / 1e6;
   std::this_thread::sleep_for(std::chrono::seconds(2));  // let the last reads' buffers go
   const long rss = test::rss_kib(b.proc().pid());
-  std::printf("broker with %ld live work-item actors (of %ld live items, all up %.1f s after start): RSS %ld KiB, "
-              "idle broker %ld KiB\n", actors, live, up_s, rss, idle_rss);
-  if (actors > 0)
-    std::printf("memory per live work-item actor: %.2f KiB (RSS growth / actors)\n",
-                static_cast<double>(rss - idle_rss) / static_cast<double>(actors));
+  std::printf("broker holding %ld live items (%ld work-item actors, %ld retired; all held %.1f s after start): "
+              "RSS %ld KiB, idle broker %ld KiB\n", actors + idle, actors, idle, up_s, rss, idle_rss);
+  if (live > 0)
+    std::printf("memory per live item: %.2f KiB (RSS growth / live items)\n",
+                static_cast<double>(rss - idle_rss) / static_cast<double>(live));
+  const long claims = std::min<long>(20000, idle);
+  if (claims > 0) {
+    {
+      pqxx::connection c{db.url()};
+      pqxx::nontransaction n{c};
+      n.exec0("UPDATE ephemeral_work SET status = 'CLAIMED', claimed_by = (SELECT id FROM agents LIMIT 1), "
+              "lease_seconds = 3600, claim_timeout_seconds = 3600 WHERE id IN (SELECT id FROM ephemeral_work "
+              "WHERE status = 'PENDING' AND deleted_at IS NULL LIMIT " + std::to_string(claims) + ")");
+    }
+    t0 = clk::now();
+    long now_actors = 0;
+    while (clk::now() - t0 < std::chrono::minutes(2)) {
+      now_actors = gauge_of(api, "brokkr_work_item_actors");
+      if (now_actors >= claims) break;  // the actors already up may have ended meanwhile
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    const long rss2 = test::rss_kib(b.proc().pid());
+    std::printf("%ld items claimed in one statement: %ld work-item actors %.1f s later, RSS %ld KiB\n", claims,
+                now_actors, since_us(t0) / 1e6, rss2);
+    if (now_actors > actors)
+      std::printf("memory per work-item actor (claimed, lease timer armed): %.2f KiB (RSS growth / new actors)\n",
+                  static_cast<double>(rss2 - rss) / static_cast<double>(now_actors - actors));
+  }
   b.stop();
 }
 

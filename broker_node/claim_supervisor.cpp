@@ -1,7 +1,9 @@
 // The claim supervisor: one work-item actor per live item, created on the first notice about the
 // item, on a subscription, or by rehydration (start-up, LISTEN reconnect, periodic resync).
 // It monitors them and respawns one that died abnormally; each respawned actor re-reads its row,
-// so supervision never loses a timer.
+// so supervision never loses a timer. An actor with nothing to time and no subscriber (a claimable
+// item, already offered) is retired and its item kept as its last event id, about a tenth of an
+// actor's memory; its next notice, subscription or news in a resync pass starts it again (ADR 0066).
 #include "broker_node/claim_supervisor.hpp"
 
 #include <caf/all.hpp>
@@ -17,12 +19,18 @@ namespace {
 
 using persistence::make_job;
 
+struct item_entry {
+  work_item_actor actor;
+  uint64_t sent = 0;  // messages sent to it, matched against what it has heard when it is idle
+};
+
 struct supervisor_state {
   static inline const char* name = "claim_supervisor";
   work_item_deps deps;
   claim_supervisor_config cfg;
-  std::unordered_map<std::string, work_item_actor> items;
+  std::unordered_map<std::string, item_entry> items;
   std::unordered_map<caf::actor_addr, std::string> ids;
+  std::unordered_map<std::string, int64_t> idle;  // live items without an actor -> last event announced
   std::unordered_map<std::string, int> restarts;
   bool rehydrating = false;
   bool pass_again = false;                   // a resync asked for while a pass ran
@@ -31,14 +39,25 @@ struct supervisor_state {
 
 using self_ptr = claim_supervisor_actor::stateful_pointer<supervisor_state>;
 
-work_item_actor ensure(self_ptr self, const std::string& id, std::optional<persistence::work_timing> initial = std::nullopt) {
+item_entry& ensure(self_ptr self, const std::string& id, std::optional<persistence::work_timing> initial = std::nullopt) {
   auto& st = self->state;
   if (auto it = st.items.find(id); it != st.items.end()) return it->second;
-  auto a = spawn_work_item(self->system(), id, st.deps, std::move(initial));
+  int64_t announced = -1;
+  if (auto it = st.idle.find(id); it != st.idle.end()) {
+    announced = it->second;
+    st.idle.erase(it);
+  }
+  auto a = spawn_work_item(self->system(), id, st.deps, std::move(initial), announced);
   self->monitor(a);
-  st.items.emplace(id, a);
   st.ids.emplace(a->address(), id);
-  return a;
+  return st.items.emplace(id, item_entry{a, 0}).first->second;
+}
+
+// Every message to a work-item actor goes through here: the count is the idle handshake's.
+template <class... Ts>
+void tell(self_ptr self, item_entry& e, Ts&&... xs) {
+  ++e.sent;
+  self->send(e.actor, std::forward<Ts>(xs)...);
 }
 
 std::chrono::milliseconds::rep ms_of(const std::optional<timestamp>& t) {
@@ -75,17 +94,22 @@ void rehydrate_from(self_ptr self, std::string after) {
         for (auto& t : rows) {
           st.seen.insert(t.id);
           if (auto it = st.items.find(t.id); it != st.items.end()) {
-            self->send(it->second, notice_of(std::move(t)));
+            tell(self, it->second, notice_of(std::move(t)));
             continue;
           }
+          // A retired item whose row has not changed stays retired.
+          if (auto it = st.idle.find(t.id); it != st.idle.end() && t.last_event_id <= it->second) continue;
           ++created;
           const auto id = t.id;
           ensure(self, id, std::move(t));
         }
         if (created) log::debug("supervisor", "rehydrated ", created, " work-item actors");
         if (static_cast<int>(rows.size()) == page) return rehydrate_from(self, last);
-        for (auto& [id, a] : st.items)
-          if (!st.seen.count(id)) self->send(a, resync_atom::value);
+        for (auto& [id, e] : st.items)
+          if (!st.seen.count(id)) tell(self, e, resync_atom::value);
+        // A retired item the pass did not read is no longer live (it ended unheard).
+        for (auto it = st.idle.begin(); it != st.idle.end();)
+          it = st.seen.count(it->first) ? std::next(it) : st.idle.erase(it);
         st.seen.clear();
         st.rehydrating = false;
         if (st.pass_again) resync(self);
@@ -132,26 +156,54 @@ claim_supervisor_actor::behavior_type supervisor(self_ptr self, work_item_deps d
   });
   // Work-item actors are monitored, not linked (one crashing must not take the others down), so
   // shutdown stops them explicitly.
+  self->state.deps.supervisor = caf::actor_cast<claim_supervisor_actor>(self);
   self->set_exit_handler([self](caf::exit_msg& em) {
-    for (auto& [id, a] : self->state.items) self->send_exit(a, em.reason);
+    for (auto& [id, e] : self->state.items) self->send_exit(e.actor, em.reason);
     self->state.items.clear();
     self->state.ids.clear();
+    self->state.idle.clear();
     self->quit(em.reason);
   });
   return {
       [=](work_notice& n) {
-        auto it = self->state.items.find(n.id);
-        if (it != self->state.items.end()) self->send(it->second, std::move(n));
-        else if (!is_terminal(n.status)) ensure(self, n.id, n.complete ? std::optional(timing_of(n)) : std::nullopt);
+        auto& st = self->state;
+        if (auto it = st.items.find(n.id); it != st.items.end()) return tell(self, it->second, std::move(n));
+        if (auto it = st.idle.find(n.id); it != st.idle.end()) {
+          if (n.event_id <= it->second) return;  // already announced before it was retired
+          if (is_terminal(n.status)) {
+            st.idle.erase(it);
+            return;
+          }
+        }
+        // A claim's notice describes the item whole (its actor needs no targets until it is
+        // claimable again), so a retired item is started again without a read when it is claimed.
+        const bool whole = n.complete || n.status == work_status::claimed;
+        if (!is_terminal(n.status)) ensure(self, n.id, whole ? std::optional(timing_of(n)) : std::nullopt);
       },
       [=](agent_notice& n) {
         if (self->state.deps.pushes) self->send(self->state.deps.pushes, std::move(n));
       },
       [=](resync_atom) { resync(self); },
       [=](caf::subscribe_atom, std::string& id, caf::actor& subscriber) {
-        self->send(ensure(self, id), caf::subscribe_atom::value, std::move(subscriber));
+        tell(self, ensure(self, id), caf::subscribe_atom::value, std::move(subscriber));
+      },
+      [=](idle_atom, std::string& id, uint64_t heard, int64_t announced) {
+        auto& st = self->state;
+        auto it = st.items.find(id);
+        const auto& from = self->current_sender();
+        // Retired only when it is this very actor and nothing sent to it is still on the way.
+        if (it == st.items.end() || !from || it->second.actor.address() != from->address() || it->second.sent != heard)
+          return;
+        auto a = std::move(it->second.actor);
+        st.items.erase(it);
+        st.ids.erase(a.address());
+        st.restarts.erase(id);
+        st.idle[id] = announced;
+        self->demonitor(a.address());
+        self->send(a, idle_atom::value);
       },
       [=](stats_atom) -> uint64_t { return self->state.items.size(); },
+      [=](stats_atom, idle_atom) -> uint64_t { return self->state.idle.size(); },
   };
 }
 

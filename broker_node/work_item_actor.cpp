@@ -13,7 +13,8 @@
 //   terminal / gone: tell subscribers, quit
 //
 // Every state change comes from the row (re-read, or described whole by a notice); the actor only
-// schedules, pushes and notifies.
+// schedules, pushes and notifies. In `claimable` with no subscriber and no read in flight it has
+// nothing to do until the row changes, so it tells its supervisor, which retires it (ADR 0066).
 #include "broker_node/work_item_actor.hpp"
 
 #include <caf/all.hpp>
@@ -39,6 +40,11 @@ struct work_item_state {
   bool finished = false;
   int64_t announced_event = -1;     // last event id subscribers and agents were told about
   std::set<caf::actor> subscribers;
+  bool resting = false;             // claimable: no timer of its own
+  bool retry_pending = false;       // a read failed and is tried again later
+  bool hello_owed = false;          // a subscriber came before the first read: tell it the state
+  uint64_t heard = 0;               // messages from the supervisor, for its idle handshake
+  uint64_t idle_told = UINT64_MAX;  // `heard` when the supervisor was last told the actor is idle
   // While the actor starts from a rehydrated row, the behavior apply() chooses is kept here: the
   // one the start-up function returns replaces any become() made during it.
   bool starting = false;
@@ -51,6 +57,22 @@ using self_ptr = work_item_actor::stateful_pointer<work_item_state>;
 using std::chrono::milliseconds;
 
 void reload(self_ptr self);
+
+bool from_supervisor(self_ptr self) {
+  const auto& sup = self->state.deps.supervisor;
+  return sup && self->current_sender() == caf::actor_cast<caf::strong_actor_ptr>(sup);
+}
+
+// Tells the supervisor once per quiet spell; it retires the actor only if nothing it sent is still
+// on the way (the count), so no notice is lost to an actor that stopped.
+void maybe_idle(self_ptr self) {
+  auto& st = self->state;
+  if (!st.deps.supervisor || !st.resting || st.loading || st.dirty || st.retry_pending || st.finished ||
+      st.starting || !st.last || !st.subscribers.empty() || st.idle_told == st.heard)
+    return;
+  st.idle_told = st.heard;
+  self->send(st.deps.supervisor, idle_atom::value, st.id, st.heard, st.announced_event);
+}
 
 // become(), or while starting, the behavior to start with.
 void enter(self_ptr self, work_item_actor::behavior_type b) {
@@ -116,29 +138,44 @@ template <class OnTick>
 work_item_actor::behavior_type state_behavior(self_ptr self, OnTick on_tick) {
   return {
       [=](work_notice& n) {
-        if (self->state.last && n.event_id <= self->state.last->last_event_id) return;
+        if (from_supervisor(self)) ++self->state.heard;
+        if (self->state.last && n.event_id <= self->state.last->last_event_id) return maybe_idle(self);
         // Claimed and finished items are fully described by their notice; claimable ones need
         // their targets, which only a read (or a resync pass's complete notice) gives.
         if (!self->state.loading && (n.complete || n.status == work_status::claimed || is_terminal(n.status)))
-          return apply(self, timing_from(n, self->state.last));
+          apply(self, timing_from(n, self->state.last));
+        else
+          reload(self);
+        maybe_idle(self);
+      },
+      [=](resync_atom) {
+        if (from_supervisor(self)) ++self->state.heard;
+        else self->state.retry_pending = false;
         reload(self);
       },
-      [=](resync_atom) { reload(self); },
       [=](caf::subscribe_atom, caf::actor& subscriber) {
+        if (from_supervisor(self)) ++self->state.heard;
         self->monitor(subscriber);
         self->state.subscribers.insert(subscriber);
         if (self->state.last) {
           const auto& t = *self->state.last;
           caf::anon_send(subscriber, work_notice{t.id, t.status, t.attempt, t.last_event_id, t.cancel_requested});
+        } else {
+          self->state.hello_owed = true;
         }
       },
       [=](caf::tick_atom, uint64_t gen) {
         if (gen == self->state.timer_gen) on_tick();
+        maybe_idle(self);
       },
+      // Sent only once the supervisor has stopped routing to this actor and nothing it sent is on
+      // the way: the actor is still as idle as when it said so.
+      [=](idle_atom) { self->quit(); },
   };
 }
 
 work_item_actor::behavior_type claimable(self_ptr self) {
+  self->state.resting = true;
   return state_behavior(self, [] {});
 }
 
@@ -146,6 +183,7 @@ work_item_actor::behavior_type claimable(self_ptr self) {
 // failed, or a new item pushed to a few of its targets first (ADR 0062). When the timer fires, all
 // of them hear of it.
 work_item_actor::behavior_type offered_again(self_ptr self) {
+  self->state.resting = false;
   return state_behavior(self, [self] {
     push_available(self, *self->state.last);
     enter(self, claimable(self));
@@ -165,10 +203,12 @@ void offer_retry(self_ptr self, const work_timing& t, milliseconds since_due, bo
 }
 
 work_item_actor::behavior_type retry_wait(self_ptr self) {
+  self->state.resting = false;
   return state_behavior(self, [self] { offer_retry(self, *self->state.last, milliseconds{0}, true); });
 }
 
 work_item_actor::behavior_type claimed(self_ptr self) {
+  self->state.resting = false;
   return state_behavior(self, [self] {
     // The deadline passed by our clock of PostgreSQL's; the guarded statement decides.
     const auto id = self->state.id;
@@ -178,7 +218,10 @@ work_item_actor::behavior_type claimed(self_ptr self) {
           return r.work.expire_stale_claims(1, {id});
         }),
         [self](persistence::expire_result) { reload(self); },
-        [self](const persistence::db_error&) { self->delayed_send(self, self->state.deps.cfg.retry_read, resync_atom::value); });
+        [self](const persistence::db_error&) {
+          self->state.retry_pending = true;
+          self->delayed_send(self, self->state.deps.cfg.retry_read, resync_atom::value);
+        });
   });
 }
 
@@ -187,7 +230,10 @@ void apply(self_ptr self, work_timing t) {
   const bool news = t.last_event_id > st.announced_event;
   const bool cancel_news = t.cancel_requested && (!st.last || !st.last->cancel_requested || st.last->attempt != t.attempt);
   st.last = t;
-  if (news) notify_subscribers(self, t);
+  // A restarted actor's first read is no news (ADR 0066), yet whoever subscribed meanwhile has
+  // not heard the state.
+  if (news || st.hello_owed) notify_subscribers(self, t);
+  st.hello_owed = false;
   st.announced_event = t.last_event_id;
   if (is_terminal(t.status)) return finish(self, false);
   ++st.timer_gen;  // whatever was armed belongs to the previous state
@@ -247,23 +293,27 @@ void reload(self_ptr self) {
           st.dirty = false;
           reload(self);
         }
+        maybe_idle(self);
       },
       [self](const persistence::db_error& e) {
         auto& st = self->state;
         st.loading = false;
         if (e.code == errc::not_found) return finish(self, true);
+        st.retry_pending = true;
         self->delayed_send(self, st.deps.cfg.retry_read, resync_atom::value);
       });
 }
 
 work_item_actor::behavior_type work_item_fn(work_item_actor::stateful_pointer<work_item_state> self, std::string id,
-                                            work_item_deps deps, std::optional<work_timing> initial) {
+                                            work_item_deps deps, std::optional<work_timing> initial, int64_t announced) {
   self->state.id = std::move(id);
   self->state.deps = std::move(deps);
+  self->state.announced_event = announced;
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& subs = self->state.subscribers;
     for (auto it = subs.begin(); it != subs.end();)
       it = (it->address() == dm.source) ? subs.erase(it) : std::next(it);
+    maybe_idle(self);
   });
   if (!initial) {
     reload(self);
@@ -274,6 +324,7 @@ work_item_actor::behavior_type work_item_fn(work_item_actor::stateful_pointer<wo
   self->state.starting = false;
   auto start = std::exchange(self->state.start_behavior, std::nullopt);
   if (!start) return claimable(self);  // finished at once: it has quit
+  maybe_idle(self);
   return std::move(*start);
 }
 
@@ -282,8 +333,8 @@ work_item_actor::behavior_type work_item_fn(work_item_actor::stateful_pointer<wo
 work_timing timing_of(const work_notice& n) { return timing_from(n, std::nullopt); }
 
 work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps,
-                                std::optional<work_timing> initial) {
-  return sys.spawn(work_item_fn, std::move(id), std::move(deps), std::move(initial));
+                                std::optional<work_timing> initial, int64_t announced) {
+  return sys.spawn(work_item_fn, std::move(id), std::move(deps), std::move(initial), announced);
 }
 
 }  // namespace brokkr::broker

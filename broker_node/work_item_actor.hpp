@@ -5,6 +5,7 @@
 #include <string>
 
 #include "actors/agent_session_protocol.hpp"
+#include "actors/claim_protocol.hpp"
 #include "actors/work_notice.hpp"
 #include "actors/work_item_protocol.hpp"
 #include "persistence/persistence_actor.hpp"
@@ -34,13 +35,18 @@ struct work_item_deps {
   persistence::persistence_actor db;
   push_sink_actor pushes;  // may be invalid: then nothing is pushed
   work_item_config cfg;
+  // Told when the actor has nothing to time and no subscriber, so that it can be retired (ADR
+  // 0066). Invalid: the actor lives until its item ends.
+  claim_supervisor_actor supervisor;
 };
 
 // The caller monitors the actor (the claim supervisor does). With `initial` (rehydration reads a
 // page of rows at once, or a new item's notice names its targets), the actor starts from it
-// instead of reading its row.
+// instead of reading its row. `announced`: the last event the item's agents and subscribers were
+// already told of (an item started again after it was retired), so that it is not pushed again.
 work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps,
-                                std::optional<persistence::work_timing> initial = std::nullopt);
+                                std::optional<persistence::work_timing> initial = std::nullopt,
+                                int64_t announced = -1);
 
 // What a complete notice (work_notice::complete) says about the row, as a read of it would.
 persistence::work_timing timing_of(const work_notice& n);

@@ -25,9 +25,10 @@ void readyz(request_context& c) {
 }
 
 void render_metrics(request_context& c) {
-  c.actor_stats([&c](uint64_t items, uint64_t sessions) {
+  c.actor_stats([&c](uint64_t items, uint64_t idle, uint64_t sessions) {
     auto& m = *c.svc().metrics;
     m.set("brokkr_work_item_actors", {}, static_cast<double>(items));
+    m.set("brokkr_work_items_idle", {}, static_cast<double>(idle));
     m.set("brokkr_agent_sessions", {}, static_cast<double>(sessions));
     c.reply_raw(200, "text/plain; version=0.0.4; charset=utf-8", m.render());
   });

@@ -53,8 +53,8 @@ class request_context {
     });
   }
 
-  // Live work-item actors and connected agents (for /metrics).
-  virtual void actor_stats(std::function<void(uint64_t items, uint64_t sessions)> done) = 0;
+  // Live work-item actors, live items held without one (ADR 0066) and connected agents (for /metrics).
+  virtual void actor_stats(std::function<void(uint64_t items, uint64_t idle, uint64_t sessions)> done) = 0;
 
   // Streams the item's events after `after` as NDJSON (or SSE) until it is terminal; with an empty
   // work id, every item's events (after -1: from now on) until the client leaves.

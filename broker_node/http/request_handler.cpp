@@ -77,10 +77,13 @@ class direct_context final : public request_context, public std::enable_shared_f
     ask<bool>(svc_->logs, false, std::move(done), logs_atom::value, agent_id, std::move(chunk));
   }
 
-  void actor_stats(std::function<void(uint64_t, uint64_t)> done) override {
+  void actor_stats(std::function<void(uint64_t, uint64_t, uint64_t)> done) override {
     ask<uint64_t>(svc_->supervisor, 0, [this, done](uint64_t items) {
-      if (!svc_->sessions) return done(items, 0);
-      ask<uint64_t>(svc_->sessions, 0, [done, items](uint64_t sessions) { done(items, sessions); }, stats_atom::value);
+      ask<uint64_t>(svc_->supervisor, 0, [this, done, items](uint64_t idle) {
+        if (!svc_->sessions) return done(items, idle, 0);
+        ask<uint64_t>(svc_->sessions, 0, [done, items, idle](uint64_t sessions) { done(items, idle, sessions); },
+                      stats_atom::value);
+      }, stats_atom::value, idle_atom::value);
     }, stats_atom::value);
   }
 

@@ -10,6 +10,8 @@ void declare_metrics(metrics::registry& m) {
   m.declare("brokkr_claim_expirations_total", kind::counter, "Stale claims taken back by this broker's sweep, by result.");
   m.declare("brokkr_database_up", kind::gauge, "1 when PostgreSQL answered the last request, else 0.");
   m.declare("brokkr_work_item_actors", kind::gauge, "Work-item actors alive on this broker.");
+  m.declare("brokkr_work_items_idle", kind::gauge,
+            "Live items this broker holds without an actor: nothing to time, no subscriber (ADR 0066).");
   m.declare("brokkr_agent_sessions", kind::gauge, "Agents connected over CAF to this broker.");
 }
 

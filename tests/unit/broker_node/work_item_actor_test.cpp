@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_node/claim_supervisor.hpp"
 #include "broker_node/sessions/session_registry.hpp"
 #include "broker_node/work_item_actor.hpp"
 #include "tests/support/deterministic_actors.hpp"
@@ -29,6 +30,7 @@ const timestamp t0 = timestamp(std::chrono::hours(24 * 365 * 50));  // the datab
 struct db_script {
   std::vector<std::string> asked;
   std::deque<expected<work_timing, db_error>> timings;
+  std::vector<work_timing> live;  // what a resync pass reads (one page)
   size_t count(const std::string& name) const { return static_cast<size_t>(std::count(asked.begin(), asked.end(), name)); }
 };
 
@@ -37,6 +39,7 @@ persistence::persistence_actor fake_db(caf::actor_system& sys, std::shared_ptr<d
     return {[s](run_atom, persistence::db_job& j) -> db_reply {
       s->asked.push_back(j.name);
       if (j.name == "expire_one") return {std::make_shared<persistence::expire_result>(), std::nullopt};
+      if (j.name == "live_timings") return {std::make_shared<std::vector<work_timing>>(s->live), std::nullopt};
       if (j.name != "timing" || s->timings.empty()) return {nullptr, db_error{errc::internal, "unscripted " + j.name, {}}};
       // The last answer repeats: copied, not moved, or the next read would get an emptied row.
       auto next = s->timings.front();
@@ -366,6 +369,122 @@ BOOST_AUTO_TEST_CASE(a_notice_that_arrives_during_a_read_is_read_again_after_it)
   ds.run();
   BOOST_TEST(db->count("timing") == 3u);
   caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+// The claim supervisor retires an actor that has nothing to time and no subscriber, and starts it
+// again when its item changes (ADR 0066).
+struct supervised : fixture {
+  claim_supervisor_actor sup;
+
+  supervised() {
+    sup = broker::spawn_claim_supervisor(ds.sys(), {fake_db(ds.sys(), db), fake_sink(ds.sys(), pushed), cfg});
+    ds.run();
+  }
+  ~supervised() {
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    ds.run();
+  }
+  // (work-item actors alive, live items held without one)
+  std::pair<uint64_t, uint64_t> counts() {
+    auto out = std::make_shared<std::pair<uint64_t, uint64_t>>(99, 99);
+    ds.sys().spawn([out, s = sup](caf::event_based_actor* self) {
+      self->request(s, caf::infinite, stats_atom::value).then([out](uint64_t n) { out->first = n; });
+      self->request(s, caf::infinite, stats_atom::value, idle_atom::value).then([out](uint64_t n) { out->second = n; });
+    });
+    ds.run();
+    return *out;
+  }
+};
+
+work_notice whole(work_status s, int attempt, int64_t event, std::vector<std::string> targets = {"a1", "a2"}) {
+  work_notice n{"w1", s, attempt, event, false, "", 0, 0, 0,
+                std::chrono::duration_cast<std::chrono::milliseconds>(t0.time_since_epoch()).count()};
+  n.targets = std::move(targets);
+  n.complete = true;
+  return n;
+}
+
+using pair = std::pair<uint64_t, uint64_t>;
+
+BOOST_FIXTURE_TEST_CASE(an_offered_item_is_retired_and_started_again_by_its_claim, supervised) {
+  caf::anon_send(sup, whole(work_status::pending, 0, 7));
+  ds.run();
+  BOOST_TEST(pushed->available.size() == 1u);
+  BOOST_TEST((counts() == pair{0, 1}));  // offered, nothing to time: no actor
+  // The same notice again (another replica's LISTEN) is not news: nothing starts, nothing is pushed.
+  caf::anon_send(sup, whole(work_status::pending, 0, 7));
+  ds.run();
+  BOOST_TEST((counts() == pair{0, 1}));
+  BOOST_TEST(pushed->available.size() == 1u);
+  // The claim starts it again from the notice alone, with the lease's timer.
+  work_notice taken{"w1", work_status::claimed, 1, 8, false, "a1",
+                    std::chrono::duration_cast<std::chrono::milliseconds>((t0 + 30s).time_since_epoch()).count(), 0, 0,
+                    std::chrono::duration_cast<std::chrono::milliseconds>(t0.time_since_epoch()).count()};
+  caf::anon_send(sup, taken);
+  ds.run();
+  BOOST_TEST((counts() == pair{1, 0}));
+  BOOST_TEST(db->count("timing") == 0u);
+  BOOST_TEST(pushed->available.size() == 1u);
+  db->timings.push_back(claimed(30s));  // the read after the expiry finds it still claimed
+  ds.advance(30s + 50ms);
+  BOOST_TEST(db->count("expire_one") == 1u);
+  // Its end stops it for good.
+  caf::anon_send(sup, work_notice{"w1", work_status::completed, 1, 9, false, "a1", 0, 0, 0, 0});
+  ds.run();
+  BOOST_TEST((counts() == pair{0, 0}));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_subscribed_item_keeps_its_actor_until_the_subscriber_leaves, supervised) {
+  auto log = std::make_shared<subscriber_log>();
+  auto subscriber = fake_subscriber(ds.sys(), log);
+  db->timings.push_back(timing(work_status::pending));
+  caf::anon_send(sup, caf::subscribe_atom::value, std::string("w1"), subscriber);
+  ds.run();
+  BOOST_TEST(db->count("timing") == 1u);
+  BOOST_REQUIRE(log->notices.size() == 1u);
+  BOOST_TEST((counts() == pair{1, 0}));
+  caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown);
+  ds.run();
+  BOOST_TEST((counts() == pair{0, 1}));
+  // Subscribing again starts it from its row, told the item was already offered: no second push.
+  auto again = std::make_shared<subscriber_log>();
+  caf::anon_send(sup, caf::subscribe_atom::value, std::string("w1"), fake_subscriber(ds.sys(), again));
+  ds.run();
+  BOOST_TEST(db->count("timing") == 2u);
+  BOOST_TEST((counts() == pair{1, 0}));
+  BOOST_TEST(pushed->available.size() == 1u);
+  BOOST_REQUIRE(again->notices.size() == 1u);  // yet the new subscriber hears the state at once
+  BOOST_TEST(again->notices[0].event_id == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_resync_pass_starts_a_retired_item_only_when_its_row_changed, supervised) {
+  caf::anon_send(sup, whole(work_status::pending, 0, 7));
+  ds.run();
+  BOOST_TEST((counts() == pair{0, 1}));
+  // A pass over the unchanged row: still retired, nothing pushed again.
+  auto row = timing(work_status::pending);
+  row.last_event_id = 7;
+  db->live = {row};
+  caf::anon_send(sup, resync_atom::value);
+  ds.run();
+  BOOST_TEST((counts() == pair{0, 1}));
+  BOOST_TEST(pushed->available.size() == 1u);
+  // A retry this broker did not hear of (its LISTEN was down) is in the next pass: started from the
+  // row, offered again (the retry is due), retired again.
+  row.status = work_status::failed_retryable;
+  row.attempt = 1;
+  row.last_event_id = 9;
+  db->live = {row};
+  caf::anon_send(sup, resync_atom::value);
+  ds.run();
+  BOOST_TEST(pushed->available.size() == 2u);
+  BOOST_TEST((counts() == pair{0, 1}));
+  BOOST_TEST(db->count("timing") == 0u);
+  // An item that ended unheard is not in the pass: it is forgotten.
+  db->live.clear();
+  caf::anon_send(sup, resync_atom::value);
+  ds.run();
+  BOOST_TEST((counts() == pair{0, 0}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
