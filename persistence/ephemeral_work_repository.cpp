@@ -67,10 +67,13 @@ struct transition_batch {
   std::vector<opt_text> reasons;
   std::vector<opt_text> messages;
   std::vector<opt_text> details;
+  std::vector<bool> cancel_requested;  // as decided on: a request since then voids the decision
 
-  void add(const std::string& id, int attempt, const transition& t, const std::string& result_details) {
+  void add(const std::string& id, const claim_snapshot& decided_on, const transition& t,
+           const std::string& result_details) {
     ids.push_back(id);
-    attempts.push_back(attempt);
+    attempts.push_back(decided_on.attempt);
+    cancel_requested.push_back(decided_on.cancel_requested);
     statuses.emplace_back(to_string(t.to));
     retry_counts.push_back(t.retry_count);
     retry_after.push_back(t.retry_after ? opt_text{std::to_string(t.retry_after->count())} : opt_text{});
@@ -85,7 +88,7 @@ struct transition_batch {
     return read_items(tx.exec_prepared("ephemeral_work_apply_transitions", pg_array(ids),
                                        pg_array(attempts), pg_array(statuses), pg_array(retry_counts),
                                        pg_array(retry_after), pg_array(ends), pg_array(reasons),
-                                       pg_array(messages), pg_array(details)));
+                                       pg_array(messages), pg_array(details), pg_array(cancel_requested)));
   }
 };
 
@@ -102,10 +105,18 @@ std::vector<work_item> expire_locked(pqxx::transaction_base& tx, const std::vect
                                          optional_time(r["claim_deadline"]), now);
     const auto message = stale_claim_message(cause, r["lease_seconds"].as<int>(),
                                               r["claim_timeout_seconds"].as<int>());
-    const auto t = decide_failure(read_snapshot(r), reason_claim_expired, message, backoff_cap);
-    batch.add(r["id"].as<std::string>(), r["attempt"].as<int>(), t, {});
+    const auto snapshot = read_snapshot(r);
+    const auto t = decide_failure(snapshot, reason_claim_expired, message, backoff_cap);
+    batch.add(r["id"].as<std::string>(), snapshot, t, {});
   }
   return batch.apply(tx);
+}
+
+db_error refusal_error(completion_refusal why, const claim_snapshot& snapshot) {
+  return db_error{why == completion_refusal::not_claimer ? db_errc::forbidden : db_errc::conflict,
+                  std::string("completion refused: ") + to_string(why) + " (item is " +
+                      std::string(to_string(snapshot.status)) + ", attempt " + std::to_string(snapshot.attempt) + ")",
+                  {}};
 }
 
 db_result<ok_t> validate_completion(const completion_report& p) {
@@ -409,6 +420,43 @@ db_result<std::vector<completion_result>> ephemeral_work_repository::complete_ma
     }
   }
   if (ids.empty()) return out;
+  if (ids.size() == 1) {
+    // One report (the common case: a completion alone in the pool's queue) needs no transaction:
+    // read the decision's inputs, decide, and write fenced by what the decision read (status,
+    // attempt, cancel request) in one statement; a write the fence refuses means the item changed
+    // in between, and it is judged again. Two round trips instead of BEGIN, lock, write, COMMIT
+    // (ADR 0067).
+    const auto i = static_cast<size_t>(std::find_if(out.begin(), out.end(), [](const auto& r) { return !r.error; }) -
+                                       out.begin());
+    return guarded([&]() -> db_result<std::vector<completion_result>> {
+      auto results = out;
+      auto& res = results[i];
+      const auto& p = canonical[i];
+      pqxx::nontransaction n{conn_.raw()};
+      for (int round = 0; round < 10; ++round) {
+        const auto rows = n.exec_prepared("ephemeral_work_completion_inputs", p.work_id);
+        if (rows.empty()) {
+          res.error = db_error{db_errc::not_found, "no work item " + reports[i].work_id, {}};
+          return results;
+        }
+        const auto snapshot = read_snapshot(rows[0]);
+        const auto decision = decide_completion(snapshot, p, cfg_.backoff_cap);
+        if (!decision) {
+          res.error = refusal_error(decision.error(), snapshot);
+          return results;
+        }
+        transition_batch one;
+        one.add(p.work_id, snapshot, *decision, p.result_details);
+        auto written = one.apply(n);
+        if (!written.empty()) {
+          res.item = std::move(written.front());
+          return results;
+        }
+      }
+      res.error = db_error{db_errc::conflict, "work item " + reports[i].work_id + " kept changing; report again", {}};
+      return results;
+    });
+  }
   return guarded([&]() -> db_result<std::vector<completion_result>> {
     auto results = out;  // a retried transaction starts from the same verdicts
     pqxx::work tx{conn_.raw()};
@@ -433,14 +481,10 @@ db_result<std::vector<completion_result>> ephemeral_work_repository::complete_ma
       const auto& snapshot = it->second;
       const auto decision = decide_completion(snapshot, p, cfg_.backoff_cap);
       if (!decision) {
-        res.error = db_error{decision.error() == completion_refusal::not_claimer ? db_errc::forbidden : db_errc::conflict,
-                             std::string("completion refused: ") + to_string(decision.error()) + " (item is " +
-                                 std::string(to_string(snapshot.status)) + ", attempt " +
-                                 std::to_string(snapshot.attempt) + ")",
-                             {}};
+        res.error = refusal_error(decision.error(), snapshot);
         continue;
       }
-      batch.add(p.work_id, p.attempt, *decision, p.result_details);
+      batch.add(p.work_id, snapshot, *decision, p.result_details);
       decided.emplace(p.work_id, i);
     }
     for (auto& item : batch.apply(tx)) {

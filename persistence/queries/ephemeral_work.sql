@@ -5,7 +5,8 @@
 
 -- name: ephemeral_work_apply_transitions
 -- Writes decisions of actors/lifecycle (complete, expire) for many items at once, each fenced by
--- the attempt it was decided for. $9: result_details per item, NULL keeps the column.
+-- what it was decided on: the claim ($2 attempt) and the cancel request ($10). $9: result_details
+-- per item, NULL keeps the column. An item that changed since is not written (and not returned).
 UPDATE ephemeral_work w SET
     status           = u.status,
     retry_count      = u.retry_count,
@@ -17,9 +18,11 @@ UPDATE ephemeral_work w SET
     result_details   = COALESCE(u.result_details, w.result_details),
     lease_expires_at = NULL,
     claim_deadline   = NULL
-FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::int[], $6::bool[], $7::text[], $8::text[], $9::text[])
-     AS u(id, attempt, status, retry_count, retry_after, ends, failure_reason, result_message, result_details)
-WHERE w.id = u.id AND w.status = 'CLAIMED' AND w.attempt = u.attempt
+FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::int[], $6::bool[], $7::text[], $8::text[], $9::text[],
+            $10::bool[])
+     AS u(id, attempt, status, retry_count, retry_after, ends, failure_reason, result_message, result_details,
+          cancel_requested)
+WHERE w.id = u.id AND w.status = 'CLAIMED' AND w.attempt = u.attempt AND w.cancel_requested = u.cancel_requested
 RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 
 -- name: ephemeral_work_cancel
@@ -67,6 +70,12 @@ RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
 WHERE w.claimed_by = $1 AND w.status = 'CLAIMED' AND w.deleted_at IS NULL
 ORDER BY w.claimed_at;
+
+-- name: ephemeral_work_completion_inputs
+-- What a lone completion is decided on, read without a lock: the write that follows is fenced by
+-- status, attempt and cancel request (ephemeral_work_apply_transitions).
+SELECT id, status, claimed_by, attempt, retry_count, max_retries, backoff_base_seconds, cancel_requested
+FROM ephemeral_work WHERE id = $1 AND deleted_at IS NULL;
 
 -- name: ephemeral_work_count_by_status
 SELECT status, count(*) AS n FROM ephemeral_work WHERE deleted_at IS NULL GROUP BY status;
@@ -149,7 +158,7 @@ WHERE ephemeral_work_is_live(w.status) AND w.deleted_at IS NULL AND w.id > $1
 ORDER BY w.id LIMIT $2;
 
 -- name: ephemeral_work_lock_for_completion
--- The completion decisions' inputs for the items of $1 (one report or a batch), under the row
+-- The completion decisions' inputs for the items of a batch ($1), under the row
 -- locks until the transaction ends; locked in id order so that concurrent batches cannot deadlock.
 SELECT id, status, claimed_by, attempt, retry_count, max_retries, backoff_base_seconds, cancel_requested
 FROM ephemeral_work WHERE id = ANY ($1::uuid[]) AND deleted_at IS NULL

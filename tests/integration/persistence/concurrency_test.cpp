@@ -6,9 +6,13 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <optional>
+#include <pqxx/pqxx>
 #include <thread>
 
+#include "persistence/connection.hpp"
 #include "tests/integration/persistence/fixture.hpp"
+#include "tests/support/process.hpp"
 
 using namespace brokkr;
 using namespace brokkr::persistence;
@@ -236,6 +240,40 @@ BOOST_AUTO_TEST_CASE(heartbeat_groups_in_any_order_with_completions_neither_dead
   // PostgreSQL publishes its counters within a second or so of a transaction's end.
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   BOOST_TEST(deadlocks() == deadlocks_before);
+}
+
+// A lone completion is decided on a read without a lock and written fenced by what it read (ADR
+// 67). A cancel request that commits between the read and the write voids the decision: the report
+// is judged again and the run ends CANCELED, as it would had the request come first.
+BOOST_AUTO_TEST_CASE(a_cancel_request_between_a_completions_read_and_write_is_not_lost) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c = work.claim(w.id, a.id);
+  BOOST_REQUIRE(c);
+  auto other = db.connect();
+  pqxx::work hold{other->raw()};
+  hold.exec0("UPDATE ephemeral_work SET cancel_requested = true WHERE id = '" + w.id + "'");
+  completion_report failed;
+  failed.work_id = w.id;
+  failed.agent_id = a.id;
+  failed.attempt = c->attempt;
+  failed.outcome = work_outcome::failed_retryable;
+  failed.failure_reason = "GitError";
+  std::optional<db_result<work_item>> done;
+  std::thread reporter([&] { done = work.complete(failed); });
+  // The report has read the item (no cancel request yet) and its write waits for the row.
+  const bool waiting = test::eventually([&] {
+    return db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1;
+  }, std::chrono::seconds(10));
+  hold.commit();
+  reporter.join();
+  BOOST_REQUIRE(waiting);
+  BOOST_REQUIRE(done.has_value());
+  BOOST_REQUIRE(done->has_value());
+  BOOST_TEST((*done)->status == work_status::canceled);
+  BOOST_TEST((*done)->retry_count == 0);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events WHERE work_id = '" + w.id +
+                      "' AND from_status = 'CLAIMED' AND to_status <> 'CLAIMED'") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
