@@ -177,6 +177,51 @@ void heartbeats(const test::test_database& db, int group) {
   }, group, "heartbeats");
 }
 
+// The same renewals through a real broker over HTTP, one request per heartbeat, from `threads`
+// agents at once (each with its own 250 claims): the pool writes the heartbeats that wait in its
+// queue together (ADR 65), so the more agents beat at once, the bigger the groups.
+void heartbeats_over_http(const test::test_database& db, int threads) {
+  test::broker_process broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key", {"--db-pool-size", "4"});
+  broker.start();
+  test::api_client admin(broker.url(), broker.admin_key());
+  struct claim {
+    std::string id;
+    int attempt;
+  };
+  struct beater {
+    std::string key;
+    std::vector<claim> claims;
+  };
+  std::vector<beater> beaters(threads);
+  for (int t = 0; t < threads; ++t) {
+    auto a = admin.post("/api/v1/agents", {{"name", "bench-beat-" + std::to_string(t)}, {"cluster_name", "bench"}});
+    if (a.status != 201) return;
+    const std::string agent_id = a.body["agent"]["id"];
+    beaters[t].key = a.body["key"];
+    const nlohmann::json work = {{"work_type", "shipwright-build"}, {"crd_spec", test::sample_build_spec()},
+                                 {"targets", {{"agent_ids", {agent_id}}}}, {"lease_seconds", 3600}};
+    test::api_client agent(broker.url(), beaters[t].key);
+    for (int i = 0; i < 250; ++i)
+      if (admin.post("/api/v1/ephemeral-work", work).status != 201) return;
+    while (beaters[t].claims.size() < 250) {
+      auto c = agent.post("/api/v1/agents/" + agent_id + "/ephemeral-work/claim-next", {{"limit", 100}});
+      if (c.status != 200 || c.body["items"].empty()) return;
+      for (const auto& w : c.body["items"]) beaters[t].claims.push_back({w["id"], w["attempt"]});
+    }
+  }
+  const int saved = clients;
+  clients = threads;
+  const auto label = "heartbeats through brokkr-broker over HTTP, one per request";
+  rate(label, db, [&](int t) {
+    auto c = std::make_shared<test::api_client>(broker.url(), beaters[t].key);
+    return [c, mine = beaters[t].claims, next = size_t{0}]() mutable {
+      const auto& one = mine[next++ % mine.size()];
+      return c->post("/api/v1/ephemeral-work/" + one.id + "/heartbeat", {{"attempt", one.attempt}}).status == 200;
+    };
+  }, 1, "heartbeats");
+  clients = saved;
+}
+
 // Issue 13 goal 2: the batched paths. Each call submits `batch` items one by one (there is no batch
 // submit), claims up to `batch` in one claim-next and completes them in one batch completion.
 void repositories_batched(const test::test_database& db, const std::string& agent_id, int batch) {
@@ -300,6 +345,10 @@ int main(int argc, char** argv) {
   for (int group : {1, 100}) {
     test::test_database fresh;
     heartbeats(fresh, group);
+  }
+  for (int threads : {clients, 32}) {
+    test::test_database fresh;
+    heartbeats_over_http(fresh, threads);
   }
   for (const char* scheduler : {"sharing", "stealing"}) {
     test::test_database fresh;
