@@ -369,22 +369,34 @@ db_result<std::vector<db_result<heartbeat_result>>> ephemeral_work_repository::h
     for (const auto& row : n.exec_prepared("ephemeral_work_heartbeat_many", pg_array(ids), pg_array(agents), pg_array(attempts)))
       renewed[{row["id"].as<std::string>(), row["claimed_by"].as<std::string>(), row["attempt"].as<int>()}] =
           heartbeat_result{row["cancel_requested"].as<bool>(), parse_pg_timestamp(row["lease_expires_at"].as<std::string>())};
+    std::vector<size_t> refused;  // indexes into `asked`
+    std::vector<std::string> refused_ids;
     for (size_t k = 0; k < asked.size(); ++k) {
-      auto& answer = out[asked[k]];
       if (auto it = renewed.find({ids[k], agents[k], attempts[k]}); it != renewed.end()) {
-        answer = it->second;
+        out[asked[k]] = it->second;
         continue;
       }
+      refused.push_back(k);
+      refused_ids.push_back(ids[k]);
+    }
+    if (refused.empty()) return ok;
+    // Why each refused request was refused, for all of them in one read (a partition's worth of
+    // stale heartbeats arrives together).
+    std::map<std::string, std::pair<std::string, std::string>> state;  // live id -> (status, attempt)
+    for (const auto& row : n.exec_prepared("ephemeral_work_states_of", pg_array(refused_ids)))
+      if (!row["deleted"].as<bool>())
+        state[row["id"].as<std::string>()] = {row["status"].as<std::string>(), row["attempt"].as<std::string>()};
+    for (const auto k : refused) {
       const auto& q = requests[asked[k]];
-      const auto st = n.exec_prepared("ephemeral_work_status_of", ids[k], agents[k]);
-      if (st.empty() || st[0]["deleted"].as<bool>()) {
+      auto& answer = out[asked[k]];
+      const auto it = state.find(ids[k]);
+      if (it == state.end()) {
         answer = fail(db_errc::not_found, "no work item " + q.id);
         continue;
       }
       answer = fail(db_errc::conflict, "no current claim of work item " + q.id + " by agent " + q.agent_id +
                                            " with attempt " + std::to_string(q.attempt) + " (item is " +
-                                           st[0]["status"].as<std::string>() + ", attempt " +
-                                           st[0]["attempt"].as<std::string>() + ")");
+                                           it->second.first + ", attempt " + it->second.second + ")");
     }
     return ok;
   });

@@ -270,6 +270,10 @@ UPDATE ephemeral_work SET deleted_at = now()
 WHERE id = $1 AND deleted_at IS NULL AND ephemeral_work_is_terminal(status)
 RETURNING *, ephemeral_work_targets_json(id) AS targets;
 
+-- name: ephemeral_work_states_of
+-- Why a group of heartbeats was refused: each item's status and attempt as they are ($1 ids).
+SELECT id, status, attempt, deleted_at IS NOT NULL AS deleted FROM ephemeral_work WHERE id = ANY ($1::uuid[]);
+
 -- name: ephemeral_work_status_of
 -- Why a guarded statement changed nothing: the row as it is (deleted rows count as absent).
 SELECT status, claimed_by, attempt, deleted_at IS NOT NULL AS deleted,

@@ -388,6 +388,11 @@ BOOST_AUTO_TEST_CASE(many_heartbeats_in_one_statement_answer_each_as_one_would) 
   BOOST_TEST((got[3] && got[3]->cancel_requested));
   BOOST_TEST((!got[4] && got[4].error().code == db_errc::conflict));
   BOOST_TEST((!got[5] && got[5].error().code == db_errc::conflict));
+  // The refusals say what the item is now, read for all of them at once.
+  BOOST_TEST(got[5].error().message.find("(item is COMPLETED, attempt " + std::to_string(cd->attempt) + ")") !=
+             std::string::npos);
+  BOOST_TEST(got[4].error().message.find("(item is CLAIMED, attempt " + std::to_string(c1->attempt) + ")") !=
+             std::string::npos);
   BOOST_TEST((!got[6] && got[6].error().code == db_errc::not_found));
   BOOST_TEST((!got[7] && got[7].error().code == db_errc::not_found));
   BOOST_TEST(got[8].has_value());
