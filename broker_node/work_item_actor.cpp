@@ -42,7 +42,6 @@ struct work_item_state {
   std::set<caf::actor> subscribers;
   bool resting = false;             // claimable: no timer of its own
   bool retry_pending = false;       // a read failed and is tried again later
-  bool hello_owed = false;          // a subscriber came before the first read: tell it the state
   uint64_t heard = 0;               // messages from the supervisor, for its idle handshake
   uint64_t idle_told = UINT64_MAX;  // `heard` when the supervisor was last told the actor is idle
   // While the actor starts from a rehydrated row, the behavior apply() chooses is kept here: the
@@ -157,11 +156,10 @@ work_item_actor::behavior_type state_behavior(self_ptr self, OnTick on_tick) {
         if (from_supervisor(self)) ++self->state.heard;
         self->monitor(subscriber);
         self->state.subscribers.insert(subscriber);
+        // Before the first read, the first apply() tells it.
         if (self->state.last) {
           const auto& t = *self->state.last;
           caf::anon_send(subscriber, work_notice{t.id, t.status, t.attempt, t.last_event_id, t.cancel_requested});
-        } else {
-          self->state.hello_owed = true;
         }
       },
       [=](caf::tick_atom, uint64_t gen) {
@@ -169,8 +167,10 @@ work_item_actor::behavior_type state_behavior(self_ptr self, OnTick on_tick) {
         maybe_idle(self);
       },
       // Sent only once the supervisor has stopped routing to this actor and nothing it sent is on
-      // the way: the actor is still as idle as when it said so.
-      [=](idle_atom) { self->quit(); },
+      // the way: the actor is still as idle as when it said so. From anyone else it means nothing.
+      [=](idle_atom) {
+        if (from_supervisor(self)) self->quit();
+      },
   };
 }
 
@@ -229,11 +229,11 @@ void apply(self_ptr self, work_timing t) {
   auto& st = self->state;
   const bool news = t.last_event_id > st.announced_event;
   const bool cancel_news = t.cancel_requested && (!st.last || !st.last->cancel_requested || st.last->attempt != t.attempt);
+  // A restarted actor's first row is no news (ADR 0066), yet whoever subscribed before it came
+  // has not heard the state.
+  const bool first = !st.last;
   st.last = t;
-  // A restarted actor's first read is no news (ADR 0066), yet whoever subscribed meanwhile has
-  // not heard the state.
-  if (news || st.hello_owed) notify_subscribers(self, t);
-  st.hello_owed = false;
+  if (news || first) notify_subscribers(self, t);
   st.announced_event = t.last_event_id;
   if (is_terminal(t.status)) return finish(self, false);
   ++st.timer_gen;  // whatever was armed belongs to the previous state
