@@ -338,6 +338,28 @@ BOOST_AUTO_TEST_CASE(subscribers_hear_every_change_and_the_actor_ends_with_the_i
   caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
 }
 
+BOOST_AUTO_TEST_CASE(only_its_supervisor_can_retire_an_actor) {
+  db->timings.push_back(timing(work_status::pending));
+  auto a = spawn();  // no supervisor: it is never idle, and an `idle` from anyone is ignored
+  bool down = false;
+  auto watcher = ds.sys().spawn([&down, a](caf::event_based_actor* self) -> caf::behavior {
+    self->monitor(a);
+    self->set_down_handler([&down](caf::down_msg&) { down = true; });
+    return {[](int) {}};
+  });
+  ds.run();
+  caf::anon_send(a, idle_atom::value);
+  ds.run();
+  BOOST_TEST(!down);
+  caf::anon_send(a, resync_atom::value);  // and it still works
+  ds.run();
+  BOOST_TEST(db->count("timing") == 2u);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  ds.run();
+  BOOST_TEST(down);
+  caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_read_is_retried_and_a_deleted_item_tells_subscribers_it_is_gone) {
   db->timings.push_back(unexpected(db_error{errc::unavailable, "database down", {}}));
   db->timings.push_back(unexpected(db_error{errc::not_found, "no work item w1", {}}));
