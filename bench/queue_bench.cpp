@@ -2,7 +2,7 @@
 // nothing and is not run by CI. Needs the throwaway PostgreSQL of scripts/bench
 // (BROKKR_TEST_DATABASE_URL) and, for the HTTP figure, a built brokkr-broker.
 //
-//   bench_queue [--seconds N] [--clients N] [--warmup-ms N] [--statements]
+//   bench_queue [--seconds N] [--clients N] [--warmup-ms N] [--statements] [--lifecycles-only]
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -27,6 +27,14 @@ int run_seconds = 5;
 int clients = 4;
 int warmup_ms = 1000;
 bool statements = false;  // --statements: what PostgreSQL ran per lifecycle (pg_stat_statements)
+bool lifecycles_only = false;  // --lifecycles-only: plain SQL, repositories and HTTP one at a time
+int broker_pid = 0;            // while a phase runs against a real broker: its CPU is printed per unit
+
+// Set for as long as a phase's broker runs.
+struct broker_cpu {
+  explicit broker_cpu(int pid) { broker_pid = pid; }
+  ~broker_cpu() { broker_pid = 0; }
+};
 
 // Issue 13 asks what dominates each path. With --statements (scripts/bench starts PostgreSQL with
 // pg_stat_statements loaded and tracking nested statements), each phase prints, per lifecycle, how
@@ -87,14 +95,19 @@ double rate(const char* label, const test::test_database& db, MakeWorker make_wo
   db.exec("ANALYZE");
   reset_statements(db);
   const long done0 = done, errors0 = errors;
+  const double cpu0 = broker_pid ? test::cpu_seconds(broker_pid) : 0;
   const auto start = clk::now();
   std::this_thread::sleep_for(std::chrono::seconds(run_seconds));
   const long measured = done - done0, failed = errors - errors0;
   const double secs = std::chrono::duration<double>(clk::now() - start).count();
+  const double cpu = broker_pid ? test::cpu_seconds(broker_pid) - cpu0 : 0;
   stop = true;
   for (auto& t : ts) t.join();
   std::printf("%-72s %8.0f %s/s  (%ld in %.1f s, %d clients, %ld errors)\n", label, measured / secs, unit, measured,
               secs, clients, failed);
+  if (broker_pid && measured > 0)
+    std::printf("    the broker's CPU (user + system): %.0f us per %s, %.0f %% of one core\n", cpu * 1e6 / measured,
+                std::string(unit).substr(0, std::string(unit).size() - 1).c_str(), 100 * cpu / secs);
   print_statements(db, measured);
   return measured / secs;
 }
@@ -183,6 +196,7 @@ void heartbeats(const test::test_database& db, int group) {
 void heartbeats_over_http(const test::test_database& db, int threads) {
   test::broker_process broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key", {"--db-pool-size", "4"});
   broker.start();
+  const broker_cpu measured_cpu(broker.proc().pid());
   test::api_client admin(broker.url(), broker.admin_key());
   struct claim {
     std::string id;
@@ -245,6 +259,7 @@ void repositories_batched(const test::test_database& db, const std::string& agen
 void over_http_batched(const test::test_database& db, int batch) {
   test::broker_process broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key", {"--db-pool-size", "4"});
   broker.start();
+  const broker_cpu measured_cpu(broker.proc().pid());
   test::api_client admin(broker.url(), broker.admin_key());
   auto a = admin.post("/api/v1/agents", {{"name", "bench-batch"}, {"cluster_name", "bench"}, {"labels", {"bench"}}});
   const std::string agent_id = a.body["agent"]["id"], key = a.body["key"];
@@ -273,6 +288,7 @@ void over_http(const test::test_database& db, const std::string& scheduler) {
   test::broker_process broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key",
                               {"--db-pool-size", "4", "--caf-scheduler", scheduler});
   broker.start();
+  const broker_cpu measured_cpu(broker.proc().pid());
   test::api_client admin(broker.url(), broker.admin_key());
   auto a = admin.post("/api/v1/agents", {{"name", "bench"}, {"cluster_name", "bench"}, {"labels", {"bench"}}});
   const std::string agent_id = a.body["agent"]["id"], key = a.body["key"];
@@ -330,8 +346,9 @@ int main(int argc, char** argv) {
     else if (a == "--seconds" && i + 1 < argc) run_seconds = std::stoi(argv[++i]);
     else if (a == "--clients" && i + 1 < argc) clients = std::stoi(argv[++i]);
     else if (a == "--warmup-ms" && i + 1 < argc) warmup_ms = std::stoi(argv[++i]);
+    else if (a == "--lifecycles-only") lifecycles_only = true;
     else {
-      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements)\n", a.c_str());
+      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements, --lifecycles-only)\n", a.c_str());
       return 2;
     }
   }
@@ -341,6 +358,11 @@ int main(int argc, char** argv) {
   persistence::agent_repository agents{*conn};
   const auto agent = test::make_agent(agents, {.name = "bench-repo"});
   repositories(db, agent.id);
+  if (lifecycles_only) {
+    test::test_database fresh;
+    over_http(fresh, "sharing");
+    return 0;
+  }
   for (int batch : {10, 100}) repositories_batched(db, agent.id, batch);
   for (int group : {1, 100}) {
     test::test_database fresh;

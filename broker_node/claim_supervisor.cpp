@@ -4,6 +4,7 @@
 // so supervision never loses a timer. An actor with nothing to time and no subscriber (a claimable
 // item, already offered) is retired and its item kept as its last event id, about a tenth of an
 // actor's memory; its next notice, subscription or news in a resync pass starts it again (ADR 0066).
+// A new item that needs no staged offer is pushed here and held retired from the start.
 #include "broker_node/claim_supervisor.hpp"
 
 #include <caf/all.hpp>
@@ -174,6 +175,16 @@ claim_supervisor_actor::behavior_type supervisor(self_ptr self, work_item_deps d
             st.idle.erase(it);
             return;
           }
+        }
+        // A new item that names its targets and needs no staged offer has nothing to time: an actor
+        // would push it, say it is idle and be retired (four messages and a spawn per item, on
+        // the two cores the broker shares with its database). Pushing it here ends the same way.
+        if (n.complete && n.status == work_status::pending && !n.cancel_requested &&
+            (st.deps.cfg.push_fanout <= 0 || n.targets.size() <= static_cast<size_t>(st.deps.cfg.push_fanout))) {
+          if (st.deps.pushes && !n.targets.empty())
+            self->send(st.deps.pushes, available_atom::value, n.id, std::move(n.targets), int32_t{0});
+          st.idle[n.id] = n.event_id;
+          return;
         }
         // A claim's notice describes the item whole (its actor needs no targets until it is
         // claimable again), so a retired item is started again without a read when it is claimed.

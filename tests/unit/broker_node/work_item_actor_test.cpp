@@ -53,15 +53,18 @@ persistence::persistence_actor fake_db(caf::actor_system& sys, std::shared_ptr<d
 struct pushes {
   std::vector<std::pair<std::string, std::vector<std::string>>> available;  // (id, targets)
   std::vector<int32_t> limits;                                               // each push's limit (0: all)
+  std::vector<caf::actor_addr> pushed_by;                                    // each push's sender
   std::vector<std::pair<std::string, std::string>> cancels;                 // (id, claimer)
 };
 
 push_sink_actor fake_sink(caf::actor_system& sys, std::shared_ptr<pushes> p) {
-  return sys.spawn([p]() -> push_sink_actor::behavior_type {
+  return sys.spawn([p](push_sink_actor::pointer self) -> push_sink_actor::behavior_type {
     return {
-        [p](available_atom, std::string& id, std::vector<std::string>& agents, int32_t limit) {
+        [p, self](available_atom, std::string& id, std::vector<std::string>& agents, int32_t limit) {
           p->available.emplace_back(id, agents);
           p->limits.push_back(limit);
+          const auto& from = self->current_sender();
+          p->pushed_by.push_back(from ? from->address() : caf::actor_addr{});
         },
         [p](cancel_atom, std::string& id, std::string& agent) { p->cancels.emplace_back(id, agent); },
         [](agent_notice&) {},
@@ -398,7 +401,8 @@ BOOST_AUTO_TEST_CASE(a_notice_that_arrives_during_a_read_is_read_again_after_it)
 struct supervised : fixture {
   claim_supervisor_actor sup;
 
-  supervised() {
+  explicit supervised(int32_t fanout = 0) {
+    cfg.push_fanout = fanout;
     sup = broker::spawn_claim_supervisor(ds.sys(), {fake_db(ds.sys(), db), fake_sink(ds.sys(), pushed), cfg});
     ds.run();
   }
@@ -454,6 +458,54 @@ BOOST_FIXTURE_TEST_CASE(an_offered_item_is_retired_and_started_again_by_its_clai
   caf::anon_send(sup, work_notice{"w1", work_status::completed, 1, 9, false, "a1", 0, 0, 0, 0});
   ds.run();
   BOOST_TEST((counts() == pair{0, 0}));
+}
+
+// A new item that names its targets and fits the fan-out is pushed by the supervisor itself: no
+// actor is started only to push, say it is idle and be retired.
+BOOST_FIXTURE_TEST_CASE(a_new_item_within_the_fanout_is_pushed_without_starting_an_actor, supervised) {
+  caf::anon_send(sup, whole(work_status::pending, 0, 7));
+  ds.run();
+  BOOST_REQUIRE(pushed->available.size() == 1u);
+  BOOST_TEST((pushed->pushed_by[0] == sup.address()));
+  BOOST_TEST(pushed->limits[0] == 0);
+  BOOST_TEST(pushed->available[0].second == (std::vector<std::string>{"a1", "a2"}), boost::test_tools::per_element());
+  BOOST_TEST((counts() == pair{0, 1}));
+  BOOST_TEST(db->count("timing") == 0u);
+  // Known as announced: a subscriber starts it from its row without a second push.
+  auto row = timing(work_status::pending);
+  row.last_event_id = 7;
+  db->timings.push_back(row);
+  auto log = std::make_shared<subscriber_log>();
+  caf::anon_send(sup, caf::subscribe_atom::value, std::string("w1"), fake_subscriber(ds.sys(), log));
+  ds.run();
+  BOOST_TEST(pushed->available.size() == 1u);
+  BOOST_TEST(log->notices.size() == 1u);
+  // A new item with no target connected anywhere is still held, and nothing is pushed.
+  auto lonely = whole(work_status::pending, 0, 3, {});
+  lonely.id = "w2";
+  caf::anon_send(sup, lonely);
+  ds.run();
+  BOOST_TEST(pushed->available.size() == 1u);
+  BOOST_TEST((counts() == pair{1, 1}));  // w1 kept by its subscriber, w2 held
+}
+
+// Wider than the fan-out, the offer is staged (ADR 0062), so the item needs an actor for the
+// re-offer's timer; it is retired once all its targets have heard.
+struct supervised_narrow : supervised {
+  supervised_narrow() : supervised(1) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(a_new_item_wider_than_the_fanout_keeps_an_actor_until_its_reoffer, supervised_narrow) {
+  caf::anon_send(sup, whole(work_status::pending, 0, 7));
+  ds.run();
+  BOOST_REQUIRE(pushed->available.size() == 1u);
+  BOOST_TEST(pushed->limits[0] == 1);
+  BOOST_TEST((pushed->pushed_by[0] != sup.address()));
+  BOOST_TEST((counts() == pair{1, 0}));
+  ds.advance(cfg.reoffer_after + cfg.timer_slack);
+  BOOST_REQUIRE(pushed->available.size() == 2u);
+  BOOST_TEST(pushed->limits[1] == 0);
+  BOOST_TEST((counts() == pair{0, 1}));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_subscribed_item_keeps_its_actor_until_the_subscriber_leaves, supervised) {
