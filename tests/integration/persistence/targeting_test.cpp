@@ -53,6 +53,20 @@ BOOST_AUTO_TEST_CASE(labels_and_annotations_combine_and_explicit_ids_add) {
   BOOST_TEST(w.targets.agent_ids == std::vector<std::string>{named.id});
 }
 
+// The targets are written as a plain insert (migration 0014): an agent reached by several parts of
+// the selector must still come once, or the (work_id, agent_id) key would refuse the submit.
+BOOST_AUTO_TEST_CASE(an_agent_both_named_and_matched_more_than_once_is_one_target) {
+  const auto both = test::make_agent(agents, {.labels = {"gpu", "arm"}, .annotations = {{"region", "eu"}}});
+  const auto other = test::make_agent(agents, {.labels = {"arm"}});
+  const auto w = test::make_work(work, {.agent_ids = {both.id}, .labels = {"gpu", "arm"}, .match = target_match::any});
+  auto expected = std::vector<std::string>{both.id, other.id};
+  std::sort(expected.begin(), expected.end());
+  BOOST_TEST(w.target_agents == expected);
+  const auto v = test::make_work(work, {.agent_ids = {both.id}, .labels = {"gpu"}, .annotations = {{"region", "eu"}}});
+  BOOST_TEST(v.target_agents == std::vector<std::string>{both.id});
+  BOOST_TEST(test::claim_one(work, both.id)->has_value());
+}
+
 BOOST_AUTO_TEST_CASE(explicit_ids_only_target_those_agents) {
   const auto a = test::make_agent(agents, {.labels = {"gpu"}});
   const auto b = test::make_agent(agents, {.labels = {"gpu"}});
