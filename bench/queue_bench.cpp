@@ -2,7 +2,7 @@
 // nothing and is not run by CI. Needs the throwaway PostgreSQL of scripts/bench
 // (BROKKR_TEST_DATABASE_URL) and, for the HTTP figure, a built brokkr-broker.
 //
-//   bench_queue [--seconds N] [--clients N] [--warmup-ms N] [--statements] [--lifecycles-only]
+//   bench_queue [--seconds N] [--clients N] [--warmup-ms N] [--statements] [--lifecycles-only | --heartbeats-only]
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -28,6 +28,7 @@ int clients = 4;
 int warmup_ms = 1000;
 bool statements = false;  // --statements: what PostgreSQL ran per lifecycle (pg_stat_statements)
 bool lifecycles_only = false;  // --lifecycles-only: plain SQL, repositories and HTTP one at a time
+bool heartbeats_only = false;  // --heartbeats-only: the heartbeat phases
 int broker_pid = 0;            // while a phase runs against a real broker: its CPU is printed per unit
 
 // Set for as long as a phase's broker runs.
@@ -337,6 +338,19 @@ void claim_cost_with_history(const test::test_database& db) {
   std::printf("claim_next latency: %.0f us with no history, %.0f us after 3,000 more finished items\n", fresh, with_history);
 }
 
+// Through the repositories one per statement and 100 per statement, then over HTTP from
+// --clients agents and from 32, each on a fresh database.
+void heartbeat_phases() {
+  for (int group : {1, 100}) {
+    test::test_database fresh;
+    heartbeats(fresh, group);
+  }
+  for (int threads : {clients, 32}) {
+    test::test_database fresh;
+    heartbeats_over_http(fresh, threads);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -347,10 +361,15 @@ int main(int argc, char** argv) {
     else if (a == "--clients" && i + 1 < argc) clients = std::stoi(argv[++i]);
     else if (a == "--warmup-ms" && i + 1 < argc) warmup_ms = std::stoi(argv[++i]);
     else if (a == "--lifecycles-only") lifecycles_only = true;
+    else if (a == "--heartbeats-only") heartbeats_only = true;
     else {
-      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements, --lifecycles-only)\n", a.c_str());
+      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements, --lifecycles-only, --heartbeats-only)\n", a.c_str());
       return 2;
     }
+  }
+  if (heartbeats_only) {
+    heartbeat_phases();
+    return 0;
   }
   test::test_database db;
   plain_sql(db);
@@ -364,14 +383,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   for (int batch : {10, 100}) repositories_batched(db, agent.id, batch);
-  for (int group : {1, 100}) {
-    test::test_database fresh;
-    heartbeats(fresh, group);
-  }
-  for (int threads : {clients, 32}) {
-    test::test_database fresh;
-    heartbeats_over_http(fresh, threads);
-  }
+  heartbeat_phases();
   for (const char* scheduler : {"sharing", "stealing"}) {
     test::test_database fresh;
     over_http(fresh, scheduler);

@@ -3,7 +3,9 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <atomic>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 #include "actors/scheduler.hpp"
@@ -127,7 +129,8 @@ status<std::string> broker::start() {
   d.db_queue = db_pool.queue;
   auto presence = std::make_shared<presence_book>();
   d.registry = spawn_session_registry(sys, {.grace = s.agent_grace, .presence = presence}, d.db);
-  d.logs = spawn_log_hub(sys, {});
+  auto logs_waiting = std::make_shared<std::atomic<size_t>>(0);
+  d.logs = spawn_log_hub(sys, {.heartbeat_waiting = logs_waiting});
   d.supervisor = spawn_claim_supervisor(sys, work_item_deps{d.db, d.registry, {.retry_elsewhere = s.retry_elsewhere_for, .push_fanout = s.push_fanout}});
   d.listener = persistence::spawn_notification_listener(sys, {.url = s.database_url},
                                                         caf::actor_cast<caf::actor>(d.supervisor), d.health);
@@ -168,6 +171,7 @@ status<std::string> broker::start() {
   auto svc = std::make_shared<http::services>();
   svc->sessions = d.registry;
   svc->logs = d.logs;
+  svc->logs_waiting = logs_waiting;
   svc->db = d.db;
   svc->db_queue = d.db_queue;
   svc->supervisor = d.supervisor;

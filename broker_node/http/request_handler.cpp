@@ -68,7 +68,9 @@ class direct_context final : public request_context, public std::enable_shared_f
 
   void log_requests(const std::string& agent_id, const std::string& work_id,
                     std::function<void(std::vector<log_stream_request>)> done) override {
-    if (!svc_->logs) return done({});
+    // Nearly every heartbeat finds nothing waiting; it need not cross to CAF's threads to hear so.
+    if (!svc_->logs || (svc_->logs_waiting && svc_->logs_waiting->load(std::memory_order_acquire) == 0))
+      return done({});
     ask<std::vector<log_stream_request>>(svc_->logs, {}, std::move(done), caf::get_atom::value, agent_id, work_id);
   }
 

@@ -2,6 +2,7 @@
 // What request handlers may reach: the operations (work and agent services), the persistence pool
 // that runs them, the claim supervisor and sessions (for streams and /metrics), health, metrics.
 // Shared, read-only after start.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -25,6 +26,8 @@ struct services {
   claim_supervisor_actor supervisor;
   session_registry_actor sessions;
   log_hub_actor logs;  // live logs (may be null)
+  // The hub's count of agents with requests waiting for a heartbeat (log_hub_config); null: ask.
+  std::shared_ptr<const std::atomic<size_t>> logs_waiting;
   std::shared_ptr<const work_service> work;
   std::shared_ptr<const agent_service> agents;
   std::shared_ptr<persistence::db_health> health;

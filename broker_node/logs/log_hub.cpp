@@ -48,6 +48,13 @@ struct hub_state {
 
 using self_ptr = log_hub_actor::stateful_pointer<hub_state>;
 
+// After every change to by_heartbeat: a heartbeat that reads a stale zero takes its request with
+// the next one, as it would had the request come just after its answer.
+void publish_waiting(self_ptr self) {
+  if (const auto& n = self->state.cfg.heartbeat_waiting)
+    n->store(self->state.by_heartbeat.size(), std::memory_order_release);
+}
+
 std::string key_of(const std::string& work_id, const std::string& step, const std::string& agent_id) {
   return work_id + '\0' + step + '\0' + agent_id;
 }
@@ -98,8 +105,10 @@ void ask(self_ptr self, stream& s) {
   const auto key = key_of(s.work_id, s.step, s.agent_id);
   if (auto it = st.links.find(s.agent_id); it != st.links.end())
     self->send(it->second, logs_atom::value, std::move(req));
-  else
+  else {
     st.by_heartbeat[s.agent_id][key] = std::move(req);
+    publish_waiting(self);
+  }
   self->delayed_send(self, st.cfg.agent_wait, caf::timeout_atom::value, key_of(s.work_id, s.step, s.agent_id),
                      s.generation);
 }
@@ -110,6 +119,7 @@ void forget_request(self_ptr self, const stream& s) {
   if (it == wanted.end()) return;
   it->second.erase(key_of(s.work_id, s.step, s.agent_id));
   if (it->second.empty()) wanted.erase(it);
+  publish_waiting(self);
 }
 
 void erase_if_unread(self_ptr self, const std::string& key) {
@@ -201,6 +211,7 @@ log_hub_actor::behavior_type hub(self_ptr self, log_hub_config cfg) {
           r = it->second.erase(r);
         }
         if (it->second.empty()) wanted.erase(it);
+        publish_waiting(self);
         return out;
       },
       [self](caf::join_atom, std::string& agent_id, agent_link_actor& link, int32_t version) {

@@ -7,7 +7,9 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,9 @@ using log_hub_actor = caf::typed_actor<
 
 struct log_hub_config {
   size_t ring_bytes = 1024 * 1024;             // per stream
+  // Set by the hub to how many agents have requests waiting for a heartbeat, so that an HTTP
+  // heartbeat asks the hub only when one may be its own (most never are). May be null.
+  std::shared_ptr<std::atomic<size_t>> heartbeat_waiting;
   std::chrono::milliseconds agent_wait{10000};  // for a CAF agent's first chunk; then it is asked again
   // An agent without a CAF session may pick requests up with its heartbeats (every third of the
   // lease); after this long without an answer its readers are told it will not stream.
