@@ -72,7 +72,8 @@ double since_us(clk::time_point t0) { return std::chrono::duration<double, std::
 void load(pqxx::connection_base& c) {
   const auto t0 = clk::now();
   pqxx::work tx{c};
-  // The broker's connections stop a statement after 30 s; loading a million rows may take longer.
+  // The broker's connections stop a statement after 30 s; loading a million rows may take longer
+  // (and the bench's own statements on this connection, later, are not the broker's).
   tx.exec0("SET LOCAL statement_timeout = 0");
   tx.exec0("INSERT INTO agents (name, cluster_name) SELECT 'agent-' || i, 'cluster-' || (i % 1000) "
            "FROM generate_series(1, " + std::to_string(agents_n) + ") i");
@@ -198,7 +199,7 @@ void measure_cleanup(const test::test_database& db, const std::vector<std::strin
     // That update left 900,000 dead row versions; vacuumed now, so that autovacuum does not run
     // during the quiet baseline below and flatter the ratio.
     pqxx::nontransaction n{conn->raw()};
-    n.exec0("SET statement_timeout = 0");
+    n.exec0("SET statement_timeout = 0");  // for the rest of the session: the cleaner's batches too
     n.exec0("VACUUM ANALYZE ephemeral_work");
   }
   persistence::ephemeral_work_repository cleaner{*conn};

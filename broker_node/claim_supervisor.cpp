@@ -76,6 +76,15 @@ work_notice notice_of(persistence::work_timing t) {
 
 void resync(self_ptr self);
 
+// An item held without an actor. One retired while a resync pass runs counts as read by it: the
+// pass may have read its page before the item existed, and must not take it for one that ended
+// unheard, forget it, and have it started (and pushed) again as news later.
+void hold_retired(self_ptr self, const std::string& id, int64_t announced) {
+  auto& st = self->state;
+  st.idle[id] = announced;
+  if (st.rehydrating) st.seen.insert(id);
+}
+
 // One resync pass pages through every live item's timing row: an item without an actor gets one
 // started from its row, an actor gets its row as a complete notice (applied only if it is news).
 // 100,000 live items cost 100 reads, not one per actor (which overflowed the pool's queue every
@@ -183,7 +192,7 @@ claim_supervisor_actor::behavior_type supervisor(self_ptr self, work_item_deps d
             (st.deps.cfg.push_fanout <= 0 || n.targets.size() <= static_cast<size_t>(st.deps.cfg.push_fanout))) {
           if (st.deps.pushes && !n.targets.empty())
             self->send(st.deps.pushes, available_atom::value, n.id, std::move(n.targets), int32_t{0});
-          st.idle[n.id] = n.event_id;
+          hold_retired(self, n.id, n.event_id);
           return;
         }
         // A claim's notice describes the item whole (its actor needs no targets until it is
@@ -209,7 +218,7 @@ claim_supervisor_actor::behavior_type supervisor(self_ptr self, work_item_deps d
         st.items.erase(it);
         st.ids.erase(a.address());
         st.restarts.erase(id);
-        st.idle[id] = announced;
+        hold_retired(self, id, announced);
         self->demonitor(a.address());
         self->send(a, idle_atom::value);
       },

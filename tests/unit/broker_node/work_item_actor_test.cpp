@@ -489,6 +489,24 @@ BOOST_FIXTURE_TEST_CASE(a_new_item_within_the_fanout_is_pushed_without_starting_
   BOOST_TEST((counts() == pair{1, 1}));  // w1 kept by its subscriber, w2 held
 }
 
+// A pass that read its page before the item existed must not take the item, retired meanwhile, for
+// one that ended unheard: forgotten, the next pass would start it as news and push it again.
+BOOST_FIXTURE_TEST_CASE(an_item_retired_while_a_resync_pass_runs_is_kept, supervised) {
+  db->live.clear();
+  caf::anon_send(sup, resync_atom::value);
+  caf::anon_send(sup, whole(work_status::pending, 0, 7));
+  ds.run();
+  BOOST_TEST(pushed->available.size() == 1u);
+  BOOST_TEST((counts() == pair{0, 1}));
+  auto row = timing(work_status::pending);
+  row.last_event_id = 7;
+  db->live = {row};
+  caf::anon_send(sup, resync_atom::value);
+  ds.run();
+  BOOST_TEST(pushed->available.size() == 1u);
+  BOOST_TEST((counts() == pair{0, 1}));
+}
+
 // Wider than the fan-out, the offer is staged (ADR 0062), so the item needs an actor for the
 // re-offer's timer; it is retired once all its targets have heard.
 struct supervised_narrow : supervised {
