@@ -189,7 +189,7 @@ claim_supervisor_actor::behavior_type supervisor(self_ptr self, work_item_deps d
         // would push it, say it is idle and be retired (four messages and a spawn per item, on
         // the two cores the broker shares with its database). Pushing it here ends the same way.
         if (n.complete && n.status == work_status::pending && !n.cancel_requested &&
-            (st.deps.cfg.push_fanout <= 0 || n.targets.size() <= static_cast<size_t>(st.deps.cfg.push_fanout))) {
+            !offer_is_staged(st.deps.cfg, n.targets.size())) {
           if (st.deps.pushes && !n.targets.empty())
             self->send(st.deps.pushes, available_atom::value, n.id, std::move(n.targets), int32_t{0});
           hold_retired(self, n.id, n.event_id);

@@ -239,9 +239,8 @@ void apply(self_ptr self, work_timing t) {
   ++st.timer_gen;  // whatever was armed belongs to the previous state
   switch (t.status) {
     case work_status::pending: {
-      const auto fanout = st.deps.cfg.push_fanout;
-      if (news && fanout > 0 && t.target_agents.size() > static_cast<size_t>(fanout)) {
-        push_available(self, t, fanout);
+      if (news && offer_is_staged(st.deps.cfg, t.target_agents.size())) {
+        push_available(self, t, st.deps.cfg.push_fanout);
         arm_timer(self, st.deps.cfg.reoffer_after);
         enter(self, offered_again(self));
         return;
@@ -331,6 +330,10 @@ work_item_actor::behavior_type work_item_fn(work_item_actor::stateful_pointer<wo
 }  // namespace
 
 work_timing timing_of(const work_notice& n) { return timing_from(n, std::nullopt); }
+
+bool offer_is_staged(const work_item_config& cfg, size_t targets) {
+  return cfg.push_fanout > 0 && targets > static_cast<size_t>(cfg.push_fanout);
+}
 
 work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps,
                                 std::optional<work_timing> initial, int64_t announced) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,6 +48,10 @@ struct work_item_deps {
 work_item_actor spawn_work_item(caf::actor_system& sys, std::string id, work_item_deps deps,
                                 std::optional<persistence::work_timing> initial = std::nullopt,
                                 int64_t announced = -1);
+
+// Whether a new item with this many targets is offered to a few of them first and to all later
+// (ADR 0062): then it needs an actor for the re-offer's timer.
+bool offer_is_staged(const work_item_config& cfg, size_t targets);
 
 // What a complete notice (work_notice::complete) says about the row, as a read of it would.
 persistence::work_timing timing_of(const work_notice& n);

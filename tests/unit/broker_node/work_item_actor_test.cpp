@@ -210,6 +210,16 @@ BOOST_AUTO_TEST_CASE(an_offer_window_takes_a_different_few_each_time_and_all_whe
   BOOST_TEST(offer_window(5, 2, 9) == (v{4, 0}), boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(an_offer_is_staged_only_for_more_targets_than_the_fanout) {
+  broker::work_item_config c;
+  c.push_fanout = 2;
+  BOOST_TEST(!broker::offer_is_staged(c, 0));
+  BOOST_TEST(!broker::offer_is_staged(c, 2));
+  BOOST_TEST(broker::offer_is_staged(c, 3));
+  c.push_fanout = 0;  // no fan-out limit: everyone at once
+  BOOST_TEST(!broker::offer_is_staged(c, 1000));
+}
+
 BOOST_AUTO_TEST_CASE(a_new_items_notice_that_names_its_targets_starts_its_actor_without_a_read) {
   // The claim supervisor's path for a submit (migration 0012): the notice, as parsed from NOTIFY.
   work_notice fresh{"w1", work_status::pending, 0, 7, false, "", 0, 0, 0, 1'000};
@@ -406,6 +416,12 @@ struct supervised : fixture {
     sup = broker::spawn_claim_supervisor(ds.sys(), {fake_db(ds.sys(), db), fake_sink(ds.sys(), pushed), cfg});
     ds.run();
   }
+  // A resync pass that reads these rows, run to its end.
+  void pass_over(std::vector<work_timing> rows) {
+    db->live = std::move(rows);
+    caf::anon_send(sup, resync_atom::value);
+    ds.run();
+  }
   ~supervised() {
     caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
     ds.run();
@@ -500,9 +516,7 @@ BOOST_FIXTURE_TEST_CASE(an_item_retired_while_a_resync_pass_runs_is_kept, superv
   BOOST_TEST((counts() == pair{0, 1}));
   auto row = timing(work_status::pending);
   row.last_event_id = 7;
-  db->live = {row};
-  caf::anon_send(sup, resync_atom::value);
-  ds.run();
+  pass_over({row});
   BOOST_TEST(pushed->available.size() == 1u);
   BOOST_TEST((counts() == pair{0, 1}));
 }
@@ -556,9 +570,7 @@ BOOST_FIXTURE_TEST_CASE(a_resync_pass_starts_a_retired_item_only_when_its_row_ch
   // A pass over the unchanged row: still retired, nothing pushed again.
   auto row = timing(work_status::pending);
   row.last_event_id = 7;
-  db->live = {row};
-  caf::anon_send(sup, resync_atom::value);
-  ds.run();
+  pass_over({row});
   BOOST_TEST((counts() == pair{0, 1}));
   BOOST_TEST(pushed->available.size() == 1u);
   // A retry this broker did not hear of (its LISTEN was down) is in the next pass: started from the
@@ -566,16 +578,12 @@ BOOST_FIXTURE_TEST_CASE(a_resync_pass_starts_a_retired_item_only_when_its_row_ch
   row.status = work_status::failed_retryable;
   row.attempt = 1;
   row.last_event_id = 9;
-  db->live = {row};
-  caf::anon_send(sup, resync_atom::value);
-  ds.run();
+  pass_over({row});
   BOOST_TEST(pushed->available.size() == 2u);
   BOOST_TEST((counts() == pair{0, 1}));
   BOOST_TEST(db->count("timing") == 0u);
   // An item that ended unheard is not in the pass: it is forgotten.
-  db->live.clear();
-  caf::anon_send(sup, resync_atom::value);
-  ds.run();
+  pass_over({});
   BOOST_TEST((counts() == pair{0, 0}));
 }
 
