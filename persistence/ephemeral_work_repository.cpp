@@ -119,6 +119,34 @@ db_error refusal_error(completion_refusal why, const claim_snapshot& snapshot) {
                   {}};
 }
 
+// A completion alone in the pool's queue, without a transaction (ADR 0067): read the decision's
+// inputs, decide, and write fenced by what was read (status, attempt, cancel request) in one
+// statement; a write the fence refuses means the item changed in between, and it is judged again.
+// `p` has canonical ids; `asked` is the item's id as the report named it, for the messages.
+void complete_alone(pqxx::transaction_base& n, const completion_report& p, const std::string& asked,
+                    std::chrono::seconds backoff_cap, completion_result& res) {
+  for (int round = 0; round < 10; ++round) {
+    const auto rows = n.exec_prepared("ephemeral_work_completion_inputs", p.work_id);
+    if (rows.empty()) {
+      res.error = db_error{db_errc::not_found, "no work item " + asked, {}};
+      return;
+    }
+    const auto snapshot = read_snapshot(rows[0]);
+    const auto decision = decide_completion(snapshot, p, backoff_cap);
+    if (!decision) {
+      res.error = refusal_error(decision.error(), snapshot);
+      return;
+    }
+    transition_batch one;
+    one.add(p.work_id, snapshot, *decision, p.result_details);
+    if (auto written = one.apply(n); !written.empty()) {
+      res.item = std::move(written.front());
+      return;
+    }
+  }
+  res.error = db_error{db_errc::conflict, "work item " + asked + " kept changing; report again", {}};
+}
+
 db_result<ok_t> validate_completion(const completion_report& p) {
   if (auto v = validate(p); !v) return fail(db_errc::invalid_argument, v.error().message, v.error().field);
   return ok;
@@ -433,39 +461,14 @@ db_result<std::vector<completion_result>> ephemeral_work_repository::complete_ma
   }
   if (ids.empty()) return out;
   if (ids.size() == 1) {
-    // One report (the common case: a completion alone in the pool's queue) needs no transaction:
-    // read the decision's inputs, decide, and write fenced by what the decision read (status,
-    // attempt, cancel request) in one statement; a write the fence refuses means the item changed
-    // in between, and it is judged again. Two round trips instead of BEGIN, lock, write, COMMIT
-    // (ADR 0067).
+    // One report (the common case) needs no transaction: two round trips instead of BEGIN, lock,
+    // write, COMMIT.
     const auto i = static_cast<size_t>(std::find_if(out.begin(), out.end(), [](const auto& r) { return !r.error; }) -
                                        out.begin());
     return guarded([&]() -> db_result<std::vector<completion_result>> {
       auto results = out;
-      auto& res = results[i];
-      const auto& p = canonical[i];
       pqxx::nontransaction n{conn_.raw()};
-      for (int round = 0; round < 10; ++round) {
-        const auto rows = n.exec_prepared("ephemeral_work_completion_inputs", p.work_id);
-        if (rows.empty()) {
-          res.error = db_error{db_errc::not_found, "no work item " + reports[i].work_id, {}};
-          return results;
-        }
-        const auto snapshot = read_snapshot(rows[0]);
-        const auto decision = decide_completion(snapshot, p, cfg_.backoff_cap);
-        if (!decision) {
-          res.error = refusal_error(decision.error(), snapshot);
-          return results;
-        }
-        transition_batch one;
-        one.add(p.work_id, snapshot, *decision, p.result_details);
-        auto written = one.apply(n);
-        if (!written.empty()) {
-          res.item = std::move(written.front());
-          return results;
-        }
-      }
-      res.error = db_error{db_errc::conflict, "work item " + reports[i].work_id + " kept changing; report again", {}};
+      complete_alone(n, canonical[i], reports[i].work_id, cfg_.backoff_cap, results[i]);
       return results;
     });
   }
