@@ -15,12 +15,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "broker_node/maintenance/batched.hpp"
 #include "persistence/agent_repository.hpp"
 #include "persistence/ephemeral_work_repository.hpp"
 #include "tests/support/api_client.hpp"
@@ -187,6 +189,24 @@ void measure_agent_changes(persistence::db_connection& conn) {
   print("relabel an agent (same)", summarize(relabelled));
 }
 
+// The claim loop above on a connection of its own, for as long as `meanwhile` runs.
+template <class Meanwhile>
+percentiles claims_while(const test::test_database& db, const std::vector<std::string>& ids, unsigned seed,
+                         Meanwhile meanwhile) {
+  std::atomic<bool> stop{false};
+  percentiles out;
+  std::thread claimer([&] {
+    auto c = db.connect();
+    persistence::ephemeral_work_repository work{*c};
+    std::mt19937 rng(seed);
+    out = measure_claims(work, ids, rng, 1 << 30, &stop);
+  });
+  meanwhile();
+  stop = true;
+  claimer.join();
+  return out;
+}
+
 // TTL soft-delete and purge of the finished history in the batches the maintenance duties use,
 // while another connection claims: rows/s, and claim latency beside the figure without them.
 void measure_cleanup(const test::test_database& db, const std::vector<std::string>& ids, const percentiles& quiet) {
@@ -204,52 +224,35 @@ void measure_cleanup(const test::test_database& db, const std::vector<std::strin
   }
   persistence::ephemeral_work_repository cleaner{*conn};
   // The baseline is taken the way the figure during cleanup is: the same loop on its own connection
-  // for a while, just before (2,000 claims right after the load put its p99 anywhere in 0.66-1.21 ms).
-  std::atomic<bool> stop{false};
-  percentiles before;
-  {
-    std::thread claimer([&] {
-      auto c = db.connect();
-      persistence::ephemeral_work_repository work{*c};
-      std::mt19937 rng(5);
-      before = measure_claims(work, ids, rng, 1 << 30, &stop);
-    });
-    std::this_thread::sleep_for(std::chrono::seconds(quiet_seconds));
-    stop = true;
-    claimer.join();
-    stop = false;
-  }
+  // for a while, just before (2,000 claims right after the load put its p99 anywhere in 0.66-1.71 ms).
+  const auto before = claims_while(db, ids, 5, [] { std::this_thread::sleep_for(std::chrono::seconds(quiet_seconds)); });
   print("claim-next, quiet, just before cleanup", before);
-  percentiles during;
-  std::thread claimer([&] {
-    auto c = db.connect();
-    persistence::ephemeral_work_repository work{*c};
-    std::mt19937 rng(7);
-    during = measure_claims(work, ids, rng, 1 << 30, &stop);
-  });
-  const auto t0 = clk::now();
-  size_t soft = 0;
-  const auto pause = [] {
-    if (cleanup_pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(cleanup_pause_ms));
+  // The duties' own loop (broker_node/maintenance), each batch followed by the pause asked for.
+  const auto paced = [](auto statement) {
+    return [statement](int n) {
+      auto r = statement(n);
+      if (cleanup_pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(cleanup_pause_ms));
+      return r;
+    };
   };
-  for (;;) {
-    auto r = cleaner.soft_delete_expired(cleanup_batch);
-    if (!r || r->empty()) break;
-    soft += r->size();
-    pause();
-  }
-  const double soft_s = since_us(t0) / 1e6;
-  const auto t1 = clk::now();
-  size_t purged = 0;
-  for (;;) {
-    auto r = cleaner.purge_deleted(std::chrono::seconds(0), cleanup_batch);
-    if (!r || r->empty()) break;
-    purged += r->size();
-    pause();
-  }
-  const double purge_s = since_us(t1) / 1e6;
-  stop = true;
-  claimer.join();
+  const auto rows = [](const char* what, const persistence::db_result<size_t>& n) {
+    if (!n) std::printf("%s stopped: %s\n", what, n.error().message.c_str());
+    return n.value_or(0);
+  };
+  size_t soft = 0, purged = 0;
+  double soft_s = 0, purge_s = 0;
+  const auto during = claims_while(db, ids, 7, [&] {
+    auto t0 = clk::now();
+    soft = rows("TTL soft-delete", broker::run_batches(cleanup_batch, INT_MAX, paced([&](int n) {
+                                                         return cleaner.soft_delete_expired(n);
+                                                       })));
+    soft_s = since_us(t0) / 1e6;
+    t0 = clk::now();
+    purged = rows("purge", broker::run_batches(cleanup_batch, INT_MAX, paced([&](int n) {
+                                                 return cleaner.purge_deleted(std::chrono::seconds(0), n);
+                                               })));
+    purge_s = since_us(t0) / 1e6;
+  });
   std::printf("TTL soft-delete: %zu rows in %.1f s (%.0f rows/s); purge: %zu rows in %.1f s (%.0f rows/s)\n", soft,
               soft_s, soft / std::max(soft_s, 1e-9), purged, purge_s, purged / std::max(purge_s, 1e-9));
   print("claim-next while TTL and purge run", during);
