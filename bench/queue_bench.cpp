@@ -27,7 +27,7 @@ int run_seconds = 5;
 int clients = 4;
 int warmup_ms = 1000;
 bool statements = false;  // --statements: what PostgreSQL ran per lifecycle (pg_stat_statements)
-bool lifecycles_only = false;  // --lifecycles-only: plain SQL, repositories and HTTP one at a time
+bool lifecycles_only = false;  // --lifecycles-only: plain SQL, required writes, repositories, HTTP one at a time
 bool heartbeats_only = false;  // --heartbeats-only: the heartbeat phases
 int broker_pid = 0;            // while a phase runs against a real broker: its CPU is printed per unit
 
@@ -114,14 +114,14 @@ double rate(const char* label, const test::test_database& db, MakeWorker make_wo
 }
 
 // The seed's two tables as they stand and three plain statements: the floor DESIGN.md names.
-void plain_sql(const test::test_database& db) {
+double plain_sql(const test::test_database& db) {
   db.exec("CREATE TABLE plain_work (id UUID PRIMARY KEY DEFAULT gen_random_uuid(), created_at timestamptz NOT NULL DEFAULT now(),"
           " work_type varchar(50) NOT NULL, crd_spec text NOT NULL, status varchar(50) NOT NULL DEFAULT 'PENDING',"
           " claimed_by uuid, claimed_at timestamptz, completed_at timestamptz, retry_count int NOT NULL DEFAULT 0);"
           "CREATE TABLE plain_targets (work_id uuid NOT NULL REFERENCES plain_work(id) ON DELETE CASCADE, agent_id uuid NOT NULL,"
           " UNIQUE(work_id, agent_id)); CREATE INDEX ON plain_targets(agent_id); CREATE INDEX ON plain_work(status)");
   const std::string agent = "00000000-0000-0000-0000-000000000001";
-  rate("plain SQL (seed tables: insert+target, SKIP LOCKED claim, complete)", db, [&](int) {
+  return rate("plain SQL (seed tables: insert+target, SKIP LOCKED claim, complete)", db, [&](int) {
     auto c = std::make_shared<pqxx::connection>(db.url());
     return [c, agent] {
       pqxx::work tx{*c};
@@ -142,8 +142,62 @@ void plain_sql(const test::test_database& db) {
   });
 }
 
-void repositories(const test::test_database& db, const std::string& agent_id) {
-  rate("repositories (create, claim_next, complete; events, NOTIFY)", db, [&](int) {
+// What the design asks of every lifecycle beyond the floor, and nothing else, in the leanest SQL:
+// the submitted selector's row, an event row and a NOTIFY per transition (creation included), the
+// claim's attempt (the fencing token) and lease, a completion fenced by the attempt, and the target
+// rows dropped at the end. Still one statement per step and the floor's ten round trips: no guards,
+// no validation, no PL/pgSQL, no payload beyond the id. Our statements cannot be cheaper than this,
+// so it is the ceiling issue 13's goal 1 is read against (docs/benchmarks.md).
+double required_writes(const test::test_database& db) {
+  db.exec("CREATE TABLE req_work (id UUID PRIMARY KEY DEFAULT gen_random_uuid(), created_at timestamptz NOT NULL DEFAULT now(),"
+          " work_type varchar(50) NOT NULL, crd_spec text NOT NULL, status varchar(50) NOT NULL DEFAULT 'PENDING',"
+          " claimed_by uuid, claimed_at timestamptz, completed_at timestamptz, retry_count int NOT NULL DEFAULT 0,"
+          " attempt int NOT NULL DEFAULT 0, lease_expires_at timestamptz);"
+          "CREATE TABLE req_targets (work_id uuid NOT NULL REFERENCES req_work(id) ON DELETE CASCADE, agent_id uuid NOT NULL,"
+          " UNIQUE(work_id, agent_id)); CREATE INDEX ON req_targets(agent_id); CREATE INDEX ON req_work(status);"
+          "CREATE TABLE req_target_agents (work_id uuid NOT NULL REFERENCES req_work(id) ON DELETE CASCADE,"
+          " agent_id uuid NOT NULL, PRIMARY KEY (work_id, agent_id));"
+          "CREATE TABLE req_events (id bigserial PRIMARY KEY, work_id uuid NOT NULL REFERENCES req_work(id) ON DELETE CASCADE,"
+          " at timestamptz NOT NULL DEFAULT clock_timestamp(), from_status varchar(50), to_status varchar(50) NOT NULL,"
+          " agent_id uuid, attempt int NOT NULL); CREATE INDEX ON req_events(work_id, id)");
+  const std::string agent = "00000000-0000-0000-0000-000000000001";
+  return rate("the design's required writes in plain SQL (floor + selector, events, NOTIFY)", db, [&](int) {
+    auto c = std::make_shared<pqxx::connection>(db.url());
+    return [c, agent] {
+      pqxx::work tx{*c};
+      tx.exec("WITH w AS (INSERT INTO req_work (work_type, crd_spec) VALUES ('b', 'spec') RETURNING id),"
+              " t AS (INSERT INTO req_targets SELECT id, '" + agent + "' FROM w),"
+              " s AS (INSERT INTO req_target_agents SELECT id, '" + agent + "' FROM w),"
+              " e AS (INSERT INTO req_events (work_id, to_status, attempt) SELECT id, 'PENDING', 0 FROM w)"
+              " SELECT pg_notify('bench_required', id::text) FROM w");
+      tx.commit();
+      pqxx::work t2{*c};
+      auto r = t2.exec("WITH c AS (UPDATE req_work w SET status='CLAIMED', claimed_by='" + agent + "', claimed_at=now(),"
+                       " attempt=w.attempt+1, lease_expires_at=now() + interval '30 seconds' FROM ("
+                       "SELECT w.id FROM req_targets t JOIN req_work w ON w.id=t.work_id WHERE t.agent_id='" + agent +
+                       "' AND w.status='PENDING' ORDER BY w.created_at LIMIT 1 FOR UPDATE OF w SKIP LOCKED) c"
+                       " WHERE w.id=c.id RETURNING w.id, w.attempt),"
+                       " e AS (INSERT INTO req_events (work_id, from_status, to_status, agent_id, attempt)"
+                       " SELECT id, 'PENDING', 'CLAIMED', '" + agent + "', attempt FROM c)"
+                       " SELECT id, attempt, pg_notify('bench_required', id::text) FROM c");
+      t2.commit();
+      if (r.empty()) return true;
+      pqxx::work t3{*c};
+      t3.exec("WITH d AS (UPDATE req_work SET status='COMPLETED', completed_at=now(), lease_expires_at=NULL WHERE id='" +
+              r[0][0].as<std::string>() + "' AND status='CLAIMED' AND attempt=" + r[0][1].as<std::string>() +
+              " RETURNING id, attempt),"
+              " e AS (INSERT INTO req_events (work_id, from_status, to_status, agent_id, attempt)"
+              " SELECT id, 'CLAIMED', 'COMPLETED', '" + agent + "', attempt FROM d),"
+              " x AS (DELETE FROM req_targets WHERE work_id IN (SELECT id FROM d))"
+              " SELECT pg_notify('bench_required', id::text) FROM d");
+      t3.commit();
+      return true;
+    };
+  });
+}
+
+double repositories(const test::test_database& db, const std::string& agent_id) {
+  return rate("repositories (create, claim_next, complete; events, NOTIFY)", db, [&](int) {
     auto conn = std::shared_ptr<persistence::db_connection>(db.connect());
     auto repo = std::make_shared<persistence::ephemeral_work_repository>(*conn);
     return [conn, repo, agent_id] {
@@ -372,11 +426,15 @@ int main(int argc, char** argv) {
     return 0;
   }
   test::test_database db;
-  plain_sql(db);
+  const double floor = plain_sql(db);
+  const double required = required_writes(db);
   auto conn = db.connect();
   persistence::agent_repository agents{*conn};
   const auto agent = test::make_agent(agents, {.name = "bench-repo"});
-  repositories(db, agent.id);
+  const double repos = repositories(db, agent.id);
+  if (floor > 0 && required > 0)
+    std::printf("    of the plain-SQL floor: required writes %.2fx, repositories %.2fx (%.2fx of the required writes)\n",
+                required / floor, repos / floor, repos / required);
   if (lifecycles_only) {
     test::test_database fresh;
     over_http(fresh, "sharing");
