@@ -208,8 +208,7 @@ double required_writes(const test::test_database& db, const std::string& agent) 
       { pqxx::nontransaction n{*c}; r = n.exec_prepared("req_claim", agent); }
       if (r.empty()) return true;
       pqxx::nontransaction n{*c};
-      n.exec_prepared("req_complete", r[0][0].as<std::string>(), agent, r[0][1].as<int>(), "done");
-      return true;
+      return !n.exec_prepared("req_complete", r[0][0].as<std::string>(), agent, r[0][1].as<int>(), "done").empty();
     };
   });
 }

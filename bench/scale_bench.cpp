@@ -195,6 +195,7 @@ void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::con
         auto r = work.create(test::make_request({.labels = {"half"}}));
         if (!r) {
           std::printf("submit failed: %s\n", r.error().message.c_str());
+          exec("DROP TABLE floor_targets, floor_targets_nofk, floor_work");
           return;
         }
         last = r->item.id;
