@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/seed_tables.hpp"
 #include "persistence/agent_repository.hpp"
 #include "persistence/ephemeral_work_repository.hpp"
 #include "tests/support/api_client.hpp"
@@ -153,23 +154,8 @@ double plain_sql(const test::test_database& db) {
 // (the repositories use four, the floor ten); no validation, no other guard, a NOTIFY payload of
 // the id only.
 double required_writes(const test::test_database& db, const std::string& agent) {
-  db.exec("CREATE TABLE req_work (id UUID PRIMARY KEY DEFAULT gen_random_uuid(), created_at timestamptz NOT NULL DEFAULT now(),"
-          " updated_at timestamptz NOT NULL DEFAULT now(), deleted_at timestamptz, work_type varchar(50) NOT NULL,"
-          " crd_spec text NOT NULL, status varchar(50) NOT NULL DEFAULT 'PENDING', claimed_by uuid REFERENCES agents(id),"
-          " claimed_at timestamptz, completed_at timestamptz, retry_count int NOT NULL DEFAULT 0,"
-          " max_retries int NOT NULL DEFAULT 3, claim_timeout_seconds int NOT NULL DEFAULT 3600, next_retry_after timestamptz,"
-          " result_message text, ttl_seconds int NOT NULL DEFAULT 3600, attempt int NOT NULL DEFAULT 0,"
-          " lease_expires_at timestamptz);"
-          "CREATE INDEX ON req_work (status); CREATE INDEX ON req_work (work_type); CREATE INDEX ON req_work (claimed_by);"
-          "CREATE INDEX ON req_work (next_retry_after) WHERE status = 'PENDING' AND next_retry_after IS NOT NULL;"
-          "CREATE INDEX ON req_work (completed_at, ttl_seconds) WHERE deleted_at IS NULL AND completed_at IS NOT NULL;"
-          "CREATE FUNCTION req_touch() RETURNS trigger AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END; $$"
-          " LANGUAGE plpgsql;"
-          "CREATE TRIGGER req_touch BEFORE UPDATE ON req_work FOR EACH ROW EXECUTE FUNCTION req_touch();"
-          "CREATE TABLE req_targets (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),"
-          " work_id uuid NOT NULL REFERENCES req_work(id) ON DELETE CASCADE,"
-          " agent_id uuid NOT NULL REFERENCES agents(id) ON DELETE CASCADE, UNIQUE (work_id, agent_id));"
-          "CREATE INDEX ON req_targets (work_id); CREATE INDEX ON req_targets (agent_id);"
+  db.exec(bench::seed_tables("req_") +
+          "; ALTER TABLE req_work ADD COLUMN attempt int NOT NULL DEFAULT 0, ADD COLUMN lease_expires_at timestamptz;"
           "CREATE TABLE req_target_agents (work_id uuid NOT NULL REFERENCES req_work(id) ON DELETE CASCADE,"
           " agent_id uuid NOT NULL, PRIMARY KEY (work_id, agent_id));"
           "CREATE TABLE req_events (id bigserial PRIMARY KEY, work_id uuid NOT NULL REFERENCES req_work(id) ON DELETE CASCADE,"

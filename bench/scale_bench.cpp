@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "broker_node/maintenance/batched.hpp"
+#include "bench/seed_tables.hpp"
 #include "persistence/agent_repository.hpp"
 #include "persistence/ephemeral_work_repository.hpp"
 #include "tests/support/api_client.hpp"
@@ -151,8 +152,8 @@ percentiles measure_claims(persistence::ephemeral_work_repository& work, const s
 
 // Goal 5's wide submit beside its floor (ADR 68): how much of the 50 ms the seed's target table
 // costs by itself. The floor is the item and its 5,000 target rows in one plain SQL statement into
-// the seed's two tables as it declares them (the work table's update trigger aside: it does not fire
-// on insert), and again into the target table without its two foreign keys. The three kinds of
+// the seed's two tables as it declares them (bench/seed_tables.hpp), and again into a copy whose
+// target table has no foreign keys. The three kinds of
 // sample take turns, in a rotating order, so that all see the same machine. The floor's tables
 // start empty, where ours hold the loaded history; that favours the floor a little.
 void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::connection_base& c) {
@@ -162,29 +163,17 @@ void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::con
     pqxx::nontransaction n{c};
     return n.exec(sql);
   };
-  exec("CREATE TABLE floor_work (id UUID PRIMARY KEY DEFAULT gen_random_uuid(), created_at TIMESTAMPTZ NOT NULL"
-          " DEFAULT now(), updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), deleted_at TIMESTAMPTZ, work_type VARCHAR(50)"
-          " NOT NULL, crd_spec TEXT NOT NULL, status VARCHAR(50) NOT NULL DEFAULT 'PENDING', claimed_by UUID REFERENCES"
-          " agents(id), claimed_at TIMESTAMPTZ, completed_at TIMESTAMPTZ, retry_count INTEGER NOT NULL DEFAULT 0,"
-          " max_retries INTEGER NOT NULL DEFAULT 3, claim_timeout_seconds INTEGER NOT NULL DEFAULT 3600,"
-          " next_retry_after TIMESTAMPTZ, result_message TEXT, ttl_seconds INTEGER NOT NULL DEFAULT 3600)");
-  exec("CREATE INDEX ON floor_work (status); CREATE INDEX ON floor_work (work_type);"
-          " CREATE INDEX ON floor_work (claimed_by);"
-          " CREATE INDEX ON floor_work (next_retry_after) WHERE status = 'PENDING' AND next_retry_after IS NOT NULL;"
-          " CREATE INDEX ON floor_work (completed_at, ttl_seconds) WHERE deleted_at IS NULL AND completed_at IS NOT NULL");
-  exec("CREATE TABLE floor_targets (id UUID PRIMARY KEY DEFAULT gen_random_uuid(), work_id UUID NOT NULL"
-          " REFERENCES floor_work(id) ON DELETE CASCADE, agent_id UUID NOT NULL REFERENCES agents(id) ON DELETE CASCADE,"
-          " UNIQUE (work_id, agent_id))");
-  exec("CREATE INDEX ON floor_targets (work_id); CREATE INDEX ON floor_targets (agent_id)");
-  exec("CREATE TABLE floor_targets_nofk (id UUID PRIMARY KEY DEFAULT gen_random_uuid(), work_id UUID NOT NULL,"
-          " agent_id UUID NOT NULL, UNIQUE (work_id, agent_id))");
-  exec("CREATE INDEX ON floor_targets_nofk (work_id); CREATE INDEX ON floor_targets_nofk (agent_id)");
-  auto insert = [](const std::string& table) {
-    return "WITH w AS (INSERT INTO floor_work (work_type, crd_spec) VALUES ('shipwright-build', '{}') RETURNING id) "
-           "INSERT INTO " + table + " (work_id, agent_id) SELECT w.id, al.agent_id FROM w, agent_labels al "
+  exec(bench::seed_tables("floor_"));
+  exec(bench::seed_tables("bare_", false));
+  auto insert = [](const std::string& prefix) {
+    return "WITH w AS (INSERT INTO " + prefix + "work (work_type, crd_spec) VALUES ('shipwright-build', '{}') RETURNING id) "
+           "INSERT INTO " + prefix + "targets (work_id, agent_id) SELECT w.id, al.agent_id FROM w, agent_labels al "
            "WHERE al.label = 'half' ORDER BY al.agent_id";
   };
-  const std::string with_keys = insert("floor_targets"), without_keys = insert("floor_targets_nofk");
+  const std::string with_keys = insert("floor_"), without_keys = insert("bare_");
+  // 500,000 rows the cleanup need not vacuum.
+  const auto drop = [&] { exec("DROP TABLE floor_targets, floor_work, bare_targets, bare_work;"
+                               "DROP FUNCTION floor_work_touch(), bare_work_touch()"); };
   std::vector<double> us[3];  // ours, the seed's table, without its foreign keys
   std::string last;
   for (int i = 0; i < 50; ++i) {
@@ -195,7 +184,7 @@ void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::con
         auto r = work.create(test::make_request({.labels = {"half"}}));
         if (!r) {
           std::printf("submit failed: %s\n", r.error().message.c_str());
-          exec("DROP TABLE floor_targets, floor_targets_nofk, floor_work");
+          drop();
           return;
         }
         last = r->item.id;
@@ -214,7 +203,7 @@ void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::con
   if (keyed.p50 > 0 && bare.p50 > 0)
     std::printf("    submit p50 / floor p50: %.2fx (seed's table), %.2fx (without its foreign keys)\n",
                 ours.p50 / keyed.p50, ours.p50 / bare.p50);
-  exec("DROP TABLE floor_targets, floor_targets_nofk, floor_work");  // 500,000 rows the cleanup need not vacuum
+  drop();
 }
 
 // Registering an agent and relabelling it re-resolve it against every live item (work submitted
