@@ -121,20 +121,48 @@ long proc_kib(int pid, const char* file, std::string_view key) {
 long rss_kib(int pid) { return proc_kib(pid, "status", "VmRSS:"); }
 long pss_kib(int pid) { return proc_kib(pid, "smaps_rollup", "Pss:"); }
 
-double cpu_seconds(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+namespace {
+
+struct proc_times {
+  int ppid = 0;
+  double cpu = 0;  // seconds
+};
+
+proc_times read_proc_times(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/stat");
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   const auto close = text.rfind(')');  // the command may hold spaces and parentheses
-  if (close == std::string::npos) return 0;
+  if (close == std::string::npos) return {};
   std::istringstream fields(text.substr(close + 1));
   std::string f;
+  proc_times t;
   double utime = 0, stime = 0;
-  // Fields after the command, numbered as in proc(5): state is 3, utime 14, stime 15.
+  // Fields after the command, numbered as in proc(5): state is 3, ppid 4, utime 14, stime 15.
   for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 4) t.ppid = std::stoi(f);
     if (i == 14) utime = std::stod(f);
     if (i == 15) stime = std::stod(f);
   }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  t.cpu = (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return t;
+}
+
+}  // namespace
+
+double cpu_seconds(int pid) { return read_proc_times(std::to_string(pid)).cpu; }
+
+int parent_pid(int pid) { return read_proc_times(std::to_string(pid)).ppid; }
+
+double tree_cpu_seconds(int pid) {
+  double total = cpu_seconds(pid);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto t = read_proc_times(name);  // a process that ended meanwhile reads as zero
+    if (t.ppid == pid) total += t.cpu;
+  }
+  return total;
 }
 
 bool sanitized() {

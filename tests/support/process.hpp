@@ -54,6 +54,11 @@ long pss_kib(int pid);
 // User plus system CPU time process `pid` has used, in seconds (utime + stime of /proc/PID/stat),
 // 0 if unreadable.
 double cpu_seconds(int pid);
+// The same for `pid` and its children now running (read from /proc/*/stat by parent id): the CPU
+// of a PostgreSQL server is its postmaster's and its backends'.
+double tree_cpu_seconds(int pid);
+// The parent of process `pid` (a PostgreSQL backend's is the postmaster), 0 if unreadable.
+int parent_pid(int pid);
 
 // Whether the suite runs under ASan and UBSan (scripts/test sets BROKKR_SANITIZED=1).
 bool sanitized();
