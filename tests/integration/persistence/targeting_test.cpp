@@ -1,5 +1,6 @@
 // Who may see and claim an item: explicit ids, all-of and any-of labels, annotations, and agents
 // that appear or change after the work was created.
+#include <algorithm>
 #include <random>
 
 #include "tests/integration/persistence/fixture.hpp"
@@ -168,9 +169,24 @@ BOOST_AUTO_TEST_CASE(set_based_resolution_agrees_with_the_targeting_function) {
     for (const auto& [k, v] : annotation_pool)
       if (coin(15) && !o.annotations.count(k)) o.annotations[k] = v;
     if (coin(30)) o.agent_ids.push_back(ids[rng() % (ids.size() - 1)]);
+    if (coin(20)) {
+      const auto& more = ids[rng() % (ids.size() - 1)];
+      if (std::find(o.agent_ids.begin(), o.agent_ids.end(), more) == o.agent_ids.end()) o.agent_ids.push_back(more);
+    }
     if (o.labels.empty() && o.annotations.empty() && o.agent_ids.empty()) o.labels.push_back("gpu");
     o.match = coin(50) ? target_match::any : target_match::all;
     const auto w = test::make_work(work, o);
+    // The submit builds its answer's targets from what it was given and wrote (migration 0015);
+    // every later read builds them from the tables (ephemeral_work_targets_json). Both must agree,
+    // in order too, and so must the row.
+    const auto stored = work.get(w.id);
+    BOOST_REQUIRE(stored.has_value());
+    BOOST_TEST(w.targets.agent_ids == stored->targets.agent_ids, "item " << i);
+    BOOST_TEST(w.targets.labels == stored->targets.labels, "item " << i);
+    BOOST_TEST((w.targets.annotations == stored->targets.annotations), "item " << i);
+    BOOST_TEST(w.target_agents == stored->target_agents, "item " << i);
+    BOOST_TEST((w.created_at == stored->created_at && w.updated_at == stored->updated_at), "item " << i);
+    BOOST_TEST((w.status == stored->status && w.attempt == stored->attempt), "item " << i);
     const auto by_function = db.count(
         "SELECT count(*) FROM agents a WHERE a.deleted_at IS NULL AND ephemeral_work_agent_matches('" + w.id +
         "', a.id)");
