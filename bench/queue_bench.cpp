@@ -3,9 +3,12 @@
 // (BROKKR_TEST_DATABASE_URL) and, for the HTTP figure, a built brokkr-broker.
 //
 //   bench_queue [--seconds N] [--clients N] [--warmup-ms N] [--statements] [--lifecycles-only | --heartbeats-only]
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <deque>
+#include <functional>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
@@ -31,6 +34,7 @@ int warmup_ms = 1000;
 bool statements = false;  // --statements: what PostgreSQL ran per lifecycle (pg_stat_statements)
 bool lifecycles_only = false;  // --lifecycles-only: plain SQL, required writes, repositories, HTTP one at a time
 bool heartbeats_only = false;  // --heartbeats-only: the heartbeat phases
+int interleaved_rounds = 0;    // --interleaved N: goal 1's four phases in turns, N rounds
 int broker_pid = 0;            // while a phase runs against a real broker: its CPU is printed per unit
 
 // Set for as long as a phase's broker runs.
@@ -137,15 +141,22 @@ double rate(const char* label, const test::test_database& db, MakeWorker make_wo
 }
 
 // The seed's two tables as they stand and three plain statements: the floor DESIGN.md names.
-double plain_sql(const test::test_database& db) {
+using worker = std::function<bool()>;                  // one full lifecycle; false on error
+using worker_factory = std::function<worker(int client)>;  // called on the client's own thread
+
+const char* const plain_label = "plain SQL (seed tables: insert+target, SKIP LOCKED claim, complete)";
+const char* const required_label = "the seed's and the design's required writes in plain SQL (prepared)";
+const char* const repositories_label = "repositories (create, claim_next, complete; events, NOTIFY)";
+
+worker_factory plain_sql_workers(const test::test_database& db) {
   db.exec("CREATE TABLE plain_work (id UUID PRIMARY KEY DEFAULT gen_random_uuid(), created_at timestamptz NOT NULL DEFAULT now(),"
           " work_type varchar(50) NOT NULL, crd_spec text NOT NULL, status varchar(50) NOT NULL DEFAULT 'PENDING',"
           " claimed_by uuid, claimed_at timestamptz, completed_at timestamptz, retry_count int NOT NULL DEFAULT 0);"
           "CREATE TABLE plain_targets (work_id uuid NOT NULL REFERENCES plain_work(id) ON DELETE CASCADE, agent_id uuid NOT NULL,"
           " UNIQUE(work_id, agent_id)); CREATE INDEX ON plain_targets(agent_id); CREATE INDEX ON plain_work(status)");
   const std::string agent = "00000000-0000-0000-0000-000000000001";
-  return rate("plain SQL (seed tables: insert+target, SKIP LOCKED claim, complete)", db, [&](int) {
-    auto c = std::make_shared<pqxx::connection>(db.url());
+  return [url = db.url(), agent](int) -> worker {
+    auto c = std::make_shared<pqxx::connection>(url);
     return [c, agent] {
       pqxx::work tx{*c};
       auto id = tx.exec1("INSERT INTO plain_work (work_type, crd_spec) VALUES ('b', 'spec') RETURNING id")[0].as<std::string>();
@@ -162,8 +173,10 @@ double plain_sql(const test::test_database& db) {
       t3.commit();
       return true;
     };
-  });
+  };
 }
+
+double plain_sql(const test::test_database& db) { return rate(plain_label, db, plain_sql_workers(db)); }
 
 // A lower bound for the repositories (issue 13 goal 1, ADR 68): what the seed and the design ask of
 // every lifecycle and nothing more, sent the cheapest way, so that our figure can be read against
@@ -175,7 +188,7 @@ double plain_sql(const test::test_database& db) {
 // dropped at the end. Each step is one prepared statement in autocommit, three round trips in all
 // (the repositories use four, the floor ten); no validation, no other guard, a NOTIFY payload of
 // the id only.
-double required_writes(const test::test_database& db, const std::string& agent) {
+worker_factory required_workers(const test::test_database& db, const std::string& agent) {
   db.exec(bench::seed_tables("req_") +
           "; ALTER TABLE req_work ADD COLUMN attempt int NOT NULL DEFAULT 0, ADD COLUMN lease_expires_at timestamptz;"
           "CREATE TABLE req_target_agents (work_id uuid NOT NULL REFERENCES req_work(id) ON DELETE CASCADE,"
@@ -183,8 +196,8 @@ double required_writes(const test::test_database& db, const std::string& agent) 
           "CREATE TABLE req_events (id bigserial PRIMARY KEY, work_id uuid NOT NULL REFERENCES req_work(id) ON DELETE CASCADE,"
           " at timestamptz NOT NULL DEFAULT clock_timestamp(), from_status varchar(50), to_status varchar(50) NOT NULL,"
           " agent_id uuid, attempt int NOT NULL, message text); CREATE INDEX ON req_events (work_id, id)");
-  return rate("the seed's and the design's required writes in plain SQL (prepared)", db, [&](int) {
-    auto c = std::make_shared<pqxx::connection>(db.url());
+  return [url = db.url(), agent](int) -> worker {
+    auto c = std::make_shared<pqxx::connection>(url);
     c->prepare("req_submit",
                "WITH w AS (INSERT INTO req_work (work_type, crd_spec) VALUES ($1, $2) RETURNING id),"
                " t AS (INSERT INTO req_targets (work_id, agent_id) SELECT id, $3::uuid FROM w),"
@@ -218,11 +231,15 @@ double required_writes(const test::test_database& db, const std::string& agent) 
       pqxx::nontransaction n{*c};
       return !n.exec_prepared("req_complete", r[0][0].as<std::string>(), agent, r[0][1].as<int>(), "done").empty();
     };
-  });
+  };
 }
 
-double repositories(const test::test_database& db, const std::string& agent_id) {
-  return rate("repositories (create, claim_next, complete; events, NOTIFY)", db, [&](int) {
+double required_writes(const test::test_database& db, const std::string& agent) {
+  return rate(required_label, db, required_workers(db, agent));
+}
+
+worker_factory repository_workers(const test::test_database& db, const std::string& agent_id) {
+  return [&db, agent_id](int) -> worker {
     auto conn = std::shared_ptr<persistence::db_connection>(db.connect());
     auto repo = std::make_shared<persistence::ephemeral_work_repository>(*conn);
     return [conn, repo, agent_id] {
@@ -233,7 +250,11 @@ double repositories(const test::test_database& db, const std::string& agent_id) 
                              .outcome = work_outcome::completed})
           .has_value();
     };
-  });
+  };
+}
+
+double repositories(const test::test_database& db, const std::string& agent_id) {
+  return rate(repositories_label, db, repository_workers(db, agent_id));
 }
 
 // Issue 13 goal 2, heartbeats: every client is an agent renewing the leases of its own 250 claims,
@@ -363,31 +384,47 @@ void over_http_batched(const test::test_database& db, int batch) {
   }, batch);
 }
 
+// A real broker on `db` (4 database connections, the given CAF scheduler) with one agent, and the
+// HTTP lifecycle's clients: POST as admin, claim-next and complete as the agent.
+struct http_lifecycles {
+  http_lifecycles(const test::test_database& db, const std::string& scheduler)
+      : broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key",
+               {"--db-pool-size", "4", "--caf-scheduler", scheduler}),
+        label("HTTP through brokkr-broker, " + scheduler + " scheduler (POST, claim-next, complete)") {
+    broker.start();
+    test::api_client admin(broker.url(), broker.admin_key());
+    auto a = admin.post("/api/v1/agents", {{"name", "bench"}, {"cluster_name", "bench"}, {"labels", {"bench"}}});
+    agent_id = a.body["agent"]["id"];
+    key = a.body["key"];
+  }
+
+  worker_factory workers() const {
+    const nlohmann::json work = {{"work_type", "shipwright-build"}, {"crd_spec", test::sample_build_spec()},
+                                 {"targets", {{"agent_ids", {agent_id}}}}};
+    return [url = broker.url(), admin_key = broker.admin_key(), key = key, agent_id = agent_id, work](int) -> worker {
+      auto admin_c = std::make_shared<test::api_client>(url, admin_key);
+      auto agent_c = std::make_shared<test::api_client>(url, key);
+      return [=] {
+        if (admin_c->post("/api/v1/ephemeral-work", work).status != 201) return false;
+        auto c = agent_c->post("/api/v1/agents/" + agent_id + "/ephemeral-work/claim-next");
+        if (c.status == 204) return true;
+        if (c.status != 200) return false;
+        return agent_c->post("/api/v1/ephemeral-work/" + std::string(c.body["id"]) + "/complete",
+                             {{"attempt", c.body["attempt"]}, {"outcome", "COMPLETED"}})
+                   .status == 200;
+      };
+    };
+  }
+
+  test::broker_process broker;
+  std::string label, agent_id, key;
+};
+
 // Run once per CAF scheduler: the broker's default (sharing) and CAF's own (stealing), ADR 0015.
 void over_http(const test::test_database& db, const std::string& scheduler) {
-  test::broker_process broker(db.url(), test::temp_dir("brokkr-bench") + "/admin.key",
-                              {"--db-pool-size", "4", "--caf-scheduler", scheduler});
-  broker.start();
-  const broker_cpu measured_cpu(broker.proc().pid());
-  test::api_client admin(broker.url(), broker.admin_key());
-  auto a = admin.post("/api/v1/agents", {{"name", "bench"}, {"cluster_name", "bench"}, {"labels", {"bench"}}});
-  const std::string agent_id = a.body["agent"]["id"], key = a.body["key"];
-  const nlohmann::json work = {{"work_type", "shipwright-build"}, {"crd_spec", test::sample_build_spec()},
-                               {"targets", {{"agent_ids", {agent_id}}}}};
-  const auto label = "HTTP through brokkr-broker, " + scheduler + " scheduler (POST, claim-next, complete)";
-  rate(label.c_str(), db, [&](int) {
-    auto admin_c = std::make_shared<test::api_client>(broker.url(), broker.admin_key());
-    auto agent_c = std::make_shared<test::api_client>(broker.url(), key);
-    return [=] {
-      if (admin_c->post("/api/v1/ephemeral-work", work).status != 201) return false;
-      auto c = agent_c->post("/api/v1/agents/" + agent_id + "/ephemeral-work/claim-next");
-      if (c.status == 204) return true;
-      if (c.status != 200) return false;
-      return agent_c->post("/api/v1/ephemeral-work/" + std::string(c.body["id"]) + "/complete",
-                           {{"attempt", c.body["attempt"]}, {"outcome", "COMPLETED"}})
-                 .status == 200;
-    };
-  });
+  http_lifecycles http(db, scheduler);
+  const broker_cpu measured_cpu(http.broker.proc().pid());
+  rate(http.label.c_str(), db, http.workers());
 }
 
 // DESIGN.md section 3: a claim must not get slower as finished work piles up.
@@ -430,6 +467,123 @@ void heartbeat_phases() {
   }
 }
 
+// Goal 1's ratios with the phases taking turns (--interleaved ROUNDS): the floor, the required
+// writes, the repositories and HTTP each run `run_seconds` in every round, in an order that rotates
+// by one phase per round, so that every phase sees the machine in the same states. Run one after
+// another for five seconds each, the phases' ratios moved with the machine (the required writes
+// came out at 0.74x to 1.56x of the floor in runs a few minutes apart). Every phase's clients stay
+// connected for the whole run and wait while another phase has the turn; each turn starts with a
+// tenth of a second unmeasured, in which the previous phase's last iterations end. The first round
+// is a warm-up, followed by ANALYZE, and is not counted.
+void interleaved(int rounds) {
+  test::test_database db, fresh;  // the broker's database must hear no other phase's NOTIFY
+  auto conn = db.connect();
+  persistence::agent_repository agents{*conn};
+  const auto agent = test::make_agent(agents, {.name = "bench-repo"});
+  http_lifecycles http(fresh, "sharing");
+  struct phase {
+    const char* name = "";
+    worker_factory make;
+    int broker = 0;  // the broker's pid, for the HTTP phase
+    std::atomic<long> done{0}, errors{0};
+    long measured = 0, failed = 0;
+    double secs = 0, server = 0, self = 0, broker_cpu = 0;
+    std::vector<double> rates;  // per measured round
+  };
+  std::deque<phase> phases;  // atomics do not move: built in place
+  auto add = [&phases](const char* name, worker_factory make, int broker = 0) {
+    auto& ph = phases.emplace_back();
+    ph.name = name;
+    ph.make = std::move(make);
+    ph.broker = broker;
+  };
+  add("floor", plain_sql_workers(db));
+  add("required writes", required_workers(db, agent.id));
+  add("repositories", repository_workers(db, agent.id));
+  add("HTTP", http.workers(), http.broker.proc().pid());
+  const int n = static_cast<int>(phases.size());
+  std::atomic<int> active{-1};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> ts;
+  for (int p = 0; p < n; ++p)
+    for (int i = 0; i < clients; ++i)
+      ts.emplace_back([&, p, i] {
+        auto one = phases[p].make(i);
+        while (!stop) {
+          const int a = active.load();
+          if (a != p) {
+            active.wait(a);
+            continue;
+          }
+          if (one()) ++phases[p].done;
+          else ++phases[p].errors;
+        }
+      });
+  const int postmaster = postmaster_pid(db);
+  auto turn = [&](int p, bool measure, int ms) {
+    auto& ph = phases[p];
+    active = p;
+    active.notify_all();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const long d0 = ph.done, e0 = ph.errors;
+    const double pg0 = test::tree_cpu_seconds(postmaster), self0 = test::cpu_seconds(getpid()),
+                 b0 = ph.broker ? test::cpu_seconds(ph.broker) : 0;
+    const auto start = clk::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    const double secs = std::chrono::duration<double>(clk::now() - start).count();
+    const long d = ph.done - d0;
+    if (!measure) return;
+    ph.measured += d;
+    ph.failed += ph.errors - e0;
+    ph.secs += secs;
+    ph.server += test::tree_cpu_seconds(postmaster) - pg0;
+    ph.self += test::cpu_seconds(getpid()) - self0;
+    if (ph.broker) ph.broker_cpu += test::cpu_seconds(ph.broker) - b0;
+    ph.rates.push_back(d / secs);
+  };
+  for (int p = 0; p < n; ++p) turn(p, false, warmup_ms);
+  db.exec("ANALYZE");
+  fresh.exec("ANALYZE");
+  std::printf("%d rounds of %d s per phase (%d clients each), in turns; lifecycles/s per round:\n", rounds,
+              run_seconds, clients);
+  std::printf("  %5s %9s %9s %9s %9s   %s\n", "round", "floor", "required", "repos", "HTTP",
+              "of the floor: required, repositories, HTTP");
+  for (int r = 0; r < rounds; ++r) {
+    for (int k = 0; k < n; ++k) turn((r + k) % n, true, run_seconds * 1000);
+    const double f = phases[0].rates.back();
+    std::printf("  %5d %9.0f %9.0f %9.0f %9.0f   %.2fx %.2fx %.2fx\n", r + 1, f, phases[1].rates.back(),
+                phases[2].rates.back(), phases[3].rates.back(), phases[1].rates.back() / f,
+                phases[2].rates.back() / f, phases[3].rates.back() / f);
+  }
+  stop = true;
+  active = -2;
+  active.notify_all();
+  for (auto& t : ts) t.join();
+  auto total = [](const phase& ph) { return ph.secs > 0 ? ph.measured / ph.secs : 0.0; };
+  auto ratios = [&](int p) {
+    std::vector<double> v;
+    for (size_t r = 0; r < phases[p].rates.size(); ++r) v.push_back(phases[p].rates[r] / phases[0].rates[r]);
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  for (const auto& ph : phases) {
+    if (ph.measured <= 0) continue;
+    std::printf("  %-16s %6.0f lifecycles/s over all rounds (%ld errors); CPU per lifecycle: PostgreSQL %.0f us,"
+                " the clients %.0f us", ph.name, total(ph), ph.failed, ph.server * 1e6 / ph.measured,
+                ph.self * 1e6 / ph.measured);
+    if (ph.broker) std::printf(", the broker %.0f us", ph.broker_cpu * 1e6 / ph.measured);
+    std::printf("\n");
+  }
+  if (total(phases[0]) <= 0) return;
+  for (int p = 1; p < n; ++p) {
+    const auto v = ratios(p);
+    if (v.empty()) continue;
+    const double median = (v[(v.size() - 1) / 2] + v[v.size() / 2]) / 2;
+    std::printf("  %-16s %.2fx of the floor over all rounds (per round: median %.2fx, %.2f-%.2fx)\n", phases[p].name,
+                total(phases[p]) / total(phases[0]), median, v.front(), v.back());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -441,13 +595,18 @@ int main(int argc, char** argv) {
     else if (a == "--warmup-ms" && i + 1 < argc) warmup_ms = std::stoi(argv[++i]);
     else if (a == "--lifecycles-only") lifecycles_only = true;
     else if (a == "--heartbeats-only") heartbeats_only = true;
+    else if (a == "--interleaved" && i + 1 < argc) interleaved_rounds = std::stoi(argv[++i]);
     else {
-      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements, --lifecycles-only, --heartbeats-only)\n", a.c_str());
+      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements, --lifecycles-only, --heartbeats-only, --interleaved ROUNDS)\n", a.c_str());
       return 2;
     }
   }
   if (heartbeats_only) {
     heartbeat_phases();
+    return 0;
+  }
+  if (interleaved_rounds > 0) {
+    interleaved(interleaved_rounds);
     return 0;
   }
   test::test_database db;

@@ -284,7 +284,8 @@ FROM ephemeral_work w WHERE id = $1;
 
 -- name: ephemeral_work_submit
 -- A new item with its selector and resolved targets, in one call of the function of migration 0012
--- ($1-$12 the item's columns, $13 agent ids, $14 labels, $15/$16 annotation keys/values).
+-- (as 0014 and 0015 left it; $1-$12 the item's columns, $13 agent ids, $14 labels, $15/$16
+-- annotation keys/values).
 SELECT s.created, s.unknown_agent, (s.item).*, s.targets
 FROM ephemeral_work_submit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12,
                            $13::uuid[], $14::text[], $15::text[], $16::text[]) s;
