@@ -35,6 +35,7 @@ bool statements = false;  // --statements: what PostgreSQL ran per lifecycle (pg
 bool lifecycles_only = false;  // --lifecycles-only: plain SQL, required writes, repositories, HTTP one at a time
 bool heartbeats_only = false;  // --heartbeats-only: the heartbeat phases
 int interleaved_rounds = 0;    // --interleaved N: goal 1's four phases in turns, N rounds
+bool vacuum_rounds = false;    // --vacuum: with --interleaved, autovacuum off and VACUUM before every round
 int broker_pid = 0;            // while a phase runs against a real broker: its CPU is printed per unit
 
 // Set for as long as a phase's broker runs.
@@ -474,7 +475,10 @@ void heartbeat_phases() {
 // came out at 0.74x to 1.56x of the floor in runs a few minutes apart). Every phase's clients stay
 // connected for the whole run and wait while another phase has the turn; each turn starts with a
 // tenth of a second unmeasured, in which the previous phase's last iterations end. The first round
-// is a warm-up, followed by ANALYZE, and is not counted.
+// is a warm-up, followed by ANALYZE, and is not counted. With --vacuum, autovacuum is off and every
+// round starts with a VACUUM of both databases, outside the turns: an autovacuum otherwise lands
+// in whichever turn is running and is charged to that phase, and tables that grow dead entries
+// for a minute are not the steady state of a vacuumed queue.
 void interleaved(int rounds) {
   test::test_database db, fresh;  // the broker's database must hear no other phase's NOTIFY
   auto conn = db.connect();
@@ -544,11 +548,22 @@ void interleaved(int rounds) {
   for (int p = 0; p < n; ++p) turn(p, false, warmup_ms);
   db.exec("ANALYZE");
   fresh.exec("ANALYZE");
-  std::printf("%d rounds of %d s per phase (%d clients each), in turns; lifecycles/s per round:\n", rounds,
-              run_seconds, clients);
+  std::printf("%d rounds of %d s per phase (%d clients each), in turns%s; lifecycles/s per round:\n", rounds,
+              run_seconds, clients, vacuum_rounds ? ", autovacuum off and VACUUM before every round" : "");
   std::printf("  %5s %9s %9s %9s %9s   %s\n", "round", "floor", "required", "repos", "HTTP",
               "of the floor: required, repositories, HTTP");
+  if (vacuum_rounds) {
+    db.exec("ALTER SYSTEM SET autovacuum = off");
+    db.exec("SELECT pg_reload_conf()");
+  }
+  double vacuum_secs = 0;
   for (int r = 0; r < rounds; ++r) {
+    if (vacuum_rounds) {
+      const auto v0 = clk::now();
+      db.exec("VACUUM");
+      fresh.exec("VACUUM");
+      vacuum_secs += std::chrono::duration<double>(clk::now() - v0).count();
+    }
     for (int k = 0; k < n; ++k) turn((r + k) % n, true, run_seconds * 1000);
     const double f = phases[0].rates.back();
     std::printf("  %5d %9.0f %9.0f %9.0f %9.0f   %.2fx %.2fx %.2fx\n", r + 1, f, phases[1].rates.back(),
@@ -559,6 +574,12 @@ void interleaved(int rounds) {
   active = -2;
   active.notify_all();
   for (auto& t : ts) t.join();
+  if (vacuum_rounds) {
+    db.exec("ALTER SYSTEM RESET autovacuum");
+    db.exec("SELECT pg_reload_conf()");
+    std::printf("  VACUUM of both databases before every round, not counted: %.0f ms per round\n",
+                1000 * vacuum_secs / rounds);
+  }
   auto total = [](const phase& ph) { return ph.secs > 0 ? ph.measured / ph.secs : 0.0; };
   auto ratios = [&](int p) {
     std::vector<double> v;
@@ -596,14 +617,19 @@ int main(int argc, char** argv) {
     else if (a == "--lifecycles-only") lifecycles_only = true;
     else if (a == "--heartbeats-only") heartbeats_only = true;
     else if (a == "--interleaved" && i + 1 < argc) interleaved_rounds = std::stoi(argv[++i]);
+    else if (a == "--vacuum") vacuum_rounds = true;
     else {
-      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements, --lifecycles-only, --heartbeats-only, --interleaved ROUNDS)\n", a.c_str());
+      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements, --lifecycles-only, --heartbeats-only, --interleaved ROUNDS, --vacuum)\n", a.c_str());
       return 2;
     }
   }
   if (heartbeats_only) {
     heartbeat_phases();
     return 0;
+  }
+  if (vacuum_rounds && interleaved_rounds == 0) {
+    std::fprintf(stderr, "bench_queue: --vacuum applies to --interleaved only\n");
+    return 2;
   }
   if (interleaved_rounds > 0) {
     interleaved(interleaved_rounds);
