@@ -3,6 +3,7 @@
 // (BROKKR_TEST_DATABASE_URL) and, for the HTTP figure, a built brokkr-broker.
 //
 //   bench_queue [--seconds N] [--clients N] [--warmup-ms N] [--statements] [--lifecycles-only | --heartbeats-only]
+//   bench_queue --interleaved ROUNDS [--vacuum] [--seconds N] [--clients N] [--warmup-ms N]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -470,15 +471,17 @@ void heartbeat_phases() {
 
 // Goal 1's ratios with the phases taking turns (--interleaved ROUNDS): the floor, the required
 // writes, the repositories and HTTP each run `run_seconds` in every round, in an order that rotates
-// by one phase per round, so that every phase sees the machine in the same states. Run one after
+// by one phase per round (over four rounds each phase runs once in each place), so that the phases
+// see the machine's changes alike rather than one phase getting a slow minute. Run one after
 // another for five seconds each, the phases' ratios moved with the machine (the required writes
-// came out at 0.74x to 1.56x of the floor in runs a few minutes apart). Every phase's clients stay
-// connected for the whole run and wait while another phase has the turn; each turn starts with a
-// tenth of a second unmeasured, in which the previous phase's last iterations end. The first round
-// is a warm-up, followed by ANALYZE, and is not counted. With --vacuum, autovacuum is off and every
-// round starts with a VACUUM of both databases, outside the turns: an autovacuum otherwise lands
-// in whichever turn is running and is charged to that phase, and tables that grow dead entries
-// for a minute are not the steady state of a vacuumed queue.
+// came out at 0.74x to 1.39x of the floor in the runs docs/benchmarks.md records). Every phase's
+// clients stay connected for the whole run and wait while another phase has the turn; each turn
+// starts with a tenth of a second unmeasured, in which the previous phase's last iterations end,
+// and no phase runs between rounds. The first round is a warm-up, followed by ANALYZE, and is not
+// counted. With --vacuum, autovacuum is off and every round starts with a VACUUM of both
+// databases, while no phase runs: an autovacuum otherwise lands in whichever turn is running and
+// is charged to that phase, and tables that grow dead entries for a minute are not the steady
+// state of a vacuumed queue.
 void interleaved(int rounds) {
   test::test_database db, fresh;  // the broker's database must hear no other phase's NOTIFY
   auto conn = db.connect();
@@ -524,6 +527,13 @@ void interleaved(int rounds) {
         }
       });
   const int postmaster = postmaster_pid(db);
+  // No phase runs while the databases are analyzed or vacuumed or the figures printed: the last
+  // iterations of the phase that had the turn end first.
+  auto pause = [&] {
+    active = -1;
+    active.notify_all();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  };
   auto turn = [&](int p, bool measure, int ms) {
     auto& ph = phases[p];
     active = p;
@@ -546,14 +556,28 @@ void interleaved(int rounds) {
     ph.rates.push_back(d / secs);
   };
   for (int p = 0; p < n; ++p) turn(p, false, warmup_ms);
+  pause();
   db.exec("ANALYZE");
   fresh.exec("ANALYZE");
   std::printf("%d rounds of %d s per phase (%d clients each), in turns%s; lifecycles/s per round:\n", rounds,
               run_seconds, clients, vacuum_rounds ? ", autovacuum off and VACUUM before every round" : "");
   std::printf("  %5s %9s %9s %9s %9s   %s\n", "round", "floor", "required", "repos", "HTTP",
               "of the floor: required, repositories, HTTP");
+  // ALTER SYSTEM outlives the run; the guard puts autovacuum back however the run ends.
+  struct autovacuum_off {
+    const test::test_database* db = nullptr;
+    ~autovacuum_off() {
+      if (!db) return;
+      try {
+        db->exec("ALTER SYSTEM RESET autovacuum");
+        db->exec("SELECT pg_reload_conf()");
+      } catch (const std::exception&) {
+      }
+    }
+  } autovacuum_guard;
   if (vacuum_rounds) {
     db.exec("ALTER SYSTEM SET autovacuum = off");
+    autovacuum_guard.db = &db;
     db.exec("SELECT pg_reload_conf()");
   }
   double vacuum_secs = 0;
@@ -565,25 +589,27 @@ void interleaved(int rounds) {
       vacuum_secs += std::chrono::duration<double>(clk::now() - v0).count();
     }
     for (int k = 0; k < n; ++k) turn((r + k) % n, true, run_seconds * 1000);
+    pause();
     const double f = phases[0].rates.back();
-    std::printf("  %5d %9.0f %9.0f %9.0f %9.0f   %.2fx %.2fx %.2fx\n", r + 1, f, phases[1].rates.back(),
-                phases[2].rates.back(), phases[3].rates.back(), phases[1].rates.back() / f,
-                phases[2].rates.back() / f, phases[3].rates.back() / f);
+    std::printf("  %5d %9.0f %9.0f %9.0f %9.0f", r + 1, f, phases[1].rates.back(), phases[2].rates.back(),
+                phases[3].rates.back());
+    if (f > 0)
+      std::printf("   %.2fx %.2fx %.2fx", phases[1].rates.back() / f, phases[2].rates.back() / f,
+                  phases[3].rates.back() / f);
+    std::printf("\n");
   }
   stop = true;
   active = -2;
   active.notify_all();
   for (auto& t : ts) t.join();
-  if (vacuum_rounds) {
-    db.exec("ALTER SYSTEM RESET autovacuum");
-    db.exec("SELECT pg_reload_conf()");
+  if (vacuum_rounds)
     std::printf("  VACUUM of both databases before every round, not counted: %.0f ms per round\n",
                 1000 * vacuum_secs / rounds);
-  }
   auto total = [](const phase& ph) { return ph.secs > 0 ? ph.measured / ph.secs : 0.0; };
   auto ratios = [&](int p) {
     std::vector<double> v;
-    for (size_t r = 0; r < phases[p].rates.size(); ++r) v.push_back(phases[p].rates[r] / phases[0].rates[r]);
+    for (size_t r = 0; r < phases[p].rates.size(); ++r)
+      if (phases[0].rates[r] > 0) v.push_back(phases[p].rates[r] / phases[0].rates[r]);
     std::sort(v.begin(), v.end());
     return v;
   };
@@ -623,13 +649,17 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (heartbeats_only) {
-    heartbeat_phases();
-    return 0;
-  }
   if (vacuum_rounds && interleaved_rounds == 0) {
     std::fprintf(stderr, "bench_queue: --vacuum applies to --interleaved only\n");
     return 2;
+  }
+  if (interleaved_rounds > 0 && (statements || lifecycles_only || heartbeats_only)) {
+    std::fprintf(stderr, "bench_queue: --interleaved runs alone (not with --statements, --lifecycles-only or --heartbeats-only)\n");
+    return 2;
+  }
+  if (heartbeats_only) {
+    heartbeat_phases();
+    return 0;
   }
   if (interleaved_rounds > 0) {
     interleaved(interleaved_rounds);

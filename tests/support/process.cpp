@@ -125,7 +125,8 @@ namespace {
 
 struct proc_times {
   int ppid = 0;
-  double cpu = 0;  // seconds
+  double cpu = 0;       // seconds
+  double children = 0;  // seconds of its children that ended and were waited for
 };
 
 proc_times read_proc_times(const std::string& pid) {
@@ -136,14 +137,19 @@ proc_times read_proc_times(const std::string& pid) {
   std::istringstream fields(text.substr(close + 1));
   std::string f;
   proc_times t;
-  double utime = 0, stime = 0;
-  // Fields after the command, numbered as in proc(5): state is 3, ppid 4, utime 14, stime 15.
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
+  double utime = 0, stime = 0, cutime = 0, cstime = 0;
+  // Fields after the command, numbered as in proc(5): state is 3, ppid 4, utime 14, stime 15,
+  // cutime 16, cstime 17.
+  for (int i = 3; i <= 17 && fields >> f; ++i) {
     if (i == 4) t.ppid = std::stoi(f);
     if (i == 14) utime = std::stod(f);
     if (i == 15) stime = std::stod(f);
+    if (i == 16) cutime = std::stod(f);
+    if (i == 17) cstime = std::stod(f);
   }
-  t.cpu = (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const auto tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  t.cpu = (utime + stime) / tick;
+  t.children = (cutime + cstime) / tick;
   return t;
 }
 
@@ -154,7 +160,8 @@ double cpu_seconds(int pid) { return read_proc_times(std::to_string(pid)).cpu; }
 int parent_pid(int pid) { return read_proc_times(std::to_string(pid)).ppid; }
 
 double tree_cpu_seconds(int pid) {
-  double total = cpu_seconds(pid);
+  const auto self = read_proc_times(std::to_string(pid));
+  double total = self.cpu + self.children;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const auto name = entry.path().filename().string();

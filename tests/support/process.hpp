@@ -54,8 +54,9 @@ long pss_kib(int pid);
 // User plus system CPU time process `pid` has used, in seconds (utime + stime of /proc/PID/stat),
 // 0 if unreadable.
 double cpu_seconds(int pid);
-// The same for `pid` and its children now running (read from /proc/*/stat by parent id): the CPU
-// of a PostgreSQL server is its postmaster's and its backends'.
+// The same for `pid` and its children: those running now (read from /proc/*/stat by parent id)
+// and those that ended and were waited for (its cutime and cstime). The CPU of a PostgreSQL server
+// is its postmaster's and its backends', autovacuum workers included.
 double tree_cpu_seconds(int pid);
 // The parent of process `pid` (a PostgreSQL backend's is the postmaster), 0 if unreadable.
 int parent_pid(int pid);

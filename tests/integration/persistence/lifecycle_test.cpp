@@ -498,6 +498,11 @@ BOOST_AUTO_TEST_CASE(idempotency_key_returns_the_existing_item) {
   BOOST_REQUIRE(second);
   BOOST_TEST(!second->created);
   BOOST_TEST(second->item.id == first->item.id);
+  // The first answer's targets are built from the submit's input (migration 0015), the second's
+  // read from the tables: the same.
+  BOOST_TEST(second->item.targets.agent_ids == first->item.targets.agent_ids);
+  BOOST_TEST(second->item.target_agents == first->item.target_agents);
+  BOOST_TEST(second->item.target_agents == std::vector<std::string>{a.id});
   BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work") == 1);
   // Once the holder is gone from view the key is free again.
   BOOST_REQUIRE(work.cancel(first->item.id));
