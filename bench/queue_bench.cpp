@@ -563,7 +563,8 @@ void interleaved(int rounds) {
               run_seconds, clients, vacuum_rounds ? ", autovacuum off and VACUUM before every round" : "");
   std::printf("  %5s %9s %9s %9s %9s   %s\n", "round", "floor", "required", "repos", "HTTP",
               "of the floor: required, repositories, HTTP");
-  // ALTER SYSTEM outlives the run; the guard puts autovacuum back however the run ends.
+  // ALTER SYSTEM outlives the run; the guard puts autovacuum back when the run returns (a run that
+  // dies leaves it off, on the throwaway server scripts/bench stops afterwards).
   struct autovacuum_off {
     const test::test_database* db = nullptr;
     ~autovacuum_off() {

@@ -160,6 +160,8 @@ double cpu_seconds(int pid) { return read_proc_times(std::to_string(pid)).cpu; }
 int parent_pid(int pid) { return read_proc_times(std::to_string(pid)).ppid; }
 
 double tree_cpu_seconds(int pid) {
+  // The parent first, then its children: a child that ends in between is missed by this sample
+  // (never counted twice), so a difference of two samples can be off by what such a child used.
   const auto self = read_proc_times(std::to_string(pid));
   double total = self.cpu + self.children;
   std::error_code ec;
