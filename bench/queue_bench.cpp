@@ -90,6 +90,24 @@ int postmaster_pid(const test::test_database& db) {
   return test::parent_pid(n.exec1("SELECT pg_backend_pid()")[0].as<int>());
 }
 
+// CPU seconds so far of PostgreSQL, of this process (the clients) and of a broker (0: none); two
+// samples taken around a measured span give what the span cost each.
+struct cpu_sample {
+  double server = 0, self = 0, broker = 0;
+
+  static cpu_sample take(int postmaster, int broker_pid) {
+    return {test::tree_cpu_seconds(postmaster), test::cpu_seconds(getpid()),
+            broker_pid ? test::cpu_seconds(broker_pid) : 0};
+  }
+  cpu_sample operator-(const cpu_sample& o) const { return {server - o.server, self - o.self, broker - o.broker}; }
+  cpu_sample& operator+=(const cpu_sample& o) {
+    server += o.server;
+    self += o.self;
+    broker += o.broker;
+    return *this;
+  }
+};
+
 // Runs `one` (`per_call` full lifecycles, returns false on error) on `clients` threads: a warm-up,
 // then ANALYZE, then `run_seconds` measured. Without the ANALYZE every phase ran on tables the
 // planner had no statistics for (created or cloned empty a moment before, and autovacuum had not
@@ -114,30 +132,26 @@ double rate(const char* label, const test::test_database& db, MakeWorker make_wo
   db.exec("ANALYZE");
   reset_statements(db);
   const long done0 = done, errors0 = errors;
-  const double cpu0 = broker_pid ? test::cpu_seconds(broker_pid) : 0;
-  const double self0 = test::cpu_seconds(getpid());
   const int postmaster = postmaster_pid(db);
-  const double server0 = test::tree_cpu_seconds(postmaster);
+  const auto cpu0 = cpu_sample::take(postmaster, broker_pid);
   const auto start = clk::now();
   std::this_thread::sleep_for(std::chrono::seconds(run_seconds));
   const long measured = done - done0, failed = errors - errors0;
   const double secs = std::chrono::duration<double>(clk::now() - start).count();
-  const double cpu = broker_pid ? test::cpu_seconds(broker_pid) - cpu0 : 0;
-  const double self = test::cpu_seconds(getpid()) - self0;
-  const double server = test::tree_cpu_seconds(postmaster) - server0;
+  const auto cpu = cpu_sample::take(postmaster, broker_pid) - cpu0;
   stop = true;
   for (auto& t : ts) t.join();
   std::printf("%-72s %8.0f %s/s  (%ld in %.1f s, %d clients, %ld errors)\n", label, measured / secs, unit, measured,
               secs, clients, failed);
+  const std::string one_unit = std::string(unit).substr(0, std::string(unit).size() - 1);
   // On two saturated cores the clients' own CPU is taken from what PostgreSQL (and the broker) get,
   // so a path whose client does more per lifecycle is slower for that reason too.
   if (measured > 0)
     std::printf("    CPU per %s (user + system): PostgreSQL %.0f us, the clients (this process) %.0f us\n",
-                std::string(unit).substr(0, std::string(unit).size() - 1).c_str(), server * 1e6 / measured,
-                self * 1e6 / measured);
+                one_unit.c_str(), cpu.server * 1e6 / measured, cpu.self * 1e6 / measured);
   if (broker_pid && measured > 0)
-    std::printf("    the broker's CPU (user + system): %.0f us per %s, %.0f %% of one core\n", cpu * 1e6 / measured,
-                std::string(unit).substr(0, std::string(unit).size() - 1).c_str(), 100 * cpu / secs);
+    std::printf("    the broker's CPU (user + system): %.0f us per %s, %.0f %% of one core\n",
+                cpu.broker * 1e6 / measured, one_unit.c_str(), 100 * cpu.broker / secs);
   print_statements(db, measured);
   return measured / secs;
 }
@@ -494,7 +508,8 @@ void interleaved(int rounds) {
     int broker = 0;  // the broker's pid, for the HTTP phase
     std::atomic<long> done{0}, errors{0};
     long measured = 0, failed = 0;
-    double secs = 0, server = 0, self = 0, broker_cpu = 0;
+    double secs = 0;
+    cpu_sample cpu;
     std::vector<double> rates;  // per measured round
   };
   std::deque<phase> phases;  // atomics do not move: built in place
@@ -540,8 +555,7 @@ void interleaved(int rounds) {
     active.notify_all();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const long d0 = ph.done, e0 = ph.errors;
-    const double pg0 = test::tree_cpu_seconds(postmaster), self0 = test::cpu_seconds(getpid()),
-                 b0 = ph.broker ? test::cpu_seconds(ph.broker) : 0;
+    const auto cpu0 = cpu_sample::take(postmaster, ph.broker);
     const auto start = clk::now();
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     const double secs = std::chrono::duration<double>(clk::now() - start).count();
@@ -550,9 +564,7 @@ void interleaved(int rounds) {
     ph.measured += d;
     ph.failed += ph.errors - e0;
     ph.secs += secs;
-    ph.server += test::tree_cpu_seconds(postmaster) - pg0;
-    ph.self += test::cpu_seconds(getpid()) - self0;
-    if (ph.broker) ph.broker_cpu += test::cpu_seconds(ph.broker) - b0;
+    ph.cpu += cpu_sample::take(postmaster, ph.broker) - cpu0;
     ph.rates.push_back(d / secs);
   };
   for (int p = 0; p < n; ++p) turn(p, false, warmup_ms);
@@ -617,9 +629,9 @@ void interleaved(int rounds) {
   for (const auto& ph : phases) {
     if (ph.measured <= 0) continue;
     std::printf("  %-16s %6.0f lifecycles/s over all rounds (%ld errors); CPU per lifecycle: PostgreSQL %.0f us,"
-                " the clients %.0f us", ph.name, total(ph), ph.failed, ph.server * 1e6 / ph.measured,
-                ph.self * 1e6 / ph.measured);
-    if (ph.broker) std::printf(", the broker %.0f us", ph.broker_cpu * 1e6 / ph.measured);
+                " the clients %.0f us", ph.name, total(ph), ph.failed, ph.cpu.server * 1e6 / ph.measured,
+                ph.cpu.self * 1e6 / ph.measured);
+    if (ph.broker) std::printf(", the broker %.0f us", ph.cpu.broker * 1e6 / ph.measured);
     std::printf("\n");
   }
   if (total(phases[0]) <= 0) return;

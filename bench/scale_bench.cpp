@@ -194,7 +194,10 @@ void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::con
       us[which].push_back(since_us(t0));
     }
   }
-  const auto targets = exec("SELECT count(*) FROM ephemeral_work_targets WHERE work_id = '" + last + "'")[0][0].as<long>();
+  const auto targets = [&] {
+    pqxx::nontransaction n{c};
+    return n.exec_params1("SELECT count(*) FROM ephemeral_work_targets WHERE work_id = $1", last)[0].as<long>();
+  }();
   std::printf("(each submit resolved %ld target agents)\n", targets);
   const auto ours = summarize(us[0]), keyed = summarize(us[1]), bare = summarize(us[2]);
   print("submit targeting a label held by half the agents", ours);
