@@ -42,7 +42,14 @@ BOOST_FIXTURE_TEST_CASE(a_restarted_agent_re_attaches_to_its_buildrun, patient_b
   BOOST_REQUIRE(eventually([&] { return sim("east").buildruns_of(id).size() == 1u; }, std::chrono::seconds(30)));
   a->kill9();
   a->start();  // within the broker's grace period: the claim is still ours
-  BOOST_REQUIRE_MESSAGE(wait_status(id, "COMPLETED", std::chrono::seconds(60)), a->log());
+  // Seen once in CI: the re-attached agent logged nothing after "running" and the item stayed
+  // CLAIMED. What the cluster and the broker held then says which side lost the run.
+  if (!wait_status(id, "COMPLETED", std::chrono::seconds(60))) {
+    std::string why = a->log() + "\nthe item: " + get(id).dump() + "\nits BuildRuns in east:";
+    for (const auto& br : sim("east").buildruns_of(id)) why += "\n" + br.dump();
+    const auto sim_log = sim("east").proc->log();
+    BOOST_FAIL(why + "\nthe simulated cluster's log (end):\n" + sim_log.substr(sim_log.size() > 6000 ? sim_log.size() - 6000 : 0));
+  }
   BOOST_TEST(a->log().find("re-attaching to shipwright-build " + id) != std::string::npos);
   BOOST_TEST(sim("east").buildruns_of(id).size() == 1u);  // no second BuildRun
   BOOST_TEST(get(id)["attempt"] == 1);
