@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
@@ -37,6 +38,7 @@ bool lifecycles_only = false;  // --lifecycles-only: plain SQL, required writes,
 bool heartbeats_only = false;  // --heartbeats-only: the heartbeat phases
 int interleaved_rounds = 0;    // --interleaved N: goal 1's four phases in turns, N rounds
 bool vacuum_rounds = false;    // --vacuum: with --interleaved, autovacuum off and VACUUM before every round
+bool trigger_cost = false;     // --trigger-cost: with --interleaved, the repositories without events and NOTIFY instead of HTTP
 int broker_pid = 0;            // while a phase runs against a real broker: its CPU is printed per unit
 
 // Set for as long as a phase's broker runs.
@@ -496,16 +498,25 @@ void heartbeat_phases() {
 // databases, while no phase runs: an autovacuum otherwise lands in whichever turn is running and
 // is charged to that phase, and tables that grow dead entries for a minute are not the steady
 // state of a vacuumed queue.
+//
+// With --trigger-cost, the fourth phase is the repositories again with ephemeral_work's AFTER
+// triggers reduced, for its turns, to the removal of a finished item's targets: no event row and
+// no NOTIFY. It is not a mode the queue can run in; it sizes what writing those from row triggers
+// costs a lifecycle, beside the required writes, which write the same event and NOTIFY from the
+// statements themselves.
 void interleaved(int rounds) {
   test::test_database db, fresh;  // the broker's database must hear no other phase's NOTIFY
   auto conn = db.connect();
   persistence::agent_repository agents{*conn};
   const auto agent = test::make_agent(agents, {.name = "bench-repo"});
-  http_lifecycles http(fresh, "sharing");
+  std::optional<http_lifecycles> http;
+  if (!trigger_cost) http.emplace(fresh, "sharing");
   struct phase {
     const char* name = "";
+    const char* column = "";
     worker_factory make;
-    int broker = 0;  // the broker's pid, for the HTTP phase
+    int broker = 0;                    // the broker's pid, for the HTTP phase
+    std::function<void()> enter, leave;  // run around each turn while no phase runs
     std::atomic<long> done{0}, errors{0};
     long measured = 0, failed = 0;
     double secs = 0;
@@ -513,16 +524,35 @@ void interleaved(int rounds) {
     std::vector<double> rates;  // per measured round
   };
   std::deque<phase> phases;  // atomics do not move: built in place
-  auto add = [&phases](const char* name, worker_factory make, int broker = 0) {
+  auto add = [&phases](const char* name, const char* column, worker_factory make, int broker = 0) -> phase& {
     auto& ph = phases.emplace_back();
     ph.name = name;
+    ph.column = column;
     ph.make = std::move(make);
     ph.broker = broker;
+    return ph;
   };
-  add("floor", plain_sql_workers(db));
-  add("required writes", required_workers(db, agent.id));
-  add("repositories", repository_workers(db, agent.id));
-  add("HTTP", http.workers(), http.broker.proc().pid());
+  add("floor", "floor", plain_sql_workers(db));
+  add("required writes", "required", required_workers(db, agent.id));
+  add("repositories", "repos", repository_workers(db, agent.id));
+  if (http) {
+    add("HTTP", "HTTP", http->workers(), http->broker.proc().pid());
+  } else {
+    // The AFTER triggers' body is swapped for one that only removes a finished item's targets, and
+    // the creation's deferred trigger is off: left in the table, the targets of finished items
+    // would lengthen every claim of the turn and charge that to the variant.
+    auto& bare = add("repos, no events", "no-events", repository_workers(db, agent.id));
+    const auto shipped = db.scalar("SELECT pg_get_functiondef('ephemeral_work_after_change'::regproc)");
+    bare.enter = [&db] {
+      db.exec("CREATE OR REPLACE FUNCTION ephemeral_work_after_change() RETURNS trigger AS $$ BEGIN"
+              " IF ephemeral_work_is_terminal(NEW.status) THEN DELETE FROM ephemeral_work_targets WHERE work_id = NEW.id;"
+              " END IF; RETURN NULL; END; $$ LANGUAGE plpgsql;"
+              "ALTER TABLE ephemeral_work DISABLE TRIGGER ephemeral_work_after_insert");
+    };
+    bare.leave = [&db, shipped] {
+      db.exec(shipped + ";ALTER TABLE ephemeral_work ENABLE TRIGGER ephemeral_work_after_insert");
+    };
+  }
   const int n = static_cast<int>(phases.size());
   std::atomic<int> active{-1};
   std::atomic<bool> stop{false};
@@ -544,13 +574,28 @@ void interleaved(int rounds) {
   const int postmaster = postmaster_pid(db);
   // No phase runs while the databases are analyzed or vacuumed or the figures printed: the last
   // iterations of the phase that had the turn end first.
-  auto pause = [&] {
+  std::function<void()> pause_fn = [&] {
     active = -1;
     active.notify_all();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   };
+  auto pause = [&] { pause_fn(); };
   auto turn = [&](int p, bool measure, int ms) {
     auto& ph = phases[p];
+    if (ph.enter) {
+      pause();
+      ph.enter();
+    }
+    // The phase's own clean-up runs on every way out, so the next phase finds the schema as shipped.
+    struct leave_guard {
+      const std::function<void()>& leave;
+      const std::function<void()>& pause;
+      ~leave_guard() {
+        if (!leave) return;
+        pause();
+        leave();
+      }
+    } guard{ph.leave, pause_fn};
     active = p;
     active.notify_all();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -573,8 +618,11 @@ void interleaved(int rounds) {
   fresh.exec("ANALYZE");
   std::printf("%d rounds of %d s per phase (%d clients each), in turns%s; lifecycles/s per round:\n", rounds,
               run_seconds, clients, vacuum_rounds ? ", autovacuum off and VACUUM before every round" : "");
-  std::printf("  %5s %9s %9s %9s %9s   %s\n", "round", "floor", "required", "repos", "HTTP",
-              "of the floor: required, repositories, HTTP");
+  std::printf("  %5s", "round");
+  for (const auto& ph : phases) std::printf(" %9s", ph.column);
+  std::printf("   of the floor:");
+  for (int p = 1; p < n; ++p) std::printf("%s %s", p > 1 ? "," : "", phases[p].column);
+  std::printf("\n");
   // ALTER SYSTEM outlives the run; the guard puts autovacuum back when the run returns (a run that
   // dies leaves it off, on the throwaway server scripts/bench stops afterwards).
   struct autovacuum_off {
@@ -604,11 +652,12 @@ void interleaved(int rounds) {
     for (int k = 0; k < n; ++k) turn((r + k) % n, true, run_seconds * 1000);
     pause();
     const double f = phases[0].rates.back();
-    std::printf("  %5d %9.0f %9.0f %9.0f %9.0f", r + 1, f, phases[1].rates.back(), phases[2].rates.back(),
-                phases[3].rates.back());
-    if (f > 0)
-      std::printf("   %.2fx %.2fx %.2fx", phases[1].rates.back() / f, phases[2].rates.back() / f,
-                  phases[3].rates.back() / f);
+    std::printf("  %5d", r + 1);
+    for (const auto& ph : phases) std::printf(" %9.0f", ph.rates.back());
+    if (f > 0) {
+      std::printf("  ");
+      for (int p = 1; p < n; ++p) std::printf(" %.2fx", phases[p].rates.back() / f);
+    }
     std::printf("\n");
   }
   stop = true;
@@ -657,13 +706,14 @@ int main(int argc, char** argv) {
     else if (a == "--heartbeats-only") heartbeats_only = true;
     else if (a == "--interleaved" && i + 1 < argc) interleaved_rounds = std::stoi(argv[++i]);
     else if (a == "--vacuum") vacuum_rounds = true;
+    else if (a == "--trigger-cost") trigger_cost = true;
     else {
-      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements, --lifecycles-only, --heartbeats-only, --interleaved ROUNDS, --vacuum)\n", a.c_str());
+      std::fprintf(stderr, "bench_queue: unknown argument %s (--seconds N, --clients N, --warmup-ms N, --statements, --lifecycles-only, --heartbeats-only, --interleaved ROUNDS, --vacuum, --trigger-cost)\n", a.c_str());
       return 2;
     }
   }
-  if (vacuum_rounds && interleaved_rounds == 0) {
-    std::fprintf(stderr, "bench_queue: --vacuum applies to --interleaved only\n");
+  if ((vacuum_rounds || trigger_cost) && interleaved_rounds == 0) {
+    std::fprintf(stderr, "bench_queue: --vacuum and --trigger-cost apply to --interleaved only\n");
     return 2;
   }
   if (interleaved_rounds > 0 && (statements || lifecycles_only || heartbeats_only)) {
