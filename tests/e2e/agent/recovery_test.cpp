@@ -45,10 +45,19 @@ BOOST_FIXTURE_TEST_CASE(a_restarted_agent_re_attaches_to_its_buildrun, patient_b
   // Seen once in CI: the re-attached agent logged nothing after "running" and the item stayed
   // CLAIMED. What the cluster and the broker held then says which side lost the run.
   if (!wait_status(id, "COMPLETED", std::chrono::seconds(60))) {
-    std::string why = a->log() + "\nthe item: " + get(id).dump() + "\nits BuildRuns in east:";
-    for (const auto& br : sim("east").buildruns_of(id)) why += "\n" + br.dump();
+    // The logs first: in the very case diagnosed, reading the cluster or the broker may fail too.
     const auto sim_log = sim("east").proc->log();
-    BOOST_FAIL(why + "\nthe simulated cluster's log (end):\n" + sim_log.substr(sim_log.size() > 6000 ? sim_log.size() - 6000 : 0));
+    BOOST_ERROR(a->log() + "\nthe simulated cluster's log (end):\n" +
+                sim_log.substr(sim_log.size() > 6000 ? sim_log.size() - 6000 : 0));
+    const auto item = admin->get("/api/v1/ephemeral-work/" + id);
+    std::string why = "the item (HTTP " + std::to_string(item.status) + "): " + item.raw + "\nits BuildRuns in east:";
+    brokkr::k8s::list_options o;
+    o.label_selector = "brokkr.io/work-id=" + id;
+    const auto runs = sim("east").client->list(brokkr::k8s::resources::buildruns, "ci", o);
+    if (!runs) why += " not listed: " + runs.error().message;
+    else
+      for (const auto& br : runs->items) why += "\n" + br.dump();
+    BOOST_FAIL(why);
   }
   BOOST_TEST(a->log().find("re-attaching to shipwright-build " + id) != std::string::npos);
   BOOST_TEST(sim("east").buildruns_of(id).size() == 1u);  // no second BuildRun
