@@ -575,28 +575,19 @@ void interleaved(int rounds) {
   const int postmaster = postmaster_pid(db);
   // No phase runs while the databases are analyzed or vacuumed or the figures printed: the last
   // iterations of the phase that had the turn end first.
-  std::function<void()> pause_fn = [&] {
+  auto pause = [&] {
     active = -1;
     active.notify_all();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   };
-  auto pause = [&] { pause_fn(); };
+  // A phase's enter and leave run while no phase runs, and leave after every turn, the warm-up's
+  // included: ANALYZE and the other phases must see the schema as shipped.
   auto turn = [&](int p, bool measure, int ms) {
     auto& ph = phases[p];
     if (ph.enter) {
       pause();
       ph.enter();
     }
-    // The warm-up turn returns early, and ANALYZE must see the schema as shipped.
-    struct leave_guard {
-      const std::function<void()>& leave;
-      const std::function<void()>& pause;
-      ~leave_guard() {
-        if (!leave) return;
-        pause();
-        leave();
-      }
-    } guard{ph.leave, pause_fn};
     active = p;
     active.notify_all();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -606,12 +597,17 @@ void interleaved(int rounds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     const double secs = std::chrono::duration<double>(clk::now() - start).count();
     const long d = ph.done - d0;
-    if (!measure) return;
-    ph.measured += d;
-    ph.failed += ph.errors - e0;
-    ph.secs += secs;
-    ph.cpu += cpu_sample::take(postmaster, ph.broker) - cpu0;
-    ph.rates.push_back(d / secs);
+    if (measure) {
+      ph.measured += d;
+      ph.failed += ph.errors - e0;
+      ph.secs += secs;
+      ph.cpu += cpu_sample::take(postmaster, ph.broker) - cpu0;
+      ph.rates.push_back(d / secs);
+    }
+    if (ph.leave) {
+      pause();
+      ph.leave();
+    }
   };
   for (int p = 0; p < n; ++p) turn(p, false, warmup_ms);
   pause();

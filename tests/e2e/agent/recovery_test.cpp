@@ -51,9 +51,7 @@ BOOST_FIXTURE_TEST_CASE(a_restarted_agent_re_attaches_to_its_buildrun, patient_b
                 sim_log.substr(sim_log.size() > 6000 ? sim_log.size() - 6000 : 0));
     const auto item = admin->get("/api/v1/ephemeral-work/" + id);
     std::string why = "the item (HTTP " + std::to_string(item.status) + "): " + item.raw + "\nits BuildRuns in east:";
-    brokkr::k8s::list_options o;
-    o.label_selector = "brokkr.io/work-id=" + id;
-    const auto runs = sim("east").client->list(brokkr::k8s::resources::buildruns, "ci", o);
+    const auto runs = sim("east").list_buildruns_of(id);
     if (!runs) why += " not listed: " + runs.error().message;
     else
       for (const auto& br : runs->items) why += "\n" + br.dump();
