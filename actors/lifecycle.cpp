@@ -16,7 +16,6 @@ seconds retry_delay(int retry_count, seconds backoff_base, seconds backoff_cap) 
 transition decide_failure(const claim_snapshot& row, const std::string& reason,
                           const std::string& message, seconds backoff_cap) {
   transition t;
-  t.retry_count = row.retry_count;
   if (row.cancel_requested) {
     t.to = work_status::canceled;
     t.ends_item = true;
@@ -25,18 +24,19 @@ transition decide_failure(const claim_snapshot& row, const std::string& reason,
                        (message.empty() ? "" : ": " + message);
     return t;
   }
-  t.retry_count = row.retry_count + 1;
+  const int retries = row.retry_count + 1;
+  t.retry_count = retries;
   t.failure_reason = reason;
-  if (t.retry_count > row.max_retries) {
+  if (retries > row.max_retries) {
     t.to = work_status::failed_permanent;
     t.ends_item = true;
     t.failure_reason = reason_retries_exhausted;
-    t.result_message = "retries exhausted after " + std::to_string(t.retry_count) +
+    t.result_message = "retries exhausted after " + std::to_string(retries) +
                        " runs; last failure " + reason + (message.empty() ? "" : ": " + message);
     return t;
   }
   t.to = work_status::failed_retryable;
-  t.retry_after = retry_delay(t.retry_count, row.backoff_base, backoff_cap);
+  t.retry_after = retry_delay(retries, row.backoff_base, backoff_cap);
   t.result_message = message;
   return t;
 }
@@ -66,13 +66,9 @@ expected<transition, completion_refusal> decide_completion(const claim_snapshot&
   if (row.claimed_by != report.agent_id) return unexpected(completion_refusal::not_claimer);
 
   transition t;
-  t.retry_count = row.retry_count;
   switch (report.outcome) {
     case work_outcome::completed:
-      t.to = work_status::completed;
-      t.ends_item = true;
-      t.result_message = report.result_message;
-      return t;
+      return *decide_completion_on_claim(report);
     case work_outcome::failed_retryable:
       return decide_failure(row, report.failure_reason.empty() ? "Failed" : report.failure_reason,
                             report.result_message, backoff_cap);
@@ -90,6 +86,15 @@ expected<transition, completion_refusal> decide_completion(const claim_snapshot&
   t.ends_item = true;
   t.failure_reason = report.failure_reason.empty() ? reason_canceled : report.failure_reason;
   t.result_message = report.result_message.empty() ? "canceled" : report.result_message;
+  return t;
+}
+
+std::optional<transition> decide_completion_on_claim(const completion_report& report) {
+  if (report.outcome != work_outcome::completed) return std::nullopt;
+  transition t;
+  t.to = work_status::completed;
+  t.ends_item = true;
+  t.result_message = report.result_message;
   return t;
 }
 

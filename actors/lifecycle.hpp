@@ -43,7 +43,7 @@ struct claim_snapshot {
 // What to write. Unset optionals leave the column as it is.
 struct transition {
   work_status to = work_status::pending;
-  int retry_count = 0;
+  std::optional<int> retry_count;
   std::optional<seconds> retry_after;   // next_retry_after = now() + this (FAILED_RETRYABLE)
   bool ends_item = false;               // sets completed_at = now() (terminal)
   std::string failure_reason;           // empty = NULL
@@ -71,6 +71,13 @@ std::ostream& operator<<(std::ostream& os, completion_refusal r);
 expected<transition, completion_refusal> decide_completion(const claim_snapshot& row,
                                                            const completion_report& report,
                                                            seconds backoff_cap);
+
+// What a report comes to if the item is CLAIMED by its reporter at its attempt, before anything
+// else is read. A success needs nothing else (it wins over a cancel request and keeps the retry
+// count), so it can be written at once, fenced by that claim, and read only if the fence refuses
+// it (ADR 71). Every other outcome depends on the retry budget or the cancel request: nullopt.
+// decide_completion gives the same transition for a success on any such row.
+std::optional<transition> decide_completion_on_claim(const completion_report& report);
 
 // Why a claim is stale, if it is: "lease" (no heartbeat within the lease) or "timeout"
 // (claim_timeout_seconds exceeded). The expirer uses the cause in the item's message; the

@@ -60,27 +60,27 @@ claim_snapshot read_snapshot(const pqxx::row& r) {
 struct transition_batch {
   std::vector<std::string> ids;
   std::vector<int> attempts;
+  std::vector<opt_text> claimers;  // as decided on; NULL: the claimer's agent was deleted
   std::vector<std::string> statuses;
-  std::vector<int> retry_counts;
+  std::vector<opt_text> retry_counts;  // NULL keeps the column
   std::vector<opt_text> retry_after;
   std::vector<bool> ends;
   std::vector<opt_text> reasons;
   std::vector<opt_text> messages;
   std::vector<opt_text> details;
-  std::vector<bool> cancel_requested;  // as decided on: a request since then voids the decision
+  std::vector<opt_text> cancel_requested;  // as decided on (a request since voids the decision); NULL: not read
 
   void add(const std::string& id, const claim_snapshot& decided_on, const transition& t,
            const std::string& result_details) {
-    ids.push_back(id);
-    attempts.push_back(decided_on.attempt);
-    cancel_requested.push_back(decided_on.cancel_requested);
-    statuses.emplace_back(to_string(t.to));
-    retry_counts.push_back(t.retry_count);
-    retry_after.push_back(t.retry_after ? opt_text{std::to_string(t.retry_after->count())} : opt_text{});
-    ends.push_back(t.ends_item);
-    reasons.push_back(null_if_empty(t.failure_reason));
-    messages.push_back(null_if_empty(t.result_message));
-    details.push_back(null_if_empty(result_details));
+    push(id, decided_on.attempt, decided_on.claimed_by, t, result_details);
+    cancel_requested.emplace_back(decided_on.cancel_requested ? "true" : "false");
+  }
+
+  // A decision made on the claim alone (decide_completion_on_claim): fenced by the reporter's claim
+  // and by nothing it did not read.
+  void add_on_claim(const completion_report& p, const transition& t) {
+    push(p.work_id, p.attempt, p.agent_id, t, p.result_details);
+    cancel_requested.emplace_back();
   }
 
   std::vector<work_item> apply(pqxx::transaction_base& tx) const {
@@ -88,7 +88,23 @@ struct transition_batch {
     return read_items(tx.exec_prepared("ephemeral_work_apply_transitions", pg_array(ids),
                                        pg_array(attempts), pg_array(statuses), pg_array(retry_counts),
                                        pg_array(retry_after), pg_array(ends), pg_array(reasons),
-                                       pg_array(messages), pg_array(details), pg_array(cancel_requested)));
+                                       pg_array(messages), pg_array(details), pg_array(cancel_requested),
+                                       pg_array(claimers)));
+  }
+
+ private:
+  void push(const std::string& id, int attempt, const std::string& claimer, const transition& t,
+            const std::string& result_details) {
+    ids.push_back(id);
+    attempts.push_back(attempt);
+    claimers.push_back(null_if_empty(claimer));
+    statuses.emplace_back(to_string(t.to));
+    retry_counts.push_back(t.retry_count ? opt_text{std::to_string(*t.retry_count)} : opt_text{});
+    retry_after.push_back(t.retry_after ? opt_text{std::to_string(t.retry_after->count())} : opt_text{});
+    ends.push_back(t.ends_item);
+    reasons.push_back(null_if_empty(t.failure_reason));
+    messages.push_back(null_if_empty(t.result_message));
+    details.push_back(null_if_empty(result_details));
   }
 };
 
@@ -125,6 +141,16 @@ db_error refusal_error(completion_refusal why, const claim_snapshot& snapshot) {
 // `p` has canonical ids; `asked` is the item's id as the report named it, for the messages.
 void complete_alone(pqxx::transaction_base& n, const completion_report& p, const std::string& asked,
                     std::chrono::seconds backoff_cap, completion_result& res) {
+  // A success is decided by the claim alone (ADR 0071): written at once, fenced by the reporter's
+  // claim; only a report that fence refuses is read, to be refused with the reason or judged again.
+  if (const auto on_claim = decide_completion_on_claim(p)) {
+    transition_batch one;
+    one.add_on_claim(p, *on_claim);
+    if (auto written = one.apply(n); !written.empty()) {
+      res.item = std::move(written.front());
+      return;
+    }
+  }
   for (int round = 0; round < 10; ++round) {
     const auto rows = n.exec_prepared("ephemeral_work_completion_inputs", p.work_id);
     if (rows.empty()) {

@@ -5,11 +5,12 @@
 
 -- name: ephemeral_work_apply_transitions
 -- Writes decisions of actors/lifecycle (complete, expire) for many items at once, each fenced by
--- what it was decided on: the claim ($2 attempt) and the cancel request ($10). $9: result_details
--- per item, NULL keeps the column. An item that changed since is not written (and not returned).
+-- what it was decided on: the claim ($2 attempt, $11 claimer) and the cancel request ($10; NULL: the
+-- decision did not depend on it). $4 NULL keeps retry_count; $9: result_details per item, NULL
+-- keeps the column. An item that changed since is not written (and not returned).
 UPDATE ephemeral_work w SET
     status           = u.status,
-    retry_count      = u.retry_count,
+    retry_count      = COALESCE(u.retry_count, w.retry_count),
     next_retry_after = CASE WHEN u.retry_after IS NULL THEN NULL
                             ELSE now() + make_interval(secs => u.retry_after) END,
     completed_at     = CASE WHEN u.ends THEN now() ELSE w.completed_at END,
@@ -19,10 +20,11 @@ UPDATE ephemeral_work w SET
     lease_expires_at = NULL,
     claim_deadline   = NULL
 FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::int[], $6::bool[], $7::text[], $8::text[], $9::text[],
-            $10::bool[])
+            $10::bool[], $11::uuid[])
      AS u(id, attempt, status, retry_count, retry_after, ends, failure_reason, result_message, result_details,
-          cancel_requested)
-WHERE w.id = u.id AND w.status = 'CLAIMED' AND w.attempt = u.attempt AND w.cancel_requested = u.cancel_requested
+          cancel_requested, claimed_by)
+WHERE w.id = u.id AND w.status = 'CLAIMED' AND w.attempt = u.attempt AND w.claimed_by IS NOT DISTINCT FROM u.claimed_by
+  AND (u.cancel_requested IS NULL OR w.cancel_requested = u.cancel_requested)
 RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 
 -- name: ephemeral_work_cancel

@@ -274,6 +274,42 @@ BOOST_AUTO_TEST_CASE(late_completion_with_an_old_attempt_is_refused_and_changes_
   BOOST_TEST(done->status == work_status::completed);
 }
 
+// A success is written on the reporter's claim before the row is read (ADR 71): the fence is the
+// whole claim (status, attempt and claimer, as above), and what the write does not read it keeps.
+BOOST_AUTO_TEST_CASE(a_success_written_on_the_claim_keeps_the_retry_count_and_wins_over_a_cancel_request) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}, .max_retries = 3});
+  const auto first = work.claim(w.id, a.id);
+  BOOST_REQUIRE(first);
+  BOOST_REQUIRE(work.complete(test::for_item(w.id, report(*first, work_outcome::failed_retryable))));
+  make_retry_due(w.id);
+  const auto second = work.claim(w.id, a.id);
+  BOOST_REQUIRE(second);
+  BOOST_TEST(second->retry_count == 1);
+  const auto cancel = work.cancel(w.id);
+  BOOST_REQUIRE(cancel);
+  BOOST_TEST(cancel->item.cancel_requested);
+  auto ok = report(*second, work_outcome::completed, "");
+  ok.result_message = "built";
+  const auto done = work.complete(test::for_item(w.id, ok));
+  BOOST_REQUIRE(done);
+  BOOST_TEST(done->status == work_status::completed);
+  BOOST_TEST(done->retry_count == 1);
+  BOOST_TEST(done->attempt == 2);
+  BOOST_TEST(done->result_message == "built");
+  BOOST_TEST(done->failure_reason.empty());
+  BOOST_TEST(done->completed_at.has_value());
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work WHERE id = '" + w.id +
+                      "' AND lease_expires_at IS NULL AND claim_deadline IS NULL AND next_retry_after IS NULL") == 1);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events WHERE work_id = '" + w.id +
+                      "' AND from_status = 'CLAIMED' AND to_status = 'COMPLETED' AND attempt = 2 AND retry_count = 1") == 1);
+  // Reported again, it is refused on the row as it now is.
+  const auto again = work.complete(test::for_item(w.id, ok));
+  BOOST_REQUIRE(!again);
+  BOOST_TEST(again.error().code == db_errc::conflict);
+  BOOST_TEST(again.error().message.find("not claimed") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(completion_stores_result_and_details) {
   const auto a = test::make_agent(agents);
   const auto w = test::make_work(work, {.agent_ids = {a.id}});

@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(max_retries_three_allows_four_runs) {
   for (int rc = 0; rc < 3; ++rc) {
     const auto t = decide_failure(claimed_row(rc, 3), "GitError", "x", default_backoff_cap);
     BOOST_TEST(t.to == work_status::failed_retryable);
-    BOOST_TEST(t.retry_count == rc + 1);
+    BOOST_TEST(t.retry_count.value_or(-1) == rc + 1);
     BOOST_TEST(t.retry_after->count() == 30 << rc);
     BOOST_TEST(!t.ends_item);
     BOOST_TEST(t.failure_reason == "GitError");
@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(max_retries_three_allows_four_runs) {
   // Run 4 fails: retry_count 4 > 3, permanent.
   const auto t = decide_failure(claimed_row(3, 3), "GitError", "x", default_backoff_cap);
   BOOST_TEST(t.to == work_status::failed_permanent);
-  BOOST_TEST(t.retry_count == 4);
+  BOOST_TEST(t.retry_count.value_or(-1) == 4);
   BOOST_TEST(t.failure_reason == reason_retries_exhausted);
   BOOST_TEST(t.ends_item);
   BOOST_TEST(!t.retry_after);
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(max_retries_zero_means_one_run) {
 BOOST_AUTO_TEST_CASE(failure_of_a_run_with_cancel_requested_ends_canceled_without_retry) {
   const auto t = decide_failure(claimed_row(0, 3, true), reason_claim_expired, "m", default_backoff_cap);
   BOOST_TEST(t.to == work_status::canceled);
-  BOOST_TEST(t.retry_count == 0);
+  BOOST_TEST(!t.retry_count);  // kept: a canceled run does not count against the budget
   BOOST_TEST(t.ends_item);
 }
 
@@ -94,13 +94,13 @@ BOOST_AUTO_TEST_CASE(completion_outcomes) {
 
   const auto retry = decide_completion(claimed_row(1), report(work_outcome::failed_retryable), default_backoff_cap);
   BOOST_TEST(retry->to == work_status::failed_retryable);
-  BOOST_TEST(retry->retry_count == 2);
+  BOOST_TEST(retry->retry_count.value_or(-1) == 2);
   BOOST_TEST(retry->retry_after->count() == 60);
 
   const auto perm = decide_completion(claimed_row(), report(work_outcome::failed_permanent), default_backoff_cap);
   BOOST_TEST(perm->to == work_status::failed_permanent);
   BOOST_TEST(perm->failure_reason == "GitError");
-  BOOST_TEST(perm->retry_count == 0);
+  BOOST_TEST(!perm->retry_count);
 }
 
 BOOST_AUTO_TEST_CASE(cancel_requested_turns_failures_into_canceled_but_success_stands) {
@@ -113,6 +113,33 @@ BOOST_AUTO_TEST_CASE(cancel_requested_turns_failures_into_canceled_but_success_s
              work_status::canceled);
   BOOST_TEST(decide_completion(row, report(work_outcome::canceled), default_backoff_cap)->to ==
              work_status::canceled);
+}
+
+// A success is decided by the claim alone, so it can be written before the row is read (ADR 71):
+// the same transition decide_completion gives on any row the reporter holds, whatever its budget
+// and cancel request; any other outcome needs the row.
+BOOST_AUTO_TEST_CASE(a_success_is_decided_by_the_claim_alone_and_nothing_else_is) {
+  auto done = report(work_outcome::completed);
+  done.result_message = "built";
+  const auto on_claim = decide_completion_on_claim(done);
+  BOOST_REQUIRE(on_claim);
+  for (const int retries : {0, 2, 5})
+    for (const bool cancel : {false, true}) {
+      const auto read = decide_completion(claimed_row(retries, 3, cancel), done, default_backoff_cap);
+      BOOST_REQUIRE(read);
+      BOOST_TEST(read->to == on_claim->to);
+      BOOST_TEST(read->ends_item == on_claim->ends_item);
+      BOOST_TEST((read->retry_count == on_claim->retry_count));
+      BOOST_TEST(!read->retry_after);
+      BOOST_TEST(read->failure_reason == on_claim->failure_reason);
+      BOOST_TEST(read->result_message == on_claim->result_message);
+    }
+  BOOST_TEST(on_claim->to == work_status::completed);
+  BOOST_TEST(on_claim->ends_item);
+  BOOST_TEST(!on_claim->retry_count);  // kept
+  BOOST_TEST(on_claim->result_message == "built");
+  for (const auto o : {work_outcome::failed_retryable, work_outcome::failed_permanent, work_outcome::canceled})
+    BOOST_TEST(!decide_completion_on_claim(report(o)));
 }
 
 BOOST_AUTO_TEST_CASE(stale_claim_cause_prefers_the_claim_timeout) {
