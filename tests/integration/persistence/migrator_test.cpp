@@ -176,3 +176,45 @@ BOOST_AUTO_TEST_CASE(no_plan_calls_a_row_predicate) {
   }
   BOOST_TEST(checked >= 3);  // claim by id, claim-next, pending at least
 }
+
+// ephemeral_work's rules live in domains (0016, ADR 0071): a table CHECK is read back from its
+// stored text and planned again in every statement that writes the table. Each rule still refuses
+// a bad value (SQLSTATE 23514, what the repositories report as a malformed value) and the row
+// keeps what it had; and no CHECK is back on the table.
+BOOST_AUTO_TEST_CASE(the_items_rules_hold_in_their_domains_and_none_is_a_table_check) {
+  test::test_database db;
+  pqxx::connection c{db.url()};
+  {
+    pqxx::nontransaction n{c};
+    n.exec("INSERT INTO ephemeral_work (id, work_type, crd_spec) VALUES "
+           "('00000000-0000-0000-0000-0000000000e1', 'shipwright-build', 'spec')");
+  }
+  const std::vector<std::string> broken{
+      "status = 'BOGUS'",         "target_match = 'xyz'",      "retry_count = -1",
+      "max_retries = -1",         "attempt = -1",              "ttl_seconds = -1",
+      "claim_timeout_seconds = 0", "backoff_base_seconds = 0", "lease_seconds = -5",
+      "labels = '[\"a\"]'",       "labels = '\"text\"'"};
+  for (const auto& set : broken) {
+    BOOST_TEST_CONTEXT(set) {
+      std::string state;
+      try {
+        pqxx::nontransaction n{c};
+        n.exec("UPDATE ephemeral_work SET " + set + " WHERE id = '00000000-0000-0000-0000-0000000000e1'");
+      } catch (const pqxx::sql_error& e) {
+        state = e.sqlstate();
+      }
+      BOOST_TEST(state == "23514");
+    }
+  }
+  BOOST_TEST(db.scalar("SELECT status || target_match || retry_count || max_retries || attempt || ttl_seconds || "
+                       "claim_timeout_seconds || backoff_base_seconds || lease_seconds || labels::text "
+                       "FROM ephemeral_work") == "PENDINGall030360036003030{}");
+  // The boundaries are allowed.
+  {
+    pqxx::nontransaction n{c};
+    n.exec("UPDATE ephemeral_work SET retry_count = 0, max_retries = 0, ttl_seconds = 0, lease_seconds = 1, "
+           "target_match = 'any', status = 'CANCELED', labels = '{\"team\": \"a\"}'");
+  }
+  BOOST_TEST(db.count("SELECT count(*) FROM pg_constraint WHERE conrelid = 'ephemeral_work'::regclass "
+                      "AND contype = 'c'") == 0);
+}

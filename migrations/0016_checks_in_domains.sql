@@ -1,0 +1,52 @@
+-- Issue 13, the lifecycle's cost (ADR 0071): ephemeral_work's checks move from the table into
+-- domains.
+--
+-- PostgreSQL keeps a table's CHECK constraints as stored node text and, in every statement that
+-- writes the table, reads that text back into expression trees, plans and compiles them before the
+-- first row (ExecRelCheck, once per statement, not per session). The lifecycle writes the table in
+-- three statements, each paying for five constraints: 7.6 % of a backend's CPU in a perf profile
+-- of the lifecycle in pgbench (stringToNode alone 4.9 %). A domain's checks are read and planned
+-- once per session (the type cache) and run only on a value assigned to the column. Same rules,
+-- same SQLSTATE (23514) when one is broken; a value an UPDATE does not assign was checked when it
+-- was written.
+--
+-- The domains get their checks after the columns change type, so that the change needs no
+-- rewrite and no index rebuild; adding a check to a domain validates the rows in one scan. The
+-- claim trigger's WHEN clause names status, so it is dropped and created again around the change.
+
+CREATE DOMAIN ephemeral_work_status AS VARCHAR(50);
+CREATE DOMAIN ephemeral_work_target_match AS VARCHAR(3);
+CREATE DOMAIN non_negative_integer AS INTEGER;
+CREATE DOMAIN positive_integer AS INTEGER;
+CREATE DOMAIN jsonb_object AS JSONB;
+
+DROP TRIGGER ephemeral_work_before_claim ON ephemeral_work;
+
+ALTER TABLE ephemeral_work
+    DROP CONSTRAINT ephemeral_work_status_check,
+    DROP CONSTRAINT ephemeral_work_target_match_check,
+    DROP CONSTRAINT ephemeral_work_check,
+    DROP CONSTRAINT ephemeral_work_check1,
+    DROP CONSTRAINT ephemeral_work_labels_check,
+    ALTER COLUMN status TYPE ephemeral_work_status,
+    ALTER COLUMN target_match TYPE ephemeral_work_target_match,
+    ALTER COLUMN retry_count TYPE non_negative_integer,
+    ALTER COLUMN max_retries TYPE non_negative_integer,
+    ALTER COLUMN attempt TYPE non_negative_integer,
+    ALTER COLUMN ttl_seconds TYPE non_negative_integer,
+    ALTER COLUMN claim_timeout_seconds TYPE positive_integer,
+    ALTER COLUMN backoff_base_seconds TYPE positive_integer,
+    ALTER COLUMN lease_seconds TYPE positive_integer,
+    ALTER COLUMN labels TYPE jsonb_object;
+
+ALTER DOMAIN ephemeral_work_status ADD CONSTRAINT ephemeral_work_status_check CHECK (VALUE IN
+    ('PENDING', 'CLAIMED', 'COMPLETED', 'FAILED_RETRYABLE', 'FAILED_PERMANENT', 'CANCELED'));
+ALTER DOMAIN ephemeral_work_target_match ADD CONSTRAINT ephemeral_work_target_match_check
+    CHECK (VALUE IN ('all', 'any'));
+ALTER DOMAIN non_negative_integer ADD CONSTRAINT non_negative_integer_check CHECK (VALUE >= 0);
+ALTER DOMAIN positive_integer ADD CONSTRAINT positive_integer_check CHECK (VALUE > 0);
+ALTER DOMAIN jsonb_object ADD CONSTRAINT jsonb_object_check CHECK (jsonb_typeof(VALUE) = 'object');
+
+CREATE TRIGGER ephemeral_work_before_claim BEFORE UPDATE ON ephemeral_work
+    FOR EACH ROW WHEN (NEW.status = 'CLAIMED' AND OLD.status <> 'CLAIMED')
+    EXECUTE FUNCTION ephemeral_work_before_claim();
