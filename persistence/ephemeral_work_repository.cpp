@@ -135,9 +135,11 @@ db_error refusal_error(completion_refusal why, const claim_snapshot& snapshot) {
                   {}};
 }
 
-// A completion alone in the pool's queue, without a transaction (ADR 0067): read the decision's
-// inputs, decide, and write fenced by what was read (status, attempt, cancel request) in one
-// statement; a write the fence refuses means the item changed in between, and it is judged again.
+// A completion alone in the pool's queue, without a transaction (ADR 0067, 0071): a success is
+// written at once, fenced by the reporter's claim. Otherwise, or when that fence refuses it, read
+// the decision's inputs, decide, and write fenced by what was read (status, attempt, claimer,
+// cancel request) in one statement; a write the fence refuses means the item changed in between,
+// and it is judged again.
 // `p` has canonical ids; `asked` is the item's id as the report named it, for the messages.
 void complete_alone(pqxx::transaction_base& n, const completion_report& p, const std::string& asked,
                     std::chrono::seconds backoff_cap, completion_result& res) {

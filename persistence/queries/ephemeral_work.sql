@@ -24,7 +24,7 @@ FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::int[], $6::bool[],
      AS u(id, attempt, status, retry_count, retry_after, ends, failure_reason, result_message, result_details,
           cancel_requested, claimed_by)
 WHERE w.id = u.id AND w.status = 'CLAIMED' AND w.attempt = u.attempt AND w.claimed_by IS NOT DISTINCT FROM u.claimed_by
-  AND (u.cancel_requested IS NULL OR w.cancel_requested = u.cancel_requested)
+  AND (u.cancel_requested IS NULL OR w.cancel_requested = u.cancel_requested) AND w.deleted_at IS NULL
 RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 
 -- name: ephemeral_work_cancel
@@ -74,8 +74,9 @@ WHERE w.claimed_by = $1 AND w.status = 'CLAIMED' AND w.deleted_at IS NULL
 ORDER BY w.claimed_at;
 
 -- name: ephemeral_work_completion_inputs
--- What a lone completion is decided on, read without a lock: the write that follows is fenced by
--- status, attempt and cancel request (ephemeral_work_apply_transitions).
+-- What a lone completion is decided on, read without a lock (a success is tried on its claim
+-- first): the write that follows is fenced by status, attempt, claimer and cancel request
+-- (ephemeral_work_apply_transitions).
 SELECT id, status, claimed_by, attempt, retry_count, max_retries, backoff_base_seconds, cancel_requested
 FROM ephemeral_work WHERE id = $1 AND deleted_at IS NULL;
 
@@ -174,7 +175,7 @@ FOR UPDATE;
 SELECT id, status, claimed_by, attempt, retry_count, max_retries, backoff_base_seconds, cancel_requested,
        lease_expires_at, claim_deadline, lease_seconds, claim_timeout_seconds, now() AS db_now
 FROM ephemeral_work
-WHERE status = 'CLAIMED' AND LEAST(lease_expires_at, claim_deadline) <= now()
+WHERE status = 'CLAIMED' AND LEAST(lease_expires_at, claim_deadline) <= now() AND deleted_at IS NULL
   AND ($1::uuid[] IS NULL OR id = ANY ($1::uuid[]))
 ORDER BY LEAST(lease_expires_at, claim_deadline)
 LIMIT $2

@@ -488,6 +488,22 @@ BOOST_AUTO_TEST_CASE(canceled_claim_whose_agent_vanished_ends_canceled_on_expiry
   BOOST_TEST(r->expired[0].retry_count == 0);
 }
 
+// The transition's fence compares the claimer as decided on, NULL included: a claim whose agent row
+// is gone (claimed_by set NULL) still expires.
+BOOST_AUTO_TEST_CASE(a_claim_whose_agent_row_was_deleted_still_expires) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  BOOST_REQUIRE(work.claim(w.id, a.id));
+  db.exec("DELETE FROM agents WHERE id = '" + a.id + "'");
+  BOOST_REQUIRE(db.count("SELECT count(*) FROM ephemeral_work WHERE claimed_by IS NULL AND status = 'CLAIMED'") == 1);
+  expire_lease(w.id);
+  const auto r = work.expire_stale_claims(10);
+  BOOST_REQUIRE(r);
+  BOOST_REQUIRE_EQUAL(r->expired.size(), 1u);
+  BOOST_TEST(r->expired[0].status == work_status::failed_retryable);
+  BOOST_TEST(r->expired[0].retry_count == 1);
+}
+
 BOOST_AUTO_TEST_CASE(expire_agent_claims_takes_back_only_that_agents_claims) {
   const auto a = test::make_agent(agents);
   const auto b = test::make_agent(agents);

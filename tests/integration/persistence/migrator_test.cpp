@@ -212,9 +212,13 @@ BOOST_AUTO_TEST_CASE(the_items_rules_hold_in_their_domains_and_none_is_a_table_c
   // The boundaries are allowed.
   {
     pqxx::nontransaction n{c};
-    n.exec("UPDATE ephemeral_work SET retry_count = 0, max_retries = 0, ttl_seconds = 0, lease_seconds = 1, "
-           "target_match = 'any', status = 'CANCELED', labels = '{\"team\": \"a\"}'");
+    n.exec("UPDATE ephemeral_work SET retry_count = 0, max_retries = 0, attempt = 0, ttl_seconds = 0, "
+           "lease_seconds = 1, claim_timeout_seconds = 1, backoff_base_seconds = 1, target_match = 'any', "
+           "status = 'CANCELED', labels = '{\"team\": \"a\"}'");
   }
+  BOOST_TEST(db.scalar("SELECT status || target_match || retry_count || max_retries || attempt || ttl_seconds || "
+                       "claim_timeout_seconds || backoff_base_seconds || lease_seconds || labels::text "
+                       "FROM ephemeral_work") == "CANCELEDany0000111{\"team\": \"a\"}");
   BOOST_TEST(db.count("SELECT count(*) FROM pg_constraint WHERE conrelid = 'ephemeral_work'::regclass "
                       "AND contype = 'c'") == 0);
 }
