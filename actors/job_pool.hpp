@@ -15,6 +15,7 @@
 // Include only where pools are spawned: this header brings in caf/all.hpp.
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -85,7 +86,9 @@ void job_worker(caf::blocking_actor*, std::shared_ptr<job_queue<Job, Reply>> q,
       continue;
     }
     // A group runs as one job through the runner (so its reconnect and health rules apply); its
-    // answers come back beside the runner's reply.
+    // answers come back beside the runner's reply. A group whose every member failed failed as a
+    // whole (its statement, or the resource under it): the runner sees the first member's error,
+    // so that a lost or stale connection is replaced after a group as after a job alone.
     std::vector<std::shared_ptr<const void>> payloads;
     for (const auto& e : batch) payloads.push_back(e.job.payload);
     auto answers = std::make_shared<std::vector<Reply>>();
@@ -93,10 +96,14 @@ void job_worker(caf::blocking_actor*, std::shared_ptr<job_queue<Job, Reply>> q,
     group.name = batch.front().job.name + " x" + std::to_string(batch.size());
     group.run = [g = batch.front().job.group, payloads, answers](auto& resource) {
       *answers = g(resource, payloads);
-      return Reply{};
+      Reply whole{};
+      if (!answers->empty() && std::all_of(answers->begin(), answers->end(), [](const Reply& a) { return bool(a.error); }))
+        whole.error = answers->front().error;
+      return whole;
     };
     auto r = guarded_run(*q, run, make_runner, name, [&] { return run(group); });
-    const bool each = !r.error && answers->size() == batch.size();
+    // Answered in full: each member gets its own answer, whatever the group's reply says.
+    const bool each = answers->size() == batch.size();
     if (!each && !r.error) r = q->failure("a group of " + std::to_string(batch.size()) + " jobs was not answered in full");
     for (size_t i = 0; i < batch.size(); ++i) answer<Job, Reply>(batch[i], each ? std::move((*answers)[i]) : r, name);
   }

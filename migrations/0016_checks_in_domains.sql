@@ -12,13 +12,14 @@
 -- was written.
 --
 -- The domains get their checks after the columns change type, so that the table is not rewritten;
--- the indexes with a predicate or an expression on a changed column (six of them) are built again,
+-- the six indexes that use a changed column and have a predicate or an expression are built again,
 -- and adding each check to its domain validates the rows in a scan. All of it holds the table's
--- exclusive lock until the migration commits: on a large table, a pause of seconds, once. Changing
+-- ACCESS EXCLUSIVE lock until the migration commits: on a large table, a pause of seconds, once. Changing
 -- a column's type drops its statistics, so the table is analyzed again at the end. The claim
 -- trigger's WHEN clause names status, so it is dropped and created again around the change.
 -- Brokers still running the previous release hold prepared statements whose result types change
--- here; each of their connections fails one request as unavailable and is replaced (db_error.cpp).
+-- here; each of their connections fails one job (or group) as unavailable and is replaced
+-- (db_error.cpp, ADR 0071).
 
 CREATE DOMAIN ephemeral_work_status AS VARCHAR(50);
 CREATE DOMAIN ephemeral_work_target_match AS VARCHAR(3);

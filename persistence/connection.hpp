@@ -14,7 +14,8 @@ namespace brokkr::persistence {
 
 class db_connection {
  public:
-  // Connects, sets the session to UTC and prepares all statements (the schema must exist).
+  // Connects, sets the session to UTC and registers every statement, which libpqxx prepares on its
+  // first use (the schema must exist by then).
   static db_result<std::unique_ptr<db_connection>> open(const std::string& url,
                                                         bool prepare_statements = true);
   ~db_connection();

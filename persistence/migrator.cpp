@@ -75,7 +75,19 @@ db_result<migration_result> migrate(pqxx::connection_base& conn, std::span<const
         ++result.already_applied;
         continue;
       }
-      tx.exec(std::string(f->content));
+      // A migration may take long on a large table (0016 rebuilds indexes under the table's lock);
+      // the session's statement_timeout is for requests, not for the schema.
+      tx.exec("SET LOCAL statement_timeout = 0");
+      try {
+        tx.exec(std::string(f->content));
+      } catch (const pqxx::feature_not_supported& e) {
+        // 0A000 from a migration is its own statement refused (say, a column type change under an
+        // operator's view), not a stale prepared statement as classify() reads it: fail, naming
+        // the file and the server's reason, instead of being retried as unavailable.
+        std::string why = e.what();
+        if (const auto nl = why.find('\n'); nl != std::string::npos) why.resize(nl);
+        return fail(db_errc::internal, "migration " + std::string(f->name) + " failed: " + why);
+      }
       tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                      *version, std::string(f->name), checksum);
       tx.commit();

@@ -107,6 +107,24 @@ BOOST_AUTO_TEST_CASE(a_failing_migration_leaves_no_trace) {
   BOOST_TEST(db.count("SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'") == 0);
 }
 
+// A migration's statement that PostgreSQL refuses as not supported (SQLSTATE 0A000, here a type
+// change under a view) fails the migration with its file and reason. The same SQLSTATE from a
+// prepared statement means a stale plan and is answered `unavailable` (retried); from a migration
+// it would be retried until --db-wait ran out, with a message about the network.
+BOOST_AUTO_TEST_CASE(a_migration_refused_as_not_supported_fails_and_names_itself) {
+  empty_database db;
+  const embedded_file files[] = {
+      {"0001_view.sql", "CREATE TABLE t (x int); CREATE VIEW v AS SELECT x FROM t;"},
+      {"0002_type.sql", "ALTER TABLE t ALTER COLUMN x TYPE bigint;"}};
+  pqxx::connection c{db.url};
+  auto r = persistence::migrate(c, files);
+  BOOST_REQUIRE(!r);
+  BOOST_TEST((r.error().code == errc::internal));
+  BOOST_TEST(r.error().message.find("migration 0002_type.sql failed") != std::string::npos, r.error().message);
+  BOOST_TEST(r.error().message.find("view") != std::string::npos, r.error().message);
+  BOOST_TEST(db.count("SELECT count(*) FROM schema_migrations") == 1);
+}
+
 // The SQL predicates of 0008 and the C++ model say the same about every status.
 BOOST_AUTO_TEST_CASE(the_sql_status_predicates_agree_with_is_terminal) {
   test::test_database db;
