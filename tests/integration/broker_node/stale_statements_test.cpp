@@ -17,6 +17,23 @@
 
 using namespace brokkr;
 
+namespace {
+
+// Reads one item through the pool (ephemeral_work_get, which returns `w.*`); its error, if any.
+std::optional<persistence::db_error> get_through(const persistence::db_pool& pool, const std::string& id) {
+  std::promise<std::optional<persistence::db_error>> done;
+  auto answer = done.get_future();
+  pool.queue->submit(persistence::db_job{"get", [id](persistence::repositories& rr) {
+                                           auto item = rr.work.get(id);
+                                           if (!item) return persistence::db_reply{nullptr, item.error()};
+                                           return persistence::db_reply{std::make_shared<work_item>(*item), std::nullopt};
+                                         }},
+                     [&done](persistence::db_reply rep) { done.set_value(rep.error); });
+  return answer.get();
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(a_statement_whose_result_type_changed_costs_one_retryable_failure) {
   test::test_database db;
   auto conn = db.connect();
@@ -28,17 +45,7 @@ BOOST_AUTO_TEST_CASE(a_statement_whose_result_type_changed_costs_one_retryable_f
   caf::actor_system sys{cfg};
   auto health = std::make_shared<persistence::db_health>();
   auto pool = persistence::spawn_db_pool(sys, {.url = db.url(), .size = 1}, health);
-  auto get = [&] {
-    std::promise<std::optional<persistence::db_error>> done;
-    auto answer = done.get_future();
-    pool.queue->submit(persistence::db_job{"get", [id = w.id](persistence::repositories& rr) {
-                                             auto item = rr.work.get(id);
-                                             if (!item) return persistence::db_reply{nullptr, item.error()};
-                                             return persistence::db_reply{std::make_shared<work_item>(*item), std::nullopt};
-                                           }},
-                       [&done](persistence::db_reply rep) { done.set_value(rep.error); });
-    return answer.get();
-  };
+  auto get = [&] { return get_through(pool, w.id); };
   BOOST_REQUIRE(!get());  // prepared on the pool's connection, and run
   db.exec("ALTER TABLE ephemeral_work ADD COLUMN added_by_a_newer_broker INT");
   const auto stale = get();
@@ -73,17 +80,7 @@ BOOST_AUTO_TEST_CASE(a_group_that_meets_a_stale_statement_replaces_the_connectio
   auto m = std::make_shared<metrics::registry>();
   broker::work_service::declare_metrics(*m);
   const broker::work_service ws{m};
-  auto get = [&] {
-    std::promise<std::optional<persistence::db_error>> done;
-    auto answer = done.get_future();
-    pool.queue->submit(persistence::db_job{"get", [id = items[0]](persistence::repositories& rr) {
-                                             auto item = rr.work.get(id);
-                                             if (!item) return persistence::db_reply{nullptr, item.error()};
-                                             return persistence::db_reply{std::make_shared<work_item>(*item), std::nullopt};
-                                           }},
-                       [&done](persistence::db_reply rep) { done.set_value(rep.error); });
-    return answer.get();
-  };
+  auto get = [&] { return get_through(pool, items[0]); };
   // Two completions queued behind a held worker, so that they are taken as one group.
   auto complete_two = [&](size_t first) {
     std::promise<void> open;
