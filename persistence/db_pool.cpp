@@ -20,8 +20,8 @@ void db_health::mark_up() {
 void db_health::mark_down() {
   if (up.exchange(false)) {
     ++outages;
-    log::warn("db", "a database connection failed (the warning before says why); it is replaced on its worker's next job, "
-                    "failing fast with backoff while PostgreSQL refuses connections");
+    log::warn("db", "a database connection failed (the warning before says why); failing fast and reconnecting, "
+                    "with backoff while PostgreSQL refuses connections");
   }
 }
 

@@ -143,8 +143,6 @@ db_error refusal_error(completion_refusal why, const claim_snapshot& snapshot) {
 // `p` has canonical ids; `asked` is the item's id as the report named it, for the messages.
 void complete_alone(pqxx::transaction_base& n, const completion_report& p, const std::string& asked,
                     std::chrono::seconds backoff_cap, completion_result& res) {
-  // A success is decided by the claim alone (ADR 0071): written at once, fenced by the reporter's
-  // claim; only a report that fence refuses is read, to be refused with the reason or judged again.
   if (const auto on_claim = decide_completion_on_claim(p)) {
     transition_batch one;
     one.add_on_claim(p, *on_claim);
