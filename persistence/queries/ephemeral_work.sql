@@ -53,15 +53,32 @@ RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 -- name: ephemeral_work_claim_next
 -- $1 agent id, $2 work types the agent runs (empty: any), $3 retry hold (seconds), $4 how many.
 -- Highest priority first, then oldest; rows other claimers hold are skipped, not waited for.
+-- The agent's own targets are read first and each item is looked up by its key (the fences, OFFSET
+-- 0, keep the planner to that order): a claim reads what the agent may claim and nothing else. A
+-- plan that starts from a status index reads, through a bitmap, an entry for every version of
+-- every item that changed status since the last VACUUM, and bitmap scans never mark entries dead
+-- (ADR 72). The lock then takes the first of them, in that order, that is still claimable: the
+-- conditions are checked again on the row as it is when locked.
 WITH candidate AS (
-    SELECT w.id FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id
-    WHERE t.agent_id = $1 AND w.deleted_at IS NULL
-      AND (cardinality($2::text[]) = 0 OR w.work_type = ANY ($2::text[]))
-      AND ephemeral_work_claimable(w.status, w.next_retry_after) AND (SELECT ephemeral_work_agent_may_claim($1))
-      AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
-    ORDER BY w.priority DESC, w.created_at, w.id
+    SELECT locked.id FROM (
+        SELECT w.id, w.priority, w.created_at FROM ephemeral_work_targets t
+        CROSS JOIN LATERAL (
+            SELECT w.id, w.priority, w.created_at FROM ephemeral_work w
+            WHERE w.id = t.work_id AND w.deleted_at IS NULL
+              AND (cardinality($2::text[]) = 0 OR w.work_type = ANY ($2::text[]))
+              AND ephemeral_work_claimable(w.status, w.next_retry_after)
+              AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
+            OFFSET 0) w
+        WHERE t.agent_id = $1 AND (SELECT ephemeral_work_agent_may_claim($1))
+        ORDER BY w.priority DESC, w.created_at, w.id
+        OFFSET 0) ranked
+    CROSS JOIN LATERAL (
+        SELECT w.id FROM ephemeral_work w
+        WHERE w.id = ranked.id AND w.deleted_at IS NULL
+          AND ephemeral_work_claimable(w.status, w.next_retry_after)
+          AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
+        FOR UPDATE SKIP LOCKED) locked
     LIMIT $4
-    FOR UPDATE OF w SKIP LOCKED
 )
 UPDATE ephemeral_work w SET status = 'CLAIMED', claimed_by = $1
 FROM candidate WHERE w.id = candidate.id
@@ -183,12 +200,16 @@ FOR UPDATE SKIP LOCKED;
 
 -- name: ephemeral_work_pending_for_agent
 -- What agent $1 may claim now ($2 at most; $3 the retry hold in seconds): its targets that are
--- claimable by it (0008).
+-- claimable by it (0008), each looked up by its key as the claim does (ADR 72).
 SELECT w.*, ephemeral_work_targets_json(w.id) AS targets
-FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id
-WHERE t.agent_id = $1 AND w.deleted_at IS NULL
-  AND ephemeral_work_claimable(w.status, w.next_retry_after) AND (SELECT ephemeral_work_agent_may_claim($1))
-  AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
+FROM ephemeral_work_targets t
+CROSS JOIN LATERAL (
+    SELECT w.* FROM ephemeral_work w
+    WHERE w.id = t.work_id AND w.deleted_at IS NULL
+      AND ephemeral_work_claimable(w.status, w.next_retry_after)
+      AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
+    OFFSET 0) w
+WHERE t.agent_id = $1 AND (SELECT ephemeral_work_agent_may_claim($1))
 ORDER BY w.priority DESC, w.created_at, w.id
 LIMIT $2;
 
