@@ -81,6 +81,37 @@ BOOST_AUTO_TEST_CASE(claim_next_race_claims_every_item_exactly_once) {
   BOOST_TEST_MESSAGE("threads that claimed something: " << busy << "/" << threads_n);
 }
 
+// claim-next with a limit locks candidates one by one in priority order until it holds the limit
+// (ADR 72): a batch skips what others hold and still never shares an item with another batch, and
+// every batch comes back highest priority first, then oldest.
+BOOST_AUTO_TEST_CASE(claim_next_race_in_batches_claims_every_item_exactly_once) {
+  populate();
+  std::vector<std::vector<std::string>> claimed(threads_n);
+  std::atomic<int> out_of_order{0}, batches{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads_n; ++t)
+    ts.emplace_back([&, t] {
+      auto c = db.connect();
+      ephemeral_work_repository repo{*c};
+      for (;;) {
+        auto r = repo.claim_next(agent_ids[t], {}, 1 + t % 7 * 5);  // limits 1, 6, 11, ... 31
+        BOOST_REQUIRE(r);
+        if (r->empty()) break;
+        ++batches;
+        for (size_t i = 1; i < r->size(); ++i) {
+          const auto& a = (*r)[i - 1];
+          const auto& b = (*r)[i];
+          if (a.priority < b.priority || (a.priority == b.priority && a.created_at > b.created_at)) ++out_of_order;
+        }
+        for (const auto& w : *r) claimed[t].push_back(w.id);
+      }
+    });
+  for (auto& t : ts) t.join();
+  check_claimed_once(claimed);
+  BOOST_TEST(out_of_order.load() == 0);
+  BOOST_TEST_MESSAGE("batches: " << batches.load());
+}
+
 BOOST_AUTO_TEST_CASE(claim_by_id_race_claims_every_item_exactly_once) {
   populate();
   std::vector<std::vector<std::string>> claimed(threads_n);
