@@ -8,9 +8,10 @@
 -- marked entries when a page fills. The key is still the seed's (agent_id); work_id is carried,
 -- not a key. The table keeps as many indexes as before.
 --
--- The new index is built first, under the table's SHARE lock (writes wait, reads go on); dropping
--- the old one takes ACCESS EXCLUSIVE, held from there to the migration's commit, a few ms. The
--- table holds only live items' targets.
-CREATE INDEX ephemeral_work_targets_agent_covering ON ephemeral_work_targets (agent_id) INCLUDE (work_id);
+-- The DROP comes first, so the migration takes the table's ACCESS EXCLUSIVE lock once and holds it
+-- through the build to its commit: reads and writes of targets wait that long (the table holds only
+-- live items' targets). Building first under SHARE would let reads go on, but upgrading to ACCESS
+-- EXCLUSIVE for the drop could deadlock with a completion that read the targets before the build
+-- and deletes them after it.
 DROP INDEX idx_ephemeral_work_targets_agent;
-ALTER INDEX ephemeral_work_targets_agent_covering RENAME TO idx_ephemeral_work_targets_agent;
+CREATE INDEX idx_ephemeral_work_targets_agent ON ephemeral_work_targets (agent_id) INCLUDE (work_id);

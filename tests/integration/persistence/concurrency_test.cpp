@@ -86,8 +86,9 @@ BOOST_AUTO_TEST_CASE(claim_next_race_claims_every_item_exactly_once) {
 // every batch comes back highest priority first, then oldest.
 BOOST_AUTO_TEST_CASE(claim_next_race_in_batches_claims_every_item_exactly_once) {
   populate();
+  db.exec("UPDATE ephemeral_work SET priority = abs(hashtext(id::text)) % 3");
   std::vector<std::vector<std::string>> claimed(threads_n);
-  std::atomic<int> out_of_order{0}, batches{0};
+  std::atomic<int> out_of_order{0}, batches{0}, errors{0};
   std::vector<std::thread> ts;
   for (int t = 0; t < threads_n; ++t)
     ts.emplace_back([&, t] {
@@ -95,7 +96,10 @@ BOOST_AUTO_TEST_CASE(claim_next_race_in_batches_claims_every_item_exactly_once) 
       ephemeral_work_repository repo{*c};
       for (;;) {
         auto r = repo.claim_next(agent_ids[t], {}, 1 + t % 7 * 5);  // limits 1, 6, 11, ... 31
-        BOOST_REQUIRE(r);
+        if (!r) {
+          ++errors;  // Boost.Test's checks are not for worker threads
+          break;
+        }
         if (r->empty()) break;
         ++batches;
         for (size_t i = 1; i < r->size(); ++i) {
@@ -107,6 +111,7 @@ BOOST_AUTO_TEST_CASE(claim_next_race_in_batches_claims_every_item_exactly_once) 
       }
     });
   for (auto& t : ts) t.join();
+  BOOST_TEST(errors.load() == 0);
   check_claimed_once(claimed);
   BOOST_TEST(out_of_order.load() == 0);
   BOOST_TEST_MESSAGE("batches: " << batches.load());
