@@ -72,19 +72,17 @@ measured explain(const test::test_database& db, const std::string& statement, co
   return m;
 }
 
-// An agent's items, each submitted, claimed and completed: 3 status changes each.
-void history_of(db_fixture& f, const std::string& agent_id, int items) {
-  for (int i = 0; i < items; ++i) {
-    const auto w = test::make_work(f.work, {.agent_ids = {agent_id}});
-    const auto c = f.work.claim_next(agent_id);
-    BOOST_REQUIRE(c && c->size() == 1u);
-    completion_report r;
-    r.work_id = w.id;
-    r.agent_id = agent_id;
-    r.attempt = c->front().attempt;
-    r.outcome = work_outcome::completed;
-    BOOST_REQUIRE(f.work.complete(r));
-  }
+// A new item for `targets`, claimed by `claimer`.
+work_item claimed_new(db_fixture& f, const std::vector<std::string>& targets, const std::string& claimer) {
+  test::make_work(f.work, {.agent_ids = targets});
+  auto c = f.work.claim_next(claimer);
+  BOOST_REQUIRE(c && c->size() == 1u);
+  return c->front();
+}
+
+void finish(db_fixture& f, const work_item& claimed) {
+  BOOST_REQUIRE(f.work.complete({.work_id = claimed.id, .agent_id = claimed.claimed_by,
+                                 .attempt = claimed.attempt, .outcome = work_outcome::completed}));
 }
 
 }  // namespace
@@ -99,22 +97,11 @@ BOOST_AUTO_TEST_CASE(a_claim_reads_its_agents_targets_and_not_the_queues_history
   // When the statistics are taken, both agents are targets of 300 live items that `other` holds,
   // and nothing is pending: a plan that starts from the pending items looks cheapest.
   std::vector<work_item> held;
-  for (int i = 0; i < 300; ++i) {
-    test::make_work(work, {.agent_ids = {mine.id, other.id}});
-    auto c = work.claim_next(other.id);
-    BOOST_REQUIRE(c && c->size() == 1u);
-    held.push_back(c->front());
-  }
+  for (int i = 0; i < 300; ++i) held.push_back(claimed_new(*this, {mine.id, other.id}, other.id));
   db.exec("ANALYZE");
-  for (const auto& w : held) {
-    completion_report r;
-    r.work_id = w.id;
-    r.agent_id = other.id;
-    r.attempt = w.attempt;
-    r.outcome = work_outcome::completed;
-    BOOST_REQUIRE(work.complete(r));
-  }
-  history_of(*this, other.id, 1500);
+  for (const auto& w : held) finish(*this, w);
+  // Then 1,500 more items of `other`, submitted, claimed and completed: 3 status changes each.
+  for (int i = 0; i < 1500; ++i) finish(*this, claimed_new(*this, {other.id}, other.id));
   test::make_work(work, {.agent_ids = {mine.id}});
   test::make_work(work, {.agent_ids = {mine.id}});
 

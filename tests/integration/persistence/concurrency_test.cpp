@@ -46,6 +46,19 @@ struct race_fixture : db_fixture {
     BOOST_REQUIRE_EQUAL(item_ids.size(), static_cast<size_t>(items_n));
   }
 
+  // body(t, repository) on threads_n threads, each on its own connection; returns when all end.
+  template <class Body>
+  void on_every_thread(Body body) {
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads_n; ++t)
+      ts.emplace_back([&, t] {
+        auto c = db.connect();
+        ephemeral_work_repository repo{*c};
+        body(t, repo);
+      });
+    for (auto& t : ts) t.join();
+  }
+
   void check_claimed_once(const std::vector<std::vector<std::string>>& per_thread) const {
     std::multiset<std::string> all;
     for (const auto& v : per_thread) all.insert(v.begin(), v.end());
@@ -63,18 +76,13 @@ BOOST_FIXTURE_TEST_SUITE(concurrency, race_fixture)
 BOOST_AUTO_TEST_CASE(claim_next_race_claims_every_item_exactly_once) {
   populate();
   std::vector<std::vector<std::string>> claimed(threads_n);
-  std::vector<std::thread> ts;
-  for (int t = 0; t < threads_n; ++t)
-    ts.emplace_back([&, t] {
-      auto c = db.connect();
-      ephemeral_work_repository repo{*c};
-      for (;;) {
-        auto r = test::claim_one(repo, agent_ids[t]);
-        if (!r || !r->has_value()) break;
-        claimed[t].push_back((*r)->id);
-      }
-    });
-  for (auto& t : ts) t.join();
+  on_every_thread([&](int t, ephemeral_work_repository& repo) {
+    for (;;) {
+      auto r = test::claim_one(repo, agent_ids[t]);
+      if (!r || !r->has_value()) break;
+      claimed[t].push_back((*r)->id);
+    }
+  });
   check_claimed_once(claimed);
   int busy = 0;
   for (const auto& v : claimed) busy += v.empty() ? 0 : 1;
@@ -89,28 +97,23 @@ BOOST_AUTO_TEST_CASE(claim_next_race_in_batches_claims_every_item_exactly_once) 
   db.exec("UPDATE ephemeral_work SET priority = abs(hashtext(id::text)) % 3");
   std::vector<std::vector<std::string>> claimed(threads_n);
   std::atomic<int> out_of_order{0}, batches{0}, errors{0};
-  std::vector<std::thread> ts;
-  for (int t = 0; t < threads_n; ++t)
-    ts.emplace_back([&, t] {
-      auto c = db.connect();
-      ephemeral_work_repository repo{*c};
-      for (;;) {
-        auto r = repo.claim_next(agent_ids[t], {}, 1 + t % 7 * 5);  // limits 1, 6, 11, ... 31
-        if (!r) {
-          ++errors;  // Boost.Test's checks are not for worker threads
-          break;
-        }
-        if (r->empty()) break;
-        ++batches;
-        for (size_t i = 1; i < r->size(); ++i) {
-          const auto& a = (*r)[i - 1];
-          const auto& b = (*r)[i];
-          if (a.priority < b.priority || (a.priority == b.priority && a.created_at > b.created_at)) ++out_of_order;
-        }
-        for (const auto& w : *r) claimed[t].push_back(w.id);
+  on_every_thread([&](int t, ephemeral_work_repository& repo) {
+    for (;;) {
+      auto r = repo.claim_next(agent_ids[t], {}, 1 + t % 7 * 5);  // limits 1, 6, 11, ... 31
+      if (!r) {
+        ++errors;  // Boost.Test's checks are not for worker threads
+        break;
       }
-    });
-  for (auto& t : ts) t.join();
+      if (r->empty()) break;
+      ++batches;
+      for (size_t i = 1; i < r->size(); ++i) {
+        const auto& a = (*r)[i - 1];
+        const auto& b = (*r)[i];
+        if (a.priority < b.priority || (a.priority == b.priority && a.created_at > b.created_at)) ++out_of_order;
+      }
+      for (const auto& w : *r) claimed[t].push_back(w.id);
+    }
+  });
   BOOST_TEST(errors.load() == 0);
   check_claimed_once(claimed);
   BOOST_TEST(out_of_order.load() == 0);
@@ -121,21 +124,16 @@ BOOST_AUTO_TEST_CASE(claim_by_id_race_claims_every_item_exactly_once) {
   populate();
   std::vector<std::vector<std::string>> claimed(threads_n);
   std::atomic<long> conflicts{0}, other_errors{0};
-  std::vector<std::thread> ts;
-  for (int t = 0; t < threads_n; ++t)
-    ts.emplace_back([&, t] {
-      auto c = db.connect();
-      ephemeral_work_repository repo{*c};
-      auto order = item_ids;
-      std::shuffle(order.begin(), order.end(), std::mt19937(t));
-      for (const auto& id : order) {
-        auto r = repo.claim(id, agent_ids[t]);
-        if (r) claimed[t].push_back(id);
-        else if (r.error().code == db_errc::conflict) ++conflicts;
-        else ++other_errors;
-      }
-    });
-  for (auto& t : ts) t.join();
+  on_every_thread([&](int t, ephemeral_work_repository& repo) {
+    auto order = item_ids;
+    std::shuffle(order.begin(), order.end(), std::mt19937(t));
+    for (const auto& id : order) {
+      auto r = repo.claim(id, agent_ids[t]);
+      if (r) claimed[t].push_back(id);
+      else if (r.error().code == db_errc::conflict) ++conflicts;
+      else ++other_errors;
+    }
+  });
   check_claimed_once(claimed);
   BOOST_TEST(other_errors.load() == 0);
   BOOST_TEST(conflicts.load() == static_cast<long>(items_n) * (threads_n - 1));
