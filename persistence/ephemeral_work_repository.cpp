@@ -382,14 +382,8 @@ db_result<std::vector<work_item>> ephemeral_work_repository::claim_next(
   if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
   return guarded([&]() -> db_result<std::vector<work_item>> {
     pqxx::nontransaction n{conn_.raw()};
-    auto items = read_items(n.exec_prepared("ephemeral_work_claim_next", agent_id, pg_array(work_types),
-                                            hold_seconds(), std::clamp(limit, 1, max_claim_batch)));
-    // RETURNING follows the UPDATE's join, not the order the items were chosen in; the batch is
-    // promised highest priority first, then oldest (lowercase UUID text sorts as PostgreSQL's uuid).
-    std::sort(items.begin(), items.end(), [](const work_item& a, const work_item& b) {
-      return std::tie(b.priority, a.created_at, a.id) < std::tie(a.priority, b.created_at, b.id);
-    });
-    return items;
+    return read_items(n.exec_prepared("ephemeral_work_claim_next", agent_id, pg_array(work_types), hold_seconds(),
+                                      std::clamp(limit, 1, max_claim_batch)));
   });
 }
 

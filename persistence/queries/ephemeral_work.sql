@@ -58,7 +58,8 @@ RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
 -- plan that starts from a status index reads, through a bitmap, an entry for every version of
 -- every item that changed status since the last VACUUM, and bitmap scans never mark entries dead
 -- (ADR 72). The lock then takes the first of them, in that order, that is still claimable: the
--- conditions are checked again on the row as it is when locked.
+-- conditions are checked again on the row as it is when locked. RETURNING follows the UPDATE's join,
+-- so the batch is put back in that order at the end.
 WITH candidate AS (
     SELECT locked.id FROM (
         SELECT w.id, w.priority, w.created_at FROM ephemeral_work_targets t
@@ -79,10 +80,12 @@ WITH candidate AS (
           AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $1, $3)
         FOR UPDATE SKIP LOCKED) locked
     LIMIT $4
+), claimed AS (
+    UPDATE ephemeral_work w SET status = 'CLAIMED', claimed_by = $1
+    FROM candidate WHERE w.id = candidate.id
+    RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets
 )
-UPDATE ephemeral_work w SET status = 'CLAIMED', claimed_by = $1
-FROM candidate WHERE w.id = candidate.id
-RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
+SELECT * FROM claimed ORDER BY priority DESC, created_at, id;
 
 -- name: ephemeral_work_claimed_by_agent
 -- What an agent still holds (its restart recovery asks for this).
