@@ -24,6 +24,7 @@ namespace {
 struct measured {
   long long pages = 0;
   long long rows = 0;
+  std::vector<std::string> target_scans;  // how the plan read ephemeral_work_targets
 };
 
 const nlohmann::json* find_subplan(const nlohmann::json& node, const std::string& name) {
@@ -42,6 +43,14 @@ void bitmap_scans_of_items(const nlohmann::json& node, std::vector<std::string>&
       node.value("Node Type", "") == "Bitmap Heap Scan" && node.value("Relation Name", "") == "ephemeral_work";
   if (node.contains("Plans"))
     for (const auto& child : node.at("Plans")) bitmap_scans_of_items(child, out, of_items || heap_of_items);
+}
+
+// How the plan reads `table`: each scan of it, as "<node type> using <index>".
+void scans_of(const nlohmann::json& node, const std::string& table, std::vector<std::string>& out) {
+  if (node.value("Relation Name", "") == table)
+    out.push_back(node.value("Node Type", "") + " using " + node.value("Index Name", "(none)"));
+  if (node.contains("Plans"))
+    for (const auto& child : node.at("Plans")) scans_of(child, table, out);
 }
 
 // The statement runs once unmeasured, in the same transaction, so that the count leaves out the
@@ -66,8 +75,10 @@ measured explain(const test::test_database& db, const std::string& statement, co
   std::string names;
   for (const auto& b : bitmaps) names += " " + b;
   BOOST_TEST(bitmaps.empty(), statement << " reads through a bitmap:" << names);
-  const measured m{reading->at("Shared Hit Blocks").get<long long>() + reading->at("Shared Read Blocks").get<long long>(),
-                   plan.at("Actual Rows").get<long long>()};
+  measured m{reading->at("Shared Hit Blocks").get<long long>() + reading->at("Shared Read Blocks").get<long long>(),
+             plan.at("Actual Rows").get<long long>(),
+             {}};
+  scans_of(plan, "ephemeral_work_targets", m.target_scans);
   BOOST_TEST_MESSAGE(statement << " read " << m.pages << " pages");
   return m;
 }
@@ -117,6 +128,28 @@ BOOST_AUTO_TEST_CASE(a_claim_reads_its_agents_targets_and_not_the_queues_history
   // status change.
   BOOST_TEST(pending.pages < 60);
   BOOST_TEST(claim.pages < 40);
+}
+
+// Migration 0017: the targets index carries the item's id. Once the table is large enough for an
+// index, an agent's targets are read from the index alone, which marks the entries of deleted
+// rows dead as it meets them; the index on agent_id alone was read through the heap.
+BOOST_AUTO_TEST_CASE(an_agents_targets_are_read_from_the_index_alone) {
+  const auto mine = test::make_agent(agents);
+  std::vector<std::string> crowd;
+  for (int i = 0; i < 64; ++i) crowd.push_back(test::make_agent(agents).id);
+  for (int i = 0; i < 300; ++i) test::make_work(work, {.agent_ids = crowd});  // 19,200 target rows
+  test::make_work(work, {.agent_ids = {mine.id}});
+  test::make_work(work, {.agent_ids = {mine.id}});
+  db.exec("VACUUM ANALYZE ephemeral_work_targets");
+  const std::vector<std::string> index_only{"Index Only Scan using idx_ephemeral_work_targets_agent"};
+
+  const auto pending = explain(db, "ephemeral_work_pending_for_agent", "'" + mine.id + "', 10, 30");
+  BOOST_TEST(pending.rows == 2);
+  BOOST_REQUIRE(!pending.target_scans.empty());
+  BOOST_TEST(pending.target_scans.front() == index_only.front());  // its agent's targets, read first
+  const auto claim = explain(db, "ephemeral_work_claim_next", "'" + mine.id + "', '{}', 30, 1", "CTE candidate");
+  BOOST_TEST(claim.rows == 1);  // the second item: the unmeasured run claimed the first
+  BOOST_TEST(claim.target_scans == index_only, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

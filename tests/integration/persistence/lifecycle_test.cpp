@@ -1,4 +1,6 @@
 // Each lifecycle rule of DESIGN.md section 4, against the real schema.
+#include <pqxx/pqxx>
+
 #include "tests/integration/persistence/fixture.hpp"
 
 using namespace brokkr;
@@ -14,6 +16,16 @@ completion_report report(const work_item& w, work_outcome o, std::string reason 
   p.failure_reason = std::move(reason);
   p.result_message = "run ended";
   return p;
+}
+
+// How often this connection ran a prepared statement: PostgreSQL counts each execution's plan in
+// the session's pg_prepared_statements (libpqxx prepares a statement on its first use only).
+long long executions(brokkr::persistence::db_connection& conn, const std::string& statement) {
+  pqxx::nontransaction n{conn.raw()};
+  return n.exec_params1("SELECT coalesce(sum(generic_plans + custom_plans), 0) FROM pg_prepared_statements "
+                        "WHERE name = $1",
+                        statement)[0]
+      .as<long long>();
 }
 
 }  // namespace
@@ -291,8 +303,14 @@ BOOST_AUTO_TEST_CASE(a_success_written_on_the_claim_keeps_the_retry_count_and_wi
   BOOST_TEST(cancel->item.cancel_requested);
   auto ok = report(*second, work_outcome::completed, "");
   ok.result_message = "built";
+  const auto reads = executions(*conn, "ephemeral_work_completion_inputs");
+  const auto writes = executions(*conn, "ephemeral_work_apply_transitions");
+  BOOST_TEST(reads == 1);  // the retryable failure above was decided on the row it read
   const auto done = work.complete(test::for_item(w.id, ok));
   BOOST_REQUIRE(done);
+  // One statement: the fenced write, and no read of the row.
+  BOOST_TEST(executions(*conn, "ephemeral_work_completion_inputs") == reads);
+  BOOST_TEST(executions(*conn, "ephemeral_work_apply_transitions") == writes + 1);
   BOOST_TEST(done->status == work_status::completed);
   BOOST_TEST(done->retry_count == 1);
   BOOST_TEST(done->attempt == 2);
@@ -308,6 +326,9 @@ BOOST_AUTO_TEST_CASE(a_success_written_on_the_claim_keeps_the_retry_count_and_wi
   BOOST_REQUIRE(!again);
   BOOST_TEST(again.error().code == db_errc::conflict);
   BOOST_TEST(again.error().message.find("not claimed") != std::string::npos);
+  // The refused write, then the read that names the refusal.
+  BOOST_TEST(executions(*conn, "ephemeral_work_completion_inputs") == reads + 1);
+  BOOST_TEST(executions(*conn, "ephemeral_work_apply_transitions") == writes + 2);
 }
 
 BOOST_AUTO_TEST_CASE(completion_stores_result_and_details) {
