@@ -203,12 +203,12 @@ double plain_sql(const test::test_database& db) { return rate(plain_label, db, p
 // trigger) with the design's attempt, lease and event table; per step the selector's row, an event
 // row and a NOTIFY per transition (creation included), a claim of PENDING or due FAILED_RETRYABLE
 // work, a completion fenced by claimer and attempt that stores its result, and the target rows
-// dropped at the end. Each step is one prepared statement in autocommit, three round trips in all
-// (the repositories use four, the floor ten); no validation, no other guard, a NOTIFY payload of
-// the id only. The claim reads the agent's targets first, as the repositories' does (ADR 72): a
-// claim planned from the status index read, through a bitmap, an entry for every status change
-// since the last VACUUM (7,836 entries to find 11 items, in a plan sampled with statistics taken
-// at the start of the round), which made the bound slower than the cheapest way.
+// dropped at the end. Each step is one prepared statement in autocommit, three round trips in all,
+// as the repositories take since ADR 71 (the floor takes ten); no validation, no other guard, a
+// NOTIFY payload of the id only. The claim reads the agent's targets first, as the
+// repositories' claim does (ADR 72, 73): planned from the status index, it read through a bitmap
+// an entry for every status change since the last VACUUM (7,836 entries to find 11 items in one
+// sampled plan, statistics taken at the start of the round), slower than the cheapest way.
 worker_factory required_workers(const test::test_database& db, const std::string& agent) {
   db.exec(bench::seed_tables("req_") +
           "; ALTER TABLE req_work ADD COLUMN attempt int NOT NULL DEFAULT 0, ADD COLUMN lease_expires_at timestamptz;"
@@ -507,8 +507,8 @@ void heartbeat_phases() {
 // is charged to that phase, and tables that grow dead entries for a minute are not the steady
 // state of a vacuumed queue. The ANALYZE is autovacuum's other duty: the floor keeps every target
 // row, and with statistics from the warm-up its claim came to be planned as a hash join over a
-// sequential scan of all of them, so the floor fell round after round (2027, 1169, 727, 596
-// lifecycles/s) and every ratio to it rose with the run's length.
+// sequential scan of all of them, so the floor fell round after round (2366, 1526, 862, 750
+// lifecycles/s in one run) and every ratio to it rose with the run's length (ADR 73).
 //
 // With --trigger-cost (and --vacuum: a schema change between turns would cancel a running
 // autovacuum), the fourth phase is the repositories again with ephemeral_work's AFTER triggers

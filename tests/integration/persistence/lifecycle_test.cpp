@@ -306,6 +306,7 @@ BOOST_AUTO_TEST_CASE(a_success_written_on_the_claim_keeps_the_retry_count_and_wi
   const auto reads = executions(*conn, "ephemeral_work_completion_inputs");
   const auto writes = executions(*conn, "ephemeral_work_apply_transitions");
   BOOST_TEST(reads == 1);  // the retryable failure above was decided on the row it read
+  BOOST_TEST(writes == 1);
   const auto done = work.complete(test::for_item(w.id, ok));
   BOOST_REQUIRE(done);
   // One statement: the fenced write, and no read of the row.
