@@ -597,6 +597,26 @@ BOOST_AUTO_TEST_CASE(claim_next_takes_priority_then_age) {
   BOOST_TEST(!test::claim_one(work, a.id)->has_value());
 }
 
+// A limit takes the first items in claim order (highest priority, then oldest), and the batch
+// comes back in that order, not in the order the items were submitted.
+BOOST_AUTO_TEST_CASE(a_claimed_batch_is_the_head_of_the_claim_order_in_that_order) {
+  const auto a = test::make_agent(agents);
+  const auto old_low = test::make_work(work, {.agent_ids = {a.id}, .priority = 0});
+  const auto high = test::make_work(work, {.agent_ids = {a.id}, .priority = 10});
+  const auto new_low = test::make_work(work, {.agent_ids = {a.id}, .priority = 0});
+  const auto middle = test::make_work(work, {.agent_ids = {a.id}, .priority = 5});
+  auto ids = [&](int limit) {
+    const auto batch = work.claim_next(a.id, {}, limit);
+    BOOST_REQUIRE(batch);
+    std::vector<std::string> out;
+    for (const auto& w : *batch) out.push_back(w.id);
+    return out;
+  };
+  const std::vector<std::string> first{high.id, middle.id}, rest{old_low.id, new_low.id};
+  BOOST_TEST(ids(2) == first, boost::test_tools::per_element());
+  BOOST_TEST(ids(10) == rest, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(claim_next_honours_the_agents_work_types) {
   const auto a = test::make_agent(agents);
   const auto build = test::make_work(work, {.agent_ids = {a.id}});
