@@ -217,7 +217,10 @@ worker_factory required_workers(const test::test_database& db, const std::string
           "CREATE TABLE req_events (id bigserial PRIMARY KEY, work_id uuid NOT NULL REFERENCES req_work(id) ON DELETE CASCADE,"
           " at timestamptz NOT NULL DEFAULT clock_timestamp(), from_status varchar(50), to_status varchar(50) NOT NULL,"
           " agent_id uuid, attempt int NOT NULL, message text); CREATE INDEX ON req_events (work_id, id)");
-  return [url = db.url(), agent](int) -> worker {
+  // Looked up once to choose and order, again under the lock (the row may have changed since).
+  const std::string claimable =
+      "w.deleted_at IS NULL AND (w.status = 'PENDING' OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now()))";
+  return [url = db.url(), agent, claimable](int) -> worker {
     auto c = std::make_shared<pqxx::connection>(url);
     c->prepare("req_submit",
                "WITH w AS (INSERT INTO req_work (work_type, crd_spec) VALUES ($1, $2) RETURNING id),"
@@ -229,13 +232,11 @@ worker_factory required_workers(const test::test_database& db, const std::string
                "WITH c AS (UPDATE req_work w SET status = 'CLAIMED', claimed_by = $1::uuid, claimed_at = now(),"
                " attempt = w.attempt + 1, lease_expires_at = now() + interval '30 seconds', next_retry_after = NULL"
                " FROM (SELECT locked.id, locked.status FROM (SELECT w.id, w.created_at FROM req_targets t"
-               " CROSS JOIN LATERAL (SELECT w.id, w.created_at FROM req_work w WHERE w.id = t.work_id"
-               " AND w.deleted_at IS NULL AND (w.status = 'PENDING'"
-               " OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now())) OFFSET 0) w"
+               " CROSS JOIN LATERAL (SELECT w.id, w.created_at FROM req_work w WHERE w.id = t.work_id AND " +
+                   claimable + " OFFSET 0) w"
                " WHERE t.agent_id = $1::uuid ORDER BY w.created_at OFFSET 0) ranked"
-               " CROSS JOIN LATERAL (SELECT w.id, w.status FROM req_work w WHERE w.id = ranked.id"
-               " AND w.deleted_at IS NULL AND (w.status = 'PENDING'"
-               " OR (w.status = 'FAILED_RETRYABLE' AND w.next_retry_after <= now())) FOR UPDATE SKIP LOCKED) locked"
+               " CROSS JOIN LATERAL (SELECT w.id, w.status FROM req_work w WHERE w.id = ranked.id AND " +
+                   claimable + " FOR UPDATE SKIP LOCKED) locked"
                " LIMIT 1) c"
                " WHERE w.id = c.id RETURNING w.id, w.attempt, c.status AS from_status),"
                " e AS (INSERT INTO req_events (work_id, from_status, to_status, agent_id, attempt)"

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -27,30 +28,29 @@ struct measured {
   std::vector<std::string> target_scans;  // how the plan read ephemeral_work_targets
 };
 
-const nlohmann::json* find_subplan(const nlohmann::json& node, const std::string& name) {
-  if (node.value("Subplan Name", "") == name) return &node;
-  if (node.contains("Plans"))
-    for (const auto& child : node.at("Plans"))
-      if (const auto* found = find_subplan(child, name)) return found;
-  return nullptr;
+// Every node of the plan (the plan itself, its children, theirs...).
+std::vector<const nlohmann::json*> nodes(const nlohmann::json& plan) {
+  std::vector<const nlohmann::json*> out{&plan};
+  for (size_t i = 0; i < out.size(); ++i)
+    if (out[i]->contains("Plans"))
+      for (const auto& child : out[i]->at("Plans")) out.push_back(&child);
+  return out;
 }
 
-// The indexes of ephemeral_work that the plan reads through a bitmap (the index scans under a
-// Bitmap Heap Scan of that table).
-void bitmap_scans_of_items(const nlohmann::json& node, std::vector<std::string>& out, bool of_items = false) {
-  if (of_items && node.value("Node Type", "") == "Bitmap Index Scan") out.push_back(node.value("Index Name", ""));
-  const bool heap_of_items =
-      node.value("Node Type", "") == "Bitmap Heap Scan" && node.value("Relation Name", "") == "ephemeral_work";
-  if (node.contains("Plans"))
-    for (const auto& child : node.at("Plans")) bitmap_scans_of_items(child, out, of_items || heap_of_items);
-}
-
-// How the plan reads `table`: each scan of it, as "<node type> using <index>".
-void scans_of(const nlohmann::json& node, const std::string& table, std::vector<std::string>& out) {
-  if (node.value("Relation Name", "") == table)
-    out.push_back(node.value("Node Type", "") + " using " + node.value("Index Name", "(none)"));
-  if (node.contains("Plans"))
-    for (const auto& child : node.at("Plans")) scans_of(child, table, out);
+// How the plan reads `table`: each scan of it, as "<node type> using <index>"; a bitmap heap scan
+// names the indexes its bitmap was built from.
+std::vector<std::string> scans_of(const nlohmann::json& plan, const std::string& table) {
+  std::vector<std::string> out;
+  for (const auto* n : nodes(plan)) {
+    if (n->value("Relation Name", "") != table) continue;
+    const auto type = n->value("Node Type", "");
+    std::string index = n->value("Index Name", "");
+    if (type == "Bitmap Heap Scan")
+      for (const auto* b : nodes(*n))
+        if (b->value("Node Type", "") == "Bitmap Index Scan") index += (index.empty() ? "" : ",") + b->value("Index Name", "");
+    out.push_back(type + " using " + (index.empty() ? "(none)" : index));
+  }
+  return out;
 }
 
 // The statement runs once unmeasured, in the same transaction, so that the count leaves out the
@@ -68,17 +68,22 @@ measured explain(const test::test_database& db, const std::string& statement, co
   tx.abort();  // a claim under EXPLAIN ANALYZE is a real claim
   BOOST_TEST_MESSAGE(statement << " plan: " << out.dump(1));
   const auto& plan = out.at(0).at("Plan");
-  const auto* reading = chooser.empty() ? &plan : find_subplan(plan, chooser);
-  BOOST_REQUIRE_MESSAGE(reading != nullptr, statement << " has no " << chooser);
-  std::vector<std::string> bitmaps;
-  bitmap_scans_of_items(plan, bitmaps);
-  std::string names;
-  for (const auto& b : bitmaps) names += " " + b;
-  BOOST_TEST(bitmaps.empty(), statement << " reads through a bitmap:" << names);
-  measured m{reading->at("Shared Hit Blocks").get<long long>() + reading->at("Shared Read Blocks").get<long long>(),
-             plan.at("Actual Rows").get<long long>(),
-             {}};
-  scans_of(plan, "ephemeral_work_targets", m.target_scans);
+  const nlohmann::json* reading = &plan;
+  if (!chooser.empty()) {
+    const auto all = nodes(plan);
+    const auto it = std::find_if(all.begin(), all.end(), [&](const auto* n) { return n->value("Subplan Name", "") == chooser; });
+    BOOST_REQUIRE_MESSAGE(it != all.end(), statement << " has no " << chooser);
+    reading = *it;
+  }
+  std::string item_scans;
+  bool bitmap = false;
+  for (const auto& scan : scans_of(plan, "ephemeral_work")) {
+    item_scans += "; " + scan;
+    bitmap = bitmap || scan.starts_with("Bitmap Heap Scan");
+  }
+  BOOST_TEST(!bitmap, statement << " reads ephemeral_work through a bitmap" << item_scans);
+  const measured m{reading->at("Shared Hit Blocks").get<long long>() + reading->at("Shared Read Blocks").get<long long>(),
+                   plan.at("Actual Rows").get<long long>(), scans_of(plan, "ephemeral_work_targets")};
   BOOST_TEST_MESSAGE(statement << " read " << m.pages << " pages");
   return m;
 }
