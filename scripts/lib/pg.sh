@@ -2,7 +2,8 @@
 #   pg_start [DIR]   starts a server on a free loopback port; exports BROKKR_PG_PORT, BROKKR_PG_DIR
 #                    and BROKKR_TEST_DATABASE_URL (a superuser URL to database "postgres");
 #                    BROKKR_PG_OPTIONS adds server options (scripts/bench --statements loads
-#                    pg_stat_statements with it)
+#                    pg_stat_statements with it); BROKKR_PG_WRAPPER, a command the server
+#                    runs under (scripts/bench --instructions runs it under valgrind)
 #   pg_stop          stops it and removes its directory (safe to call twice, and from a trap)
 # initdb refuses to run as root, so as root the server runs as the "postgres" user.
 
@@ -28,8 +29,14 @@ pg_start() {
   done
   _pg_as_owner "$BROKKR_PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
     --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+  local server=()
+  if [[ -n ${BROKKR_PG_WRAPPER:-} ]]; then
+    printf '#!/bin/sh\nexec %s %s "$@"\n' "$BROKKR_PG_WRAPPER" "$BROKKR_PGBIN/postgres" >"$dir/postgres"
+    chmod 755 "$dir/postgres"
+    server=(-p "$dir/postgres")
+  fi
   # fsync off: the data is thrown away; max_connections: the concurrency tests open 16+ per process.
-  _pg_as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+  _pg_as_owner "$BROKKR_PGBIN/pg_ctl" "${server[@]}" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${BROKKR_PG_OPTIONS:-}" \
     start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
   # $dir/ctl stop|start: tests of outage recovery stop and restart this server with it.
