@@ -217,7 +217,8 @@ ORDER BY w.priority DESC, w.created_at, w.id
 LIMIT $2;
 
 -- name: ephemeral_work_purge_deleted
--- Removes rows soft-deleted more than $1 seconds ago (events and side tables cascade).
+-- Removes rows soft-deleted more than $1 seconds ago (side tables by their keys' cascade, events by
+-- the delete trigger of migration 0018).
 DELETE FROM ephemeral_work WHERE id IN (
     SELECT id FROM ephemeral_work WHERE deleted_at <= now() - make_interval(secs => $1)
     ORDER BY deleted_at LIMIT $2)

@@ -561,6 +561,27 @@ BOOST_AUTO_TEST_CASE(ttl_soft_delete_then_purge) {
   BOOST_TEST(*purged == std::vector<std::string>{w.id});
   BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work WHERE id = '" + w.id + "'") == 0);
   BOOST_TEST(events_of(w.id) == 0);  // history goes with the row
+  BOOST_TEST(events_of(live.id) == 1);  // and only that row's
+}
+
+// Events have no foreign key to their item (migration 0018, ADR 74): a statement trigger removes
+// the history of whatever a statement deletes, so a delete that is not our purge (a broker of the
+// previous release, an operator) leaves no orphans either, and one statement deleting many items
+// removes all their events.
+BOOST_AUTO_TEST_CASE(any_delete_of_items_takes_their_events) {
+  const auto a = test::make_agent(agents);
+  const auto gone1 = test::make_work(work, {.agent_ids = {a.id}});
+  const auto gone2 = test::make_work(work, {.agent_ids = {a.id}});
+  const auto kept = test::make_work(work, {.agent_ids = {a.id}});
+  const auto c = work.claim(gone1.id, a.id);
+  BOOST_REQUIRE(work.complete(test::for_item(gone1.id, report(*c, work_outcome::completed))));
+  BOOST_REQUIRE(events_of(gone1.id) == 3);
+  db.exec("DELETE FROM ephemeral_work WHERE id IN ('" + gone1.id + "', '" + gone2.id + "')");
+  BOOST_TEST(events_of(gone1.id) == 0);
+  BOOST_TEST(events_of(gone2.id) == 0);
+  BOOST_TEST(events_of(kept.id) == 1);
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events e WHERE NOT EXISTS "
+                      "(SELECT 1 FROM ephemeral_work w WHERE w.id = e.work_id)") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(idempotency_key_returns_the_existing_item) {
