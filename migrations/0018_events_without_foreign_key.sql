@@ -11,8 +11,13 @@
 -- What the key still did is delete an item's history with the item (ON DELETE CASCADE). That is
 -- kept by a statement trigger, for every statement that deletes items (the purge, and a purge of a
 -- broker that still runs the previous release): one set-based delete of the events of all the
--- items the statement removed. Only deletes fire it; a transition pays nothing for it.
--- TRUNCATE fires no delete trigger: TRUNCATE ephemeral_work CASCADE no longer empties the events.
+-- items the statement removed. Only deletes fire it; a transition pays nothing for it. TRUNCATE
+-- fires no delete trigger, so a truncate trigger empties the events with the items.
+--
+-- One thing the key did that nothing does now: an item inserted and deleted in the same transaction
+-- would leave its PENDING event (the insert's event comes from a deferred trigger, at commit, after
+-- the delete's). No code path deletes an item it has just submitted; the purge only removes items
+-- soft-deleted long before.
 
 ALTER TABLE ephemeral_work_events DROP CONSTRAINT ephemeral_work_events_work_id_fkey;
 
@@ -26,3 +31,13 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER ephemeral_work_after_delete AFTER DELETE ON ephemeral_work
     REFERENCING OLD TABLE AS gone
     FOR EACH STATEMENT EXECUTE FUNCTION ephemeral_work_after_delete();
+
+CREATE FUNCTION ephemeral_work_after_truncate() RETURNS trigger AS $$
+BEGIN
+  TRUNCATE ephemeral_work_events;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER ephemeral_work_after_truncate AFTER TRUNCATE ON ephemeral_work
+    FOR EACH STATEMENT EXECUTE FUNCTION ephemeral_work_after_truncate();

@@ -1,6 +1,6 @@
 #pragma once
-// Duty: remove soft-deleted items (and, by cascade, their events and selectors) once they have
-// been deleted for `retention`.
+// Duty: remove soft-deleted items (their selectors go by their keys' cascade, their events by the
+// delete trigger of migration 0018) once they have been deleted for `retention`.
 #include <chrono>
 
 #include "broker_node/maintenance/duty.hpp"

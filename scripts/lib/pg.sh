@@ -31,7 +31,7 @@ pg_start() {
     --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
   local server=()
   if [[ -n ${BROKKR_PG_WRAPPER:-} ]]; then
-    printf '#!/bin/sh\nexec %s %s "$@"\n' "$BROKKR_PG_WRAPPER" "$BROKKR_PGBIN/postgres" >"$dir/postgres"
+    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$BROKKR_PG_WRAPPER" "$BROKKR_PGBIN/postgres" >"$dir/postgres"
     chmod 755 "$dir/postgres"
     server=(-p "$dir/postgres")
   fi

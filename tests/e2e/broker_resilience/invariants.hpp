@@ -23,6 +23,9 @@ inline void check_lifecycle_invariants(const test_database& db) {
                       "(claimed_by IS NULL OR lease_expires_at IS NULL OR claim_deadline IS NULL)") == 0);
   BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_targets t JOIN ephemeral_work w ON w.id = t.work_id "
                       "WHERE w.status IN ('COMPLETED', 'FAILED_PERMANENT', 'CANCELED')") == 0);
+  // Events have no foreign key to their item (migration 0018): none may outlive it.
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work_events e WHERE NOT EXISTS "
+                      "(SELECT 1 FROM ephemeral_work w WHERE w.id = e.work_id)") == 0);
 }
 
 }  // namespace brokkr::test
