@@ -25,7 +25,7 @@ FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::int[], $6::bool[],
           cancel_requested, claimed_by)
 WHERE w.id = u.id AND w.status = 'CLAIMED' AND w.attempt = u.attempt AND w.claimed_by IS NOT DISTINCT FROM u.claimed_by
   AND (u.cancel_requested IS NULL OR w.cancel_requested = u.cancel_requested) AND w.deleted_at IS NULL
-RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
+RETURNING w.*, ephemeral_work_targets_json(w.id, w.target_selector) AS targets;
 
 -- name: ephemeral_work_cancel
 -- Unclaimed work ends CANCELED at once; claimed work gets cancel_requested and ends when its
@@ -38,7 +38,7 @@ UPDATE ephemeral_work SET
     next_retry_after = CASE WHEN status = 'CLAIMED' THEN next_retry_after ELSE NULL END,
     cancel_requested = (status = 'CLAIMED')
 WHERE id = $1 AND deleted_at IS NULL AND ephemeral_work_is_live(status)
-RETURNING *, ephemeral_work_targets_json(id) AS targets;
+RETURNING *, ephemeral_work_targets_json(id, target_selector) AS targets;
 
 -- name: ephemeral_work_claim_by_id
 -- $1 work id, $2 agent id, $3 retry hold (seconds). The agent must be a target, and the item
@@ -48,7 +48,7 @@ WHERE w.id = $1 AND w.deleted_at IS NULL
   AND EXISTS (SELECT 1 FROM ephemeral_work_targets t WHERE t.work_id = w.id AND t.agent_id = $2)
   AND ephemeral_work_claimable(w.status, w.next_retry_after) AND (SELECT ephemeral_work_agent_may_claim($2))
   AND NOT ephemeral_work_retry_held(w.id, w.status, w.claimed_by, w.next_retry_after, $2, $3)
-RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets;
+RETURNING w.*, ephemeral_work_targets_json(w.id, w.target_selector) AS targets;
 
 -- name: ephemeral_work_claim_next
 -- $1 agent id, $2 work types the agent runs (empty: any), $3 retry hold (seconds), $4 how many.
@@ -83,13 +83,13 @@ WITH candidate AS (
 ), claimed AS (
     UPDATE ephemeral_work w SET status = 'CLAIMED', claimed_by = $1
     FROM candidate WHERE w.id = candidate.id
-    RETURNING w.*, ephemeral_work_targets_json(w.id) AS targets
+    RETURNING w.*, ephemeral_work_targets_json(w.id, w.target_selector) AS targets
 )
 SELECT * FROM claimed ORDER BY priority DESC, created_at, id;
 
 -- name: ephemeral_work_claimed_by_agent
 -- What an agent still holds (its restart recovery asks for this).
-SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
+SELECT w.*, ephemeral_work_targets_json(w.id, w.target_selector) AS targets FROM ephemeral_work w
 WHERE w.claimed_by = $1 AND w.status = 'CLAIMED' AND w.deleted_at IS NULL
 ORDER BY w.claimed_at;
 
@@ -122,7 +122,7 @@ WHERE claimed_by = $1 AND status = 'CLAIMED' AND lease_expires_at > now()
 RETURNING id;
 
 -- name: ephemeral_work_get
-SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
+SELECT w.*, ephemeral_work_targets_json(w.id, w.target_selector) AS targets FROM ephemeral_work w
 WHERE w.id = $1 AND w.deleted_at IS NULL;
 
 -- name: ephemeral_work_heartbeat_many
@@ -157,7 +157,7 @@ SELECT coalesce(max(id), 0) AS id FROM ephemeral_work_events;
 -- $1 statuses (empty: all), $2 work type, $3 agent (claimer or target), $4 cursor id, $5 limit,
 -- $6 label selector terms (NULL: none; see ephemeral_work_labels_match) and $7 the object its
 -- equality terms make, for the GIN index. Newest first; keyset pagination on (created_at, id).
-SELECT w.*, ephemeral_work_targets_json(w.id) AS targets FROM ephemeral_work w
+SELECT w.*, ephemeral_work_targets_json(w.id, w.target_selector) AS targets FROM ephemeral_work w
 WHERE w.deleted_at IS NULL
   AND (cardinality($1::text[]) = 0 OR w.status = ANY ($1::text[]))
   AND ($2::text IS NULL OR w.work_type = $2)
@@ -204,7 +204,7 @@ FOR UPDATE SKIP LOCKED;
 -- name: ephemeral_work_pending_for_agent
 -- What agent $1 may claim now ($2 at most; $3 the retry hold in seconds): its targets that are
 -- claimable by it (0008), each looked up by its key as the claim does (ADR 72).
-SELECT w.*, ephemeral_work_targets_json(w.id) AS targets
+SELECT w.*, ephemeral_work_targets_json(w.id, w.target_selector) AS targets
 FROM ephemeral_work_targets t
 CROSS JOIN LATERAL (
     SELECT w.* FROM ephemeral_work w
@@ -296,7 +296,7 @@ RETURNING id;
 -- DELETE of an item that has already ended removes it from view (the seed's "cancel/delete").
 UPDATE ephemeral_work SET deleted_at = now()
 WHERE id = $1 AND deleted_at IS NULL AND ephemeral_work_is_terminal(status)
-RETURNING *, ephemeral_work_targets_json(id) AS targets;
+RETURNING *, ephemeral_work_targets_json(id, target_selector) AS targets;
 
 -- name: ephemeral_work_states_of
 -- Why a group of heartbeats was refused: each item's status and attempt as they are ($1 ids).

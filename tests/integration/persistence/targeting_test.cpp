@@ -125,6 +125,26 @@ BOOST_AUTO_TEST_CASE(relabelling_adds_and_removes_targets_of_live_work_only) {
   BOOST_TEST(annotated->newly_targeted == std::vector<std::string>{wa.id});
 }
 
+// An item written before migration 0019 (or by other means) has no stored selector; every answer
+// still carries its targets, read from the tables.
+BOOST_AUTO_TEST_CASE(an_item_without_a_stored_selector_is_answered_from_the_tables) {
+  test::make_agent(agents, {.labels = {"gpu"}, .annotations = {{"zone", "z1"}}});
+  const auto b = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {b.id}, .labels = {"gpu"}, .annotations = {{"zone", "z1"}}});
+  db.exec("UPDATE ephemeral_work SET target_selector = NULL WHERE id = '" + w.id + "'");
+  const auto check = [&](const work_item& got, const char* what) {
+    BOOST_TEST(got.targets.agent_ids == w.targets.agent_ids, what);
+    BOOST_TEST(got.targets.labels == w.targets.labels, what);
+    BOOST_TEST((got.targets.annotations == w.targets.annotations), what);
+    BOOST_TEST(got.target_agents == w.target_agents, what);
+  };
+  BOOST_TEST(w.target_agents.size() == 2u);  // the matched agent and the named one
+  check(*work.get(w.id), "get");
+  const auto claimed = work.claim_next(b.id);
+  BOOST_REQUIRE(claimed && claimed->size() == 1u);
+  check(claimed->front(), "claim");
+}
+
 BOOST_AUTO_TEST_CASE(untargeted_agent_can_neither_see_nor_claim) {
   const auto target = test::make_agent(agents, {.labels = {"gpu"}});
   const auto other = test::make_agent(agents, {.labels = {"cpu"}});
@@ -195,9 +215,11 @@ BOOST_AUTO_TEST_CASE(set_based_resolution_agrees_with_the_targeting_function) {
     if (o.labels.empty() && o.annotations.empty() && o.agent_ids.empty()) o.labels.push_back("gpu");
     o.match = coin(50) ? target_match::any : target_match::all;
     const auto w = test::make_work(work, o);
-    // The submit builds its answer's targets from what it was given and wrote (migration 0015);
-    // every later read builds them from the tables (ephemeral_work_targets_json). Both must agree,
-    // in order too, and so must the row.
+    // The submit builds its answer's targets from what it was given and wrote (migration 0015) and
+    // stores the selector's part with the item (0019); every later read takes the selector from
+    // the row and the resolved agents from the table. Both must agree, in order too, and so must
+    // the row; and the stored selector must be what the selector tables hold (the one-argument
+    // function reads them all), to the byte.
     const auto stored = work.get(w.id);
     BOOST_REQUIRE(stored.has_value());
     BOOST_TEST(w.targets.agent_ids == stored->targets.agent_ids, "item " << i);
@@ -206,6 +228,9 @@ BOOST_AUTO_TEST_CASE(set_based_resolution_agrees_with_the_targeting_function) {
     BOOST_TEST(w.target_agents == stored->target_agents, "item " << i);
     BOOST_TEST((w.targets.match == stored->targets.match), "item " << i);
     BOOST_TEST(same_columns(w, *stored), "item " << i);
+    const auto from_row = "SELECT ephemeral_work_targets_json(id, target_selector) FROM ephemeral_work WHERE id = '" + w.id + "'";
+    BOOST_TEST(db.scalar(from_row) == db.scalar("SELECT ephemeral_work_targets_json('" + w.id + "')"), "item " << i);
+    BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work WHERE target_selector IS NULL AND id = '" + w.id + "'") == 0);
     const auto by_function = db.count(
         "SELECT count(*) FROM agents a WHERE a.deleted_at IS NULL AND ephemeral_work_agent_matches('" + w.id +
         "', a.id)");
