@@ -96,7 +96,10 @@ void load(pqxx::connection_base& c) {
   tx.exec0("SET LOCAL session_replication_role = origin");
   tx.exec0("CREATE TEMP TABLE bench_live AS SELECT gen_random_uuid() AS id, 1 + i % " + std::to_string(agents_n) +
            " AS n FROM generate_series(1, " + std::to_string(live_n) + ") i");
-  tx.exec0("INSERT INTO ephemeral_work (id, work_type, crd_spec) SELECT id, 'shipwright-build', '{}' FROM bench_live");
+  // With the selector a submit would store (migration 0019), so that answers read what they do in service.
+  tx.exec0("INSERT INTO ephemeral_work (id, work_type, crd_spec, target_selector) SELECT id, 'shipwright-build', '{}', "
+           "json_build_object('agent_ids', '[]'::json, 'labels', json_build_array('own-' || n), "
+           "'annotations', '{}'::json)::text FROM bench_live");
   tx.exec0("INSERT INTO ephemeral_work_target_labels (work_id, label) SELECT id, 'own-' || n FROM bench_live");
   tx.exec0("INSERT INTO ephemeral_work_targets (work_id, agent_id) SELECT l.id, a.id FROM bench_live l "
            "JOIN bench_agents a ON a.n = l.n");

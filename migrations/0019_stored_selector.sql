@@ -18,11 +18,12 @@
 
 ALTER TABLE ephemeral_work ADD COLUMN target_selector TEXT;
 
--- The targets' JSON of item p_work_id whose stored selector is p_selector (NULL: read it from the
--- selector tables, as the one-argument form does).
+-- The targets' JSON of item p_work_id whose stored selector is p_selector (NULL or empty: read it
+-- from the selector tables, as the one-argument form does). Nothing changes an item's selector
+-- tables after its submit; whatever ever does must write target_selector in the same statement.
 CREATE FUNCTION ephemeral_work_targets_json(p_work_id UUID, p_selector TEXT) RETURNS text AS $$
 BEGIN
-  IF p_selector IS NULL THEN
+  IF p_selector IS NULL OR p_selector = '' THEN
     RETURN ephemeral_work_targets_json(p_work_id);
   END IF;
   RETURN left(p_selector, -1) || ', "resolved" : ' ||
@@ -42,10 +43,7 @@ DECLARE
   nlab     INT := cardinality(p_target_labels);
   nann     INT := cardinality(p_annotation_keys);
   resolved JSON;
-  selector TEXT := json_build_object(
-    'agent_ids', COALESCE((SELECT json_agg(x ORDER BY x) FROM unnest(p_agent_ids) x), '[]'::json),
-    'labels', COALESCE((SELECT json_agg(x ORDER BY x) FROM unnest(p_target_labels) x), '[]'::json),
-    'annotations', COALESCE((SELECT json_object_agg(k, v ORDER BY k) FROM unnest(p_annotation_keys, p_annotation_values) AS u(k, v)), '{}'::json))::text;
+  selector TEXT;
 BEGIN
   IF cardinality(p_agent_ids) > 0 THEN
     SELECT x::text INTO unknown_agent FROM unnest(p_agent_ids) x
@@ -56,6 +54,10 @@ BEGIN
       RETURN;
     END IF;
   END IF;
+  selector := json_build_object(
+    'agent_ids', COALESCE((SELECT json_agg(x ORDER BY x) FROM unnest(p_agent_ids) x), '[]'::json),
+    'labels', COALESCE((SELECT json_agg(x ORDER BY x) FROM unnest(p_target_labels) x), '[]'::json),
+    'annotations', COALESCE((SELECT json_object_agg(k, v ORDER BY k) FROM unnest(p_annotation_keys, p_annotation_values) AS u(k, v)), '{}'::json))::text;
   INSERT INTO ephemeral_work (work_type, crd_spec, max_retries, claim_timeout_seconds, ttl_seconds,
                               backoff_base_seconds, lease_seconds, priority, idempotency_key, target_match,
                               labels, retry_of, target_selector)

@@ -139,10 +139,43 @@ BOOST_AUTO_TEST_CASE(an_item_without_a_stored_selector_is_answered_from_the_tabl
     BOOST_TEST(got.target_agents == w.target_agents, what);
   };
   BOOST_TEST(w.target_agents.size() == 2u);  // the matched agent and the named one
-  check(*work.get(w.id), "get");
+  const auto got = work.get(w.id);
+  BOOST_REQUIRE(got.has_value());
+  check(*got, "get");
   const auto claimed = work.claim_next(b.id);
   BOOST_REQUIRE(claimed && claimed->size() == 1u);
   check(claimed->front(), "claim");
+}
+
+// The answers take the selector from the row, not from the tables: a stored selector that the
+// tables do not hold (no path writes one; this test does) is what every answer shows, with the
+// resolved agents read from the table. Fails if a statement goes back to the four queries.
+BOOST_AUTO_TEST_CASE(answers_read_the_stored_selector) {
+  const auto a = test::make_agent(agents);
+  const auto w = test::make_work(work, {.agent_ids = {a.id}});
+  db.exec("UPDATE ephemeral_work SET target_selector = "
+          "'{\"agent_ids\" : [], \"labels\" : [\"sentinel\"], \"annotations\" : {\"k\" : \"v\"}}' WHERE id = '" +
+          w.id + "'");
+  const auto check = [&](const work_item& got, const char* what) {
+    BOOST_TEST(got.targets.agent_ids.empty(), what);
+    BOOST_TEST(got.targets.labels == std::vector<std::string>{"sentinel"}, what);
+    BOOST_TEST((got.targets.annotations == std::map<std::string, std::string>{{"k", "v"}}), what);
+    BOOST_TEST(got.target_agents == std::vector<std::string>{a.id}, what);
+  };
+  const auto got = work.get(w.id);
+  BOOST_REQUIRE(got.has_value());
+  check(*got, "get");
+  const auto listed = work.list({});
+  BOOST_REQUIRE(listed.has_value());
+  BOOST_REQUIRE(listed->items.size() == 1u);
+  check(listed->items.front(), "list");
+  const auto claimed = work.claim_next(a.id);
+  BOOST_REQUIRE(claimed && claimed->size() == 1u);
+  check(claimed->front(), "claim");
+  const auto done = work.complete(test::for_item(w.id, {.agent_id = a.id, .attempt = claimed->front().attempt,
+                                                         .outcome = work_outcome::completed}));
+  BOOST_REQUIRE(done.has_value());
+  check(*done, "complete");
 }
 
 BOOST_AUTO_TEST_CASE(untargeted_agent_can_neither_see_nor_claim) {
