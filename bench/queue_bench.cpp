@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench/repository_lifecycle.hpp"
 #include "bench/seed_tables.hpp"
 #include "persistence/agent_repository.hpp"
 #include "persistence/ephemeral_work_repository.hpp"
@@ -270,14 +271,7 @@ worker_factory repository_workers(const test::test_database& db, const std::stri
   return [&db, agent_id](int) -> worker {
     auto conn = std::shared_ptr<persistence::db_connection>(db.connect());
     auto repo = std::make_shared<persistence::ephemeral_work_repository>(*conn);
-    return [conn, repo, agent_id] {
-      if (!repo->create(test::make_request({.agent_ids = {agent_id}}))) return false;
-      auto c = repo->claim_next(agent_id);
-      if (!c || c->empty()) return c.has_value();
-      return repo->complete({.work_id = c->front().id, .agent_id = agent_id, .attempt = c->front().attempt,
-                             .outcome = work_outcome::completed})
-          .has_value();
-    };
+    return [conn, repo, agent_id] { return bench::repository_lifecycle(*repo, agent_id) != bench::lifecycle_result::failed; };
   };
 }
 
