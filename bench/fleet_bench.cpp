@@ -2,8 +2,9 @@
 // brokkr-sim-cluster process, --clusters-per-sim, each cluster on its own port) and N real
 // brokkr-agent processes over CAF, B Shipwright builds of 1 s submitted to
 // the whole fleet at once (targeted by label), until every one is COMPLETED. Prints builds per hour,
-// the broker's CPU per build, and each kind of process's memory (resident, and proportional: a page
-// shared by processes counts once in their sum). Not a test: it asserts
+// a submit's latency, why failed builds failed (a few of them), the broker's CPU per build, and each
+// kind of process's memory (resident, and proportional: a page shared by processes counts once in
+// their sum). Not a test: it asserts
 // nothing and CI does not run it (docs/benchmarks.md). Needs the PostgreSQL of scripts/bench.
 //
 //   bench_fleet [--clusters N] [--builds N] [--concurrency N] [--clusters-per-sim K]
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,9 +32,17 @@ using clk = std::chrono::steady_clock;
 
 namespace {
 
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "bench_fleet: %s\n", what.c_str());
-  std::exit(1);
+// Thrown, not exited: unwinding main's frame stops the broker, the agents and the simulators, which
+// an exit left running (1,000 agents reconnecting to nothing).
+struct fatal : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void die(const std::string& what) { throw fatal(what); }
+
+// What an answer that is not the one expected says: the status, or why there was none.
+std::string answer_of(const test::api_response& r) {
+  return r.status == 0 ? "no answer (" + r.transport_error + ")" : std::to_string(r.status) + " " + r.body.dump();
 }
 
 struct cluster {
@@ -49,9 +59,11 @@ std::string build_spec(int n) {
          "    image: registry.example.com/org/" + name + ":1\n";
 }
 
+std::string tail(const std::string& text, size_t n) { return text.size() <= n ? text : text.substr(text.size() - n); }
+
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   int clusters = 20, builds = 1000, concurrency = 10, per_sim = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -105,7 +117,7 @@ int main(int argc, char** argv) {
       die("service account in " + name);
 
     auto a = admin.post("/api/v1/agents", {{"name", "agent-" + name}, {"cluster_name", name}, {"labels", {"fleet"}}});
-    if (a.status != 201) die("register agent " + name + ": " + a.body.dump());
+    if (a.status != 201) die("register agent " + name + ": " + answer_of(a));
     const auto key_file = dir + "/" + name + ".key";
     std::ofstream(key_file) << std::string(a.body["key"]) << "\n";
     const auto ready = dir + "/" + name + ".ready";
@@ -135,13 +147,19 @@ int main(int argc, char** argv) {
   const auto t0 = clk::now();
   std::vector<std::string> ids;
   ids.reserve(builds);
+  std::vector<double> submit_ms;
+  submit_ms.reserve(builds);
   for (int n = 0; n < builds; ++n) {
+    const auto s0 = clk::now();
     auto r = admin.post("/api/v1/ephemeral-work", {{"work_type", "shipwright-build"}, {"crd_spec", build_spec(n)},
                                                      {"targets", {{"labels", {"fleet"}}}}, {"max_retries", 0}});
-    if (r.status != 201) die("submit: " + r.body.dump());
+    if (r.status != 201) die("submit " + std::to_string(n + 1) + " of " + std::to_string(builds) + ": " + answer_of(r) +
+                             "\nthe broker's log ends:\n" + tail(broker.log(), 4000));
     ids.push_back(r.body["id"]);
+    submit_ms.push_back(std::chrono::duration<double, std::milli>(clk::now() - s0).count());
   }
   const double submit_secs = std::chrono::duration<double>(clk::now() - t0).count();
+  std::sort(submit_ms.begin(), submit_ms.end());
 
   // Done when no item is live any more; the summary endpoint counts by status.
   long completed = 0, failed = 0;
@@ -150,7 +168,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     broker_peak_rss = std::max(broker_peak_rss, double(test::rss_kib(bpid)));
     auto s = admin.get("/api/v1/summary");
-    if (s.status != 200) die("summary: " + s.body.dump());
+    if (s.status != 200) die("summary: " + answer_of(s));
     const auto& by = s.body["by_status"];
     auto count = [&](const char* k) { return by.contains(k) ? by[k].get<long>() : 0L; };
     completed = count("COMPLETED");
@@ -160,6 +178,15 @@ int main(int argc, char** argv) {
   }
   const double secs = std::chrono::duration<double>(clk::now() - t0).count();
   const double cpu = test::cpu_seconds(bpid) - cpu0;
+  // A failed build is a finding, not noise: say why, for a few of them.
+  if (failed > 0) {
+    auto f = admin.get("/api/v1/ephemeral-work?status=FAILED_PERMANENT,FAILED_RETRYABLE,CANCELED&limit=5");
+    if (f.status == 200 && f.body.contains("items"))
+      for (const auto& w : f.body["items"])
+        std::printf("  failed: %s after %d attempt(s): %s: %s\n", w.value("id", "").c_str(), w.value("attempt", 0),
+                    w["failure_reason"].is_string() ? w["failure_reason"].get<std::string>().c_str() : "-",
+                    w["result_message"].is_string() ? w["result_message"].get<std::string>().c_str() : "-");
+  }
 
   long sim_rss = 0, sim_pss = 0, agent_rss = 0, agent_pss = 0;
   for (auto& sim : sims) {
@@ -172,6 +199,8 @@ int main(int argc, char** argv) {
   }
   std::printf("%d builds of 1 s (up to %d at once per agent): %ld completed, %ld failed, in %.1f s (submits took %.1f s)\n",
               builds, concurrency, completed, failed, secs, submit_secs);
+  std::printf("  a submit, one at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", submit_ms[submit_ms.size() / 2],
+              submit_ms[std::min(submit_ms.size() - 1, submit_ms.size() * 99 / 100)], submit_ms.back());
   std::printf("  end to end: %.0f builds/hour; fleet capacity %d builds at once, so at most %.0f builds/hour of 1 s builds\n",
               completed / secs * 3600, clusters * concurrency, clusters * concurrency * 3600.0);
   std::printf("  broker CPU: %.2f s in all, %.2f ms per build; broker RSS %.0f MiB at its peak\n", cpu,
@@ -184,4 +213,13 @@ int main(int argc, char** argv) {
   for (auto& c : fleet) c.agent->wait(std::chrono::seconds(20));
   for (auto& sim : sims) sim->wait(std::chrono::seconds(10));
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_fleet: %s\n", e.what());
+    return 1;
+  }
 }
