@@ -1,5 +1,5 @@
-// What one lifecycle costs the PostgreSQL backend that runs it, counted in instructions (issue 13,
-// ADR 0074): the required writes' and the repositories' (bench/sql_lifecycles.hpp,
+// What each step of one lifecycle costs the PostgreSQL backend that runs it, counted in
+// instructions (issue 13, ADR 0074): the required writes' and the repositories' (bench/sql_lifecycles.hpp,
 // bench/repository_lifecycle.hpp), so that the repositories' cost reads against what the
 // requirements cost. Not the floor's: it never drops its target rows, and its claim, planned on
 // the empty tables, reads more of them with every lifecycle (31 million instructions per
@@ -17,8 +17,9 @@
 // of the same work agreed to 0.03 % in three runs; it is not time (a cache miss or a lock wait costs
 // no instructions), so it says what a change removed from this backend's work, and the throughput
 // figures say what that was worth under four clients. A backend's count starts with what the
-// postmaster ran before forking it; the two backends' difference leaves only what the postmaster
-// ran between their forks (a database creation's connections), a small bias, the same every run.
+// postmaster ran before forking it; the difference of a step's two backends (short and long run)
+// leaves only what the postmaster ran between their forks (a database creation's connections), a
+// small bias, the same every run.
 #include <array>
 #include <chrono>
 #include <cstdio>

@@ -1,7 +1,8 @@
 #pragma once
 // The two plain-SQL lifecycles the repositories are read against (issue 13 goal 1): the floor and
-// the required writes. bench_queue times them under four clients; bench_instructions counts what
-// each costs the server. Written once, so that both measure the same statements.
+// the required writes. bench_queue times both under four clients; bench_instructions counts what
+// the required writes cost the server (not the floor: instructions_bench.cpp says why). Written
+// once, so that both programs run the same statements.
 #include <pqxx/pqxx>
 #include <string>
 
@@ -10,8 +11,9 @@
 
 namespace brokkr::bench {
 
-// The floor: the seed's two tables as they stand and three plain statements (no events, no NOTIFY,
-// no guards), each step in its own transaction.
+// The floor: the seed's two tables as they stand and four plain statements in three transactions
+// (an insert of the item and of its target, a SKIP LOCKED claim, a completion guarded only by its
+// status): no events, no NOTIFY.
 inline const std::string floor_agent = "00000000-0000-0000-0000-000000000001";
 
 inline std::string floor_schema() {
