@@ -125,6 +125,8 @@ void cancel_running(self_ptr self, const std::string& id, bool lost) {
   it->second.lost = it->second.lost || lost;
   if (it->second.canceling) return;
   it->second.canceling = true;
+  // Said once per run: what follows (the handler's cancel, its report) is logged by the handler.
+  log::info("dispatcher", lost ? "no longer holding " : "cancel requested for ", id, "; stopping its handler");
   self->send(it->second.handler, cancel_atom::value);
 }
 

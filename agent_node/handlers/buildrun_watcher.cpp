@@ -66,7 +66,11 @@ void patch_cancel(self_ptr self) {
         return c.patch(k8s::resources::buildruns, ns, name, k8s::patch_type::merge,
                        json{{"spec", {{"state", "BuildRunCanceled"}}}});
       },
-      [](json) {}, "canceling BuildRun " + st.buildrun);
+      [self](json) {
+        // The watch delivers the canceled status; if it never does, this line says how far it got.
+        log::info("buildrun", self->state.ns, "/", self->state.buildrun, ": patched to BuildRunCanceled");
+      },
+      "canceling BuildRun " + st.buildrun);
 }
 
 void finish(self_ptr self, const sw::buildrun_status& status, const sw::buildrun_outcome& outcome) {

@@ -117,6 +117,23 @@ struct agent_env : broker_fixture {
   bool wait_status(const std::string& id, const std::string& status, std::chrono::seconds timeout = std::chrono::seconds(60)) {
     return eventually([&] { return status_of(id) == status; }, timeout);
   }
+
+  // For an item that did not end as it should: what the agent and the cluster logged, and what the
+  // item, its events and its BuildRuns held, so that the failure says which side lost the run.
+  // The logs first: when a run is lost, reading the cluster or the broker may fail too.
+  std::string what_happened_to(const std::string& id, const agent_process& a, const std::string& cluster) {
+    const auto sim_log = sim(cluster).proc->log();
+    std::string why = a.log() + "\nthe simulated cluster's log (end):\n" +
+                      sim_log.substr(sim_log.size() > 6000 ? sim_log.size() - 6000 : 0);
+    const auto item = admin->get("/api/v1/ephemeral-work/" + id);
+    const auto events = admin->get("/api/v1/ephemeral-work/" + id + "/events");
+    why += "\nthe item (HTTP " + std::to_string(item.status) + "): " + item.raw + "\nits events (HTTP " +
+           std::to_string(events.status) + "): " + events.raw + "\nits BuildRuns in " + cluster + ":";
+    const auto runs = sim(cluster).list_buildruns_of(id);
+    if (!runs) return why + " not listed: " + runs.error().message;
+    for (const auto& br : runs->items) why += "\n" + br.dump();
+    return why;
+  }
 };
 
 // A Build manifest with simulated-cluster knobs as annotations (DESIGN.md section 10).

@@ -44,19 +44,7 @@ BOOST_FIXTURE_TEST_CASE(a_restarted_agent_re_attaches_to_its_buildrun, patient_b
   a->start();  // within the broker's grace period: the claim is still ours
   // Seen once in CI: the re-attached agent logged nothing after "running" and the item stayed
   // CLAIMED. What the cluster and the broker held then says which side lost the run.
-  if (!wait_status(id, "COMPLETED", std::chrono::seconds(60))) {
-    // The logs first: in the very case diagnosed, reading the cluster or the broker may fail too.
-    const auto sim_log = sim("east").proc->log();
-    BOOST_ERROR(a->log() + "\nthe simulated cluster's log (end):\n" +
-                sim_log.substr(sim_log.size() > 6000 ? sim_log.size() - 6000 : 0));
-    const auto item = admin->get("/api/v1/ephemeral-work/" + id);
-    std::string why = "the item (HTTP " + std::to_string(item.status) + "): " + item.raw + "\nits BuildRuns in east:";
-    const auto runs = sim("east").list_buildruns_of(id);
-    if (!runs) why += " not listed: " + runs.error().message;
-    else
-      for (const auto& br : runs->items) why += "\n" + br.dump();
-    BOOST_FAIL(why);
-  }
+  if (!wait_status(id, "COMPLETED", std::chrono::seconds(60))) BOOST_FAIL(what_happened_to(id, *a, "east"));
   BOOST_TEST(a->log().find("re-attaching to shipwright-build " + id) != std::string::npos);
   BOOST_TEST(sim("east").buildruns_of(id).size() == 1u);  // no second BuildRun
   BOOST_TEST(get(id)["attempt"] == 1);

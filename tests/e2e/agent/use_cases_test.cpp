@@ -126,7 +126,8 @@ BOOST_AUTO_TEST_CASE(cancel_during_a_running_build) {
   const auto id = submit(build_request(build_with("long", {{"duration", "60s"}}), {"linux"}));
   BOOST_REQUIRE(eventually([&] { return sim("east").buildruns_of(id).size() == 1u; }, std::chrono::seconds(30)));
   BOOST_REQUIRE(admin->del("/api/v1/ephemeral-work/" + id).status == 202);
-  BOOST_REQUIRE_MESSAGE(wait_status(id, "CANCELED", std::chrono::seconds(30)), a->log());
+  // Seen once in CI: the agent logged nothing after "running" and the item did not end.
+  if (!wait_status(id, "CANCELED", std::chrono::seconds(30))) BOOST_FAIL(what_happened_to(id, *a, "east"));
   const auto run = sim("east").buildruns_of(id).at(0);
   BOOST_TEST(run["spec"]["state"] == "BuildRunCanceled");
   BOOST_TEST(run["status"]["conditions"][0]["reason"] == "BuildRunCanceled");
