@@ -32,13 +32,9 @@ using clk = std::chrono::steady_clock;
 
 namespace {
 
-// Thrown, not exited: unwinding main's frame stops the broker, the agents and the simulators, which
-// an exit left running (1,000 agents reconnecting to nothing).
-struct fatal : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void die(const std::string& what) { throw fatal(what); }
+// Thrown, not exited: unwinding run()'s frame stops the broker, the agents and the simulators,
+// which an exit left running (1,000 agents reconnecting to nothing).
+[[noreturn]] void die(const std::string& what) { throw std::runtime_error(what); }
 
 // What an answer that is not the one expected says: the status, or why there was none.
 std::string answer_of(const test::api_response& r) {
