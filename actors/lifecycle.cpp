@@ -1,5 +1,7 @@
 #include "actors/lifecycle.hpp"
 
+#include "common/config.hpp"
+
 #include <ostream>
 
 namespace brokkr {
@@ -117,6 +119,11 @@ std::string stale_claim_message(stale_cause cause, int lease_seconds, int claim_
       break;
   }
   return "claim expired";
+}
+
+std::string agent_gone_message(std::chrono::milliseconds grace) {
+  return "claim expired: the claiming agent's session closed and it did not reconnect within the " +
+         config::duration_text(grace) + " grace period (--agent-grace-period)";
 }
 
 }  // namespace brokkr

@@ -87,5 +87,9 @@ using sys_clock_time = std::chrono::system_clock::time_point;
 stale_cause stale_claim_cause(std::optional<sys_clock_time> lease_expires_at,
                               std::optional<sys_clock_time> claim_deadline, sys_clock_time now);
 std::string stale_claim_message(stale_cause cause, int lease_seconds, int claim_timeout_seconds);
+// Why the claims of an agent whose session closed and stayed closed for the grace period were
+// taken back: its lease is ended early, so the lease's own message would blame a heartbeat that was
+// never due.
+std::string agent_gone_message(std::chrono::milliseconds grace);
 
 }  // namespace brokkr

@@ -112,9 +112,12 @@ void fill(self_ptr self) {
               fill(self);
             }
           },
-          [self](caf::error&) {
+          [self](caf::error& e) {
+            // Said, because a claim the broker made but whose answer was lost shows up later only
+            // as that item's claim expiring.
+            log::warn("dispatcher", "claiming work failed (", message_of(e), "); the next offer or poll tries again");
             self->state.claiming = false;
-            self->state.claim_again = false;  // the poll tries again
+            self->state.claim_again = false;
             release_parked(self);
           });
 }

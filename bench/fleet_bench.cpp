@@ -42,7 +42,7 @@ std::string answer_of(const test::api_response& r) {
 }
 
 struct cluster {
-  std::string name, kubeconfig;
+  std::string name, kubeconfig, agent_id;
   std::unique_ptr<test::child_process> agent;
 };
 
@@ -57,19 +57,59 @@ std::string build_spec(int n) {
 
 std::string tail(const std::string& text, size_t n) { return text.size() <= n ? text : text.substr(text.size() - n); }
 
+// The lines of `text` that contain `needle`, at most `max` of them (the last ones).
+std::string lines_naming(const std::string& text, const std::string& needle, size_t max) {
+  std::vector<std::string> hits;
+  for (size_t at = 0; at < text.size();) {
+    const auto end = std::min(text.find('\n', at), text.size());
+    if (text.substr(at, end - at).find(needle) != std::string::npos) hits.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  std::string out;
+  for (size_t i = hits.size() > max ? hits.size() - max : 0; i < hits.size(); ++i) out += "      " + hits[i] + "\n";
+  return out;
+}
+
+// Its transitions, and what the agents that claimed it logged about it: whether a claimer started
+// it at all tells a lost claim answer from a run whose heartbeats stopped.
+void explain(test::api_client& admin, const std::vector<cluster>& fleet, const std::string& id) {
+  const auto events = admin.get("/api/v1/ephemeral-work/" + id + "/events");
+  if (events.status != 200 || !events.body.contains("items")) return (void)std::printf("    events: %s\n", answer_of(events).c_str());
+  std::vector<std::string> claimers;
+  for (const auto& e : events.body["items"]) {
+    const auto agent = e["agent_id"].is_string() ? e["agent_id"].get<std::string>() : "";
+    std::printf("    %s %s -> %s%s%s\n", e.value("at", "").c_str(),
+                e["from_status"].is_string() ? e["from_status"].get<std::string>().c_str() : "-",
+                e.value("to_status", "").c_str(), agent.empty() ? "" : " by ", agent.c_str());
+    if (!agent.empty() && std::find(claimers.begin(), claimers.end(), agent) == claimers.end()) claimers.push_back(agent);
+  }
+  for (const auto& agent : claimers)
+    for (const auto& c : fleet)
+      if (c.agent_id == agent) {
+        const auto said = lines_naming(c.agent->log(), id, 8);
+        std::printf("    the agent of %s: %s", c.name.c_str(),
+                    said.empty() ? "its log never names the item\n" : ("\n" + said).c_str());
+      }
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
   int clusters = 20, builds = 1000, concurrency = 10, per_sim = 1;
+  int idle_seconds = 10;
+  std::string agent_log_level = "warn";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--clusters" && i + 1 < argc) clusters = std::stoi(argv[++i]);
     else if (a == "--builds" && i + 1 < argc) builds = std::stoi(argv[++i]);
     else if (a == "--concurrency" && i + 1 < argc) concurrency = std::stoi(argv[++i]);
     else if (a == "--clusters-per-sim" && i + 1 < argc) per_sim = std::stoi(argv[++i]);
-    else die("unknown argument " + a + " (--clusters N, --builds N, --concurrency N, --clusters-per-sim K)");
+    else if (a == "--agent-log-level" && i + 1 < argc) agent_log_level = argv[++i];
+    else if (a == "--idle-seconds" && i + 1 < argc) idle_seconds = std::stoi(argv[++i]);
+    else die("unknown argument " + a +
+             " (--clusters N, --builds N, --concurrency N, --clusters-per-sim K, --agent-log-level LEVEL, --idle-seconds N)");
   }
-  if (clusters < 1 || builds < 1 || concurrency < 1 || per_sim < 1) die("every count must be at least 1");
+  if (clusters < 1 || builds < 1 || concurrency < 1 || per_sim < 1 || idle_seconds < 1) die("every count must be at least 1");
   // Each cluster is two processes with a few sockets each; the broker holds one CAF connection per agent.
   rlimit nofile{};
   getrlimit(RLIMIT_NOFILE, &nofile);
@@ -114,6 +154,7 @@ int run(int argc, char** argv) {
 
     auto a = admin.post("/api/v1/agents", {{"name", "agent-" + name}, {"cluster_name", name}, {"labels", {"fleet"}}});
     if (a.status != 201) die("register agent " + name + ": " + answer_of(a));
+    fleet[i].agent_id = a.body["agent"].value("id", "");
     const auto key_file = dir + "/" + name + ".key";
     std::ofstream(key_file) << std::string(a.body["key"]) << "\n";
     const auto ready = dir + "/" + name + ".ready";
@@ -121,7 +162,7 @@ int run(int argc, char** argv) {
         std::vector<std::string>{test::binary("agent_node/brokkr-agent"), "--key-file", key_file, "--kubeconfig", kubeconfig,
                                  "--broker-caf", "127.0.0.1:" + std::to_string(broker.caf_port()), "--broker-url",
                                  broker.url(), "--health-listen", "127.0.0.1:0", "--ready-file", ready,
-                                 "--max-concurrent-work", std::to_string(concurrency), "--log-level", "warn",
+                                 "--max-concurrent-work", std::to_string(concurrency), "--log-level", agent_log_level,
                                  "--caf-threads", "1"},
         dir + "/" + name + "-agent.log");
     if (test::wait_for_file(ready, std::chrono::seconds(60)).empty()) die("agent " + name + ": " + fleet[i].agent->log());
@@ -134,7 +175,7 @@ int run(int argc, char** argv) {
   // What holding the sessions costs with no work: heartbeats, presence and leases only.
   const double idle_cpu0 = test::cpu_seconds(bpid);
   const auto idle_t0 = clk::now();
-  std::this_thread::sleep_for(std::chrono::seconds(10));
+  std::this_thread::sleep_for(std::chrono::seconds(idle_seconds));
   const double idle_secs = std::chrono::duration<double>(clk::now() - idle_t0).count();
   std::printf("  idle with %d agent sessions: broker CPU %.1f %% of one core over %.0f s, RSS %.0f MiB\n", clusters,
               100 * (test::cpu_seconds(bpid) - idle_cpu0) / idle_secs, idle_secs, test::rss_kib(bpid) / 1024.0);
@@ -179,9 +220,13 @@ int run(int argc, char** argv) {
     auto f = admin.get("/api/v1/ephemeral-work?status=FAILED_PERMANENT,FAILED_RETRYABLE,CANCELED&limit=5");
     if (f.status == 200 && f.body.contains("items"))
       for (const auto& w : f.body["items"])
-        std::printf("  failed: %s after %d attempt(s): %s: %s\n", w.value("id", "").c_str(), w.value("attempt", 0),
+      {
+        const auto id = w.value("id", "");
+        std::printf("  failed: %s after %d attempt(s): %s: %s\n", id.c_str(), w.value("attempt", 0),
                     w["failure_reason"].is_string() ? w["failure_reason"].get<std::string>().c_str() : "-",
                     w["result_message"].is_string() ? w["result_message"].get<std::string>().c_str() : "-");
+        explain(admin, fleet, id);
+      }
   }
 
   long sim_rss = 0, sim_pss = 0, agent_rss = 0, agent_pss = 0;
@@ -212,6 +257,7 @@ int run(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as soon as it is measured, also into a file
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

@@ -110,8 +110,9 @@ struct transition_batch {
 
 // Locks stale claims (skipping rows another broker holds), decides each with the database's
 // clock, and writes the decisions; the caller commits.
+// `why`, when given, replaces the message the row's deadlines would give.
 std::vector<work_item> expire_locked(pqxx::transaction_base& tx, const std::vector<std::string>& only,
-                                     int limit, seconds backoff_cap) {
+                                     int limit, seconds backoff_cap, const std::string& why = {}) {
   const opt_text filter = only.empty() ? opt_text{} : opt_text{pg_array(only)};
   const auto rows = tx.exec_prepared("ephemeral_work_lock_stale_claims", filter, limit);
   transition_batch batch;
@@ -119,8 +120,9 @@ std::vector<work_item> expire_locked(pqxx::transaction_base& tx, const std::vect
     const auto now = parse_pg_timestamp(r["db_now"].as<std::string>());
     const auto cause = stale_claim_cause(optional_time(r["lease_expires_at"]),
                                          optional_time(r["claim_deadline"]), now);
-    const auto message = stale_claim_message(cause, r["lease_seconds"].as<int>(),
-                                              r["claim_timeout_seconds"].as<int>());
+    const auto message = !why.empty() ? why
+                                      : stale_claim_message(cause, r["lease_seconds"].as<int>(),
+                                                            r["claim_timeout_seconds"].as<int>());
     const auto snapshot = read_snapshot(r);
     const auto t = decide_failure(snapshot, reason_claim_expired, message, backoff_cap);
     batch.add(r["id"].as<std::string>(), snapshot, t, {});
@@ -571,13 +573,15 @@ db_result<expire_result> ephemeral_work_repository::expire_stale_claims(int limi
   });
 }
 
-db_result<expire_result> ephemeral_work_repository::expire_agent_claims(const std::string& agent_id) {
+db_result<expire_result> ephemeral_work_repository::expire_agent_claims(const std::string& agent_id,
+                                                                       std::chrono::milliseconds grace) {
   if (!is_uuid(agent_id)) return fail(db_errc::invalid_argument, "agent_id is not a UUID", "agent_id");
   return guarded([&]() -> db_result<expire_result> {
     pqxx::work tx{conn_.raw()};
     const auto ids = read_ids(tx.exec_prepared("ephemeral_work_expire_agent_leases", agent_id));
     std::vector<work_item> expired;
-    if (!ids.empty()) expired = expire_locked(tx, ids, static_cast<int>(ids.size()), cfg_.backoff_cap);
+    if (!ids.empty())
+      expired = expire_locked(tx, ids, static_cast<int>(ids.size()), cfg_.backoff_cap, agent_gone_message(grace));
     tx.commit();
     return expire_result{std::move(expired)};
   });

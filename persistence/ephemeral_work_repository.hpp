@@ -118,8 +118,9 @@ class ephemeral_work_repository {
 
   // Maintenance. `only` restricts expiry to these ids (a work-item actor's own timer).
   db_result<expire_result> expire_stale_claims(int limit, const std::vector<std::string>& only = {});
-  // Ends an agent's leases now (its session is gone for good), then expires its claims.
-  db_result<expire_result> expire_agent_claims(const std::string& agent_id);
+  // Ends an agent's leases now (its session is gone for good, `grace` after it closed), then
+  // expires its claims, saying so in their messages.
+  db_result<expire_result> expire_agent_claims(const std::string& agent_id, std::chrono::milliseconds grace);
   db_result<std::vector<std::string>> soft_delete_expired(int limit);
   db_result<std::vector<std::string>> purge_deleted(std::chrono::seconds older_than, int limit);
 

@@ -30,10 +30,12 @@ struct registry_state {
 using self_ptr = session_registry_actor::stateful_pointer<registry_state>;
 
 void expire_claims(self_ptr self, const std::string& agent_id) {
+  const auto grace = self->state.cfg.grace;
   request_job(
       self, self->state.db, std::chrono::seconds(30),
       persistence::make_job<persistence::expire_result>(
-          "expire_agent", [agent_id](persistence::repositories& r) { return r.work.expire_agent_claims(agent_id); }),
+          "expire_agent",
+          [agent_id, grace](persistence::repositories& r) { return r.work.expire_agent_claims(agent_id, grace); }),
       [agent_id](persistence::expire_result r) {
         if (!r.expired.empty())
           log::info("sessions", "agent ", agent_id, " did not come back: ", r.expired.size(), " claims expired");

@@ -503,7 +503,7 @@ BOOST_AUTO_TEST_CASE(canceled_claim_whose_agent_vanished_ends_canceled_on_expiry
   const auto w = test::make_work(work, {.agent_ids = {a.id}});
   BOOST_REQUIRE(work.claim(w.id, a.id));
   BOOST_REQUIRE(work.cancel(w.id));
-  auto r = work.expire_agent_claims(a.id);
+  auto r = work.expire_agent_claims(a.id, std::chrono::seconds(3));
   BOOST_REQUIRE(r);
   BOOST_REQUIRE_EQUAL(r->expired.size(), 1u);
   BOOST_TEST(r->expired[0].status == work_status::canceled);
@@ -533,10 +533,13 @@ BOOST_AUTO_TEST_CASE(expire_agent_claims_takes_back_only_that_agents_claims) {
   const auto wb = test::make_work(work, {.agent_ids = {b.id}});
   BOOST_REQUIRE(work.claim(wa.id, a.id));
   BOOST_REQUIRE(work.claim(wb.id, b.id));
-  auto r = work.expire_agent_claims(a.id);
+  auto r = work.expire_agent_claims(a.id, std::chrono::seconds(4));
   BOOST_REQUIRE_EQUAL(r->expired.size(), 1u);
   BOOST_TEST(r->expired[0].id == wa.id);
   BOOST_TEST(r->expired[0].failure_reason == "ClaimExpired");
+  // Its lease was cut short, so the message names the session, not a missed heartbeat.
+  BOOST_TEST(r->expired[0].result_message == agent_gone_message(std::chrono::seconds(4)));
+  BOOST_TEST(work.get(wa.id)->result_message.find("within the 4s grace period") != std::string::npos);
   BOOST_TEST(work.get(wb.id)->status == work_status::claimed);
 }
 

@@ -152,4 +152,6 @@ BOOST_AUTO_TEST_CASE(stale_claim_cause_prefers_the_claim_timeout) {
   BOOST_TEST((stale_claim_cause(std::nullopt, std::nullopt, now) == stale_cause::none));
   BOOST_TEST(stale_claim_message(stale_cause::lease_expired, 30, 3600).find("30 s lease") != std::string::npos);
   BOOST_TEST(stale_claim_message(stale_cause::claim_timeout, 30, 3600).find("3600") != std::string::npos);
+  BOOST_TEST(agent_gone_message(std::chrono::seconds(3)).find("within the 3s grace period") != std::string::npos);
+  BOOST_TEST(agent_gone_message(std::chrono::seconds(3)).find("heartbeat") == std::string::npos);
 }
