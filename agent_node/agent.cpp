@@ -53,17 +53,19 @@ status<std::string> agent::start() {
   d.informers = spawn_informer_hub(sys, *cluster);
   if (s.via == transport::caf) {
     d.link = spawn_caf_link(sys, {.host = s.broker_caf_host, .port = s.broker_caf_port, .tls = !s.tls_ca.empty(), .key = s.key,
-                                  .reconnect_min = s.reconnect_min, .reconnect_max = s.reconnect_max});
+                                  .reconnect_min = s.reconnect_min, .reconnect_max = s.reconnect_max,
+                                  .connected = d.ready->broker});
   } else {
     d.link = spawn_http_link(sys, {.base_url = s.broker_url, .key = s.key,
-                                   .reconnect_min = s.reconnect_min, .reconnect_max = s.reconnect_max});
+                                   .reconnect_min = s.reconnect_min, .reconnect_max = s.reconnect_max,
+                                   .connected = d.ready->broker});
   }
   d.logs = spawn_log_streamer(sys, *cluster, d.link);
   handler_context ctx{d.k8s, d.informers, s, ns, {}, d.logs};
   dispatcher_config dc{.max_concurrent = s.max_concurrent_work, .work_types = s.work_types, .enabled = s.enabled,
                        .poll_interval = s.poll_interval};
   d.dispatcher = spawn_dispatcher(sys, dc, d.link, ctx, d.metrics);
-  d.prober = spawn_prober(sys, d.link, d.k8s, ns, d.ready, std::chrono::seconds(2));
+  d.prober = spawn_prober(sys, d.k8s, ns, d.ready, kubernetes_probe_interval);
   d.health = make_health_server(s.health_host, s.health_port, d.ready, d.metrics);
   auto port = d.health->start();
   if (!port) return unexpected("cannot listen on --health-listen " + s.health_host + ":" + std::to_string(s.health_port) + ": " + port.error());

@@ -7,18 +7,18 @@
 
 namespace brokkr::agent {
 
-caf::actor spawn_prober(caf::actor_system& sys, broker_link_actor link, k8s_pool_actor k8s, std::string ns,
-                        std::shared_ptr<readiness> ready, std::chrono::milliseconds every) {
+caf::actor spawn_prober(caf::actor_system& sys, k8s_pool_actor k8s, std::string ns, std::shared_ptr<readiness> ready,
+                        std::chrono::milliseconds every) {
   return sys.spawn([=](caf::event_based_actor* self) -> caf::behavior {
     self->send(self, caf::tick_atom::value);
     return {
         [=](caf::tick_atom) {
-          self->request(link, every, stats_atom::value)
-              .then([ready](bool connected) { ready->broker = connected; }, [ready](caf::error&) { ready->broker = false; });
+          self->delayed_send(self, every, caf::tick_atom::value);
+          if (ready->kubernetes->recorded_within(every)) return;
           // Any answer from the API server shows it is reachable (the pool records it); listing one
           // BuildRun is something the agent's Role allows, so a healthy agent causes no denials.
           request_job(
-              self, k8s, every * 5,
+              self, k8s, every,
               make_k8s_job<int>("probe", [ns](k8s::client& c) -> expected<int, k8s::api_status> {
                 k8s::list_options o;
                 o.limit = 1;
@@ -27,7 +27,6 @@ caf::actor spawn_prober(caf::actor_system& sys, broker_link_actor link, k8s_pool
                 return static_cast<int>(l->items.size());
               }),
               [](int) {}, [](const k8s::api_status&) {});
-          self->delayed_send(self, every, caf::tick_atom::value);
         },
     };
   });
@@ -39,7 +38,7 @@ std::unique_ptr<http::server> make_health_server(std::string host, uint16_t port
   cfg.host = std::move(host);
   cfg.port = port;
   return std::make_unique<http::server>(cfg, [ready, metrics](http::request req, std::shared_ptr<http::responder> resp) {
-    const bool broker = ready->broker, kube = ready->kubernetes->reachable;
+    const bool broker = *ready->broker, kube = ready->kubernetes->reachable;
     if (req.path == "/healthz") return resp->send({200, {}, "application/json", "{\"status\":\"ok\"}\n"});
     if (req.path == "/readyz") {
       const nlohmann::json body = {{"broker", broker ? "reachable" : "unreachable"},

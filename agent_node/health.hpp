@@ -1,7 +1,9 @@
 #pragma once
 // /healthz, /readyz (broker reachable and Kubernetes API reachable) and /metrics on --health-listen.
-// A prober actor refreshes the two readiness facts; the HTTP handler only reads them.
+// The broker link sets the first readiness fact as it gains and loses the broker; a prober actor
+// refreshes the second; the HTTP handler only reads them.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -18,13 +20,18 @@ class actor_system;
 namespace brokkr::agent {
 
 struct readiness {
-  std::atomic<bool> broker{false};
+  std::shared_ptr<std::atomic<bool>> broker = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<k8s_health> kubernetes;
 };
 
-// Asks the link and probes the API server (any answer counts) every `every`.
-caf::actor spawn_prober(caf::actor_system& sys, broker_link_actor link, k8s_pool_actor k8s, std::string ns,
-                        std::shared_ptr<readiness> ready, std::chrono::milliseconds every);
+// How often the prober asks the API server, when nothing else it did this interval got an answer: the
+// kubelet reads /readyz every 10 s (deploy/agent), and an idle agent's probe was half its idle CPU
+// at every 2 s (docs/benchmarks.md, "The fleet end to end").
+inline constexpr std::chrono::milliseconds kubernetes_probe_interval{10000};
+
+// Probes the API server (any answer counts) every `every`.
+caf::actor spawn_prober(caf::actor_system& sys, k8s_pool_actor k8s, std::string ns, std::shared_ptr<readiness> ready,
+                        std::chrono::milliseconds every);
 
 std::unique_ptr<http::server> make_health_server(std::string host, uint16_t port, std::shared_ptr<readiness> ready,
                                                  std::shared_ptr<metrics::registry> metrics);

@@ -10,12 +10,26 @@ std::function<k8s_reply(k8s_job&)> k8s_runner(const k8s::cluster_config& cluster
   auto client = std::make_shared<k8s::client>(cluster);
   return [client, health](k8s_job& job) -> k8s_reply {
     auto reply = job.run(*client);
-    health->reachable = !reply.error || reply.error->origin != k8s::error_origin::transport;
+    health->record(!reply.error || reply.error->origin != k8s::error_origin::transport);
     return reply;
   };
 }
 
+int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
+
+void k8s_health::record(bool is_reachable) {
+  reachable = is_reachable;
+  recorded_at = steady_now_ns();
+}
+
+bool k8s_health::recorded_within(std::chrono::milliseconds d) const {
+  const auto at = recorded_at.load();
+  return at != 0 && steady_now_ns() - at < std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
 
 k8s::api_status k8s_job_failure(const caf::error& e) {
   k8s::api_status st;

@@ -6,6 +6,8 @@
 #include <caf/typed_actor.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include "actors/atoms.hpp"
@@ -38,6 +40,11 @@ k8s::api_status k8s_job_failure(const caf::error& e);
 // Whether the API server answered the last call (any HTTP answer counts, even 403): /readyz.
 struct k8s_health {
   std::atomic<bool> reachable{false};
+  // When `reachable` was last set (steady clock, ns since its epoch): the prober skips its own call
+  // while the work's calls keep it fresh.
+  std::atomic<int64_t> recorded_at{0};
+  void record(bool is_reachable);
+  bool recorded_within(std::chrono::milliseconds d) const;
 };
 
 k8s_pool_actor spawn_k8s_pool(caf::actor_system& sys, k8s::cluster_config cluster, int size,

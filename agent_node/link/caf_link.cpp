@@ -72,6 +72,7 @@ caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
     if (!st.session || st.session.address() != dm.source) return;
     log::warn("link", "lost the broker (", self->system().render(dm.reason), "); reconnecting");
     st.session = nullptr;
+    if (st.cfg.connected) *st.cfg.connected = false;
     st.retry_backoff.reset();
     schedule_connect(self);
   });
@@ -83,6 +84,7 @@ caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
         st.connecting = false;
         st.session = session;
         st.token = std::move(token);
+        if (st.cfg.connected) *st.cfg.connected = true;
         st.retry_backoff.reset();
         st.warned = false;
         self->monitor(session);

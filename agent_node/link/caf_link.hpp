@@ -1,7 +1,9 @@
 #pragma once
 // The broker link over CAF: logs in at the broker's gateway, receives pushes, and reconnects with
 // exponential backoff and jitter whenever the broker (or the network) goes away.
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "agent_node/link/broker_link.hpp"
@@ -20,6 +22,8 @@ struct caf_link_config {
   std::chrono::milliseconds reconnect_min{200};
   std::chrono::milliseconds reconnect_max{30000};
   std::chrono::milliseconds request_timeout{15000};
+  // Set as the link gains and loses its session, for the agent's readiness (may be null).
+  std::shared_ptr<std::atomic<bool>> connected;
 };
 
 broker_link_actor spawn_caf_link(caf::actor_system& sys, caf_link_config cfg);

@@ -65,6 +65,7 @@ expected<json, caf::error> call(self_ptr self, const std::string& method, const 
   // 502-504: a proxy without a broker behind it, a draining broker, or one without its database.
   const bool down = !r || r->status == 502 || r->status == 503 || r->status == 504;
   st.connected = r.has_value() && r->status < 500;
+  if (st.cfg.connected) *st.cfg.connected = st.connected;
   if (down) {
     const bool first = st.retry_backoff.current().count() == 0;  // the first failure since the last answer
     st.retry_at = std::chrono::steady_clock::now() + st.retry_backoff.next();

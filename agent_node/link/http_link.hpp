@@ -5,7 +5,9 @@
 // broker is unreachable, calls fail at once with `unavailable` until a backoff with jitter (the
 // same as the CAF link's reconnects) allows the next try.
 // A detached actor: every call is a blocking libcurl request.
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "agent_node/link/broker_link.hpp"
@@ -23,6 +25,8 @@ struct http_link_config {
   std::chrono::milliseconds reconnect_min{200};
   std::chrono::milliseconds reconnect_max{30000};
   int pending_page = 20;  // how many claimable items one poll looks at
+  // Set after every call: whether the broker answered, for the agent's readiness (may be null).
+  std::shared_ptr<std::atomic<bool>> connected;
 };
 
 broker_link_actor spawn_http_link(caf::actor_system& sys, http_link_config cfg);

@@ -45,6 +45,24 @@ BOOST_AUTO_TEST_CASE(use_case_1_git_build_completes) {
   BOOST_TEST(eventually([&] { return health.get("/readyz").status == 503; }, std::chrono::seconds(15)));
 }
 
+// Readiness holds two facts, each followed on its own: the broker session (set by the link as it
+// changes) and the API server (probed while no work's call has answered lately).
+BOOST_AUTO_TEST_CASE(an_agent_whose_api_server_is_gone_is_not_ready) {
+  auto a = agent("builder", {"linux"}, "east");
+  a->start();
+  api_client health("http://127.0.0.1:" + std::to_string(a->health_port));
+  BOOST_REQUIRE(eventually([&] { return health.get("/readyz").status == 200; }, std::chrono::seconds(10)));
+  sim("east").proc->signal(SIGKILL);
+  sim("east").proc->wait(std::chrono::seconds(10));
+  // Within one probe interval (10 s) and its timeout; the broker is still there.
+  BOOST_REQUIRE_MESSAGE(eventually([&] { return health.get("/readyz").status == 503; }, std::chrono::seconds(30)),
+                        a->log());
+  const auto r = health.get("/readyz");
+  BOOST_TEST(r.body["kubernetes"] == "unreachable");
+  BOOST_TEST(r.body["broker"] == "reachable");
+  BOOST_TEST(health.get("/healthz").status == 200);  // alive: a restart would not bring the API server back
+}
+
 // A failed build's item carries the failed step's log tail, ending in its error line.
 BOOST_AUTO_TEST_CASE(failed_build_reports_the_failed_steps_log) {
   auto a = agent("builder", {"linux"}, "east");
