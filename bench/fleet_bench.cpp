@@ -8,16 +8,19 @@
 // nothing and CI does not run it (docs/benchmarks.md). Needs the PostgreSQL of scripts/bench.
 //
 //   bench_fleet [--clusters N] [--builds N] [--concurrency N] [--clusters-per-sim K]
+//               [--agent-log-level L] [--idle-seconds N] [--caf-heartbeat-interval D]
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -56,6 +59,29 @@ std::string build_spec(int n) {
 }
 
 std::string tail(const std::string& text, size_t n) { return text.size() <= n ? text : text.substr(text.size() - n); }
+
+// Context switches of every thread of process `pid` so far (voluntary and not): an idle agent's cost
+// is mostly its wakeups.
+long context_switches(int pid) {
+  long n = 0;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);)
+      if (line.find("ctxt_switches:") != std::string::npos) n += std::stol(line.substr(line.find(':') + 1));
+  }
+  return n;
+}
+
+// The agents' CPU seconds and context switches, summed.
+std::pair<double, long> agents_cost(const std::vector<cluster>& fleet) {
+  std::pair<double, long> sum{0, 0};
+  for (const auto& c : fleet) {
+    sum.first += test::cpu_seconds(c.agent->pid());
+    sum.second += context_switches(c.agent->pid());
+  }
+  return sum;
+}
 
 // The lines of `text` that contain `needle`, at most `max` of them (the last ones).
 std::string lines_naming(const std::string& text, const std::string& needle, size_t max) {
@@ -97,7 +123,7 @@ void explain(test::api_client& admin, const std::vector<cluster>& fleet, const s
 int run(int argc, char** argv) {
   int clusters = 20, builds = 1000, concurrency = 10, per_sim = 1;
   int idle_seconds = 10;
-  std::string agent_log_level = "warn";
+  std::string agent_log_level = "warn", heartbeat = "1s";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--clusters" && i + 1 < argc) clusters = std::stoi(argv[++i]);
@@ -106,8 +132,10 @@ int run(int argc, char** argv) {
     else if (a == "--clusters-per-sim" && i + 1 < argc) per_sim = std::stoi(argv[++i]);
     else if (a == "--agent-log-level" && i + 1 < argc) agent_log_level = argv[++i];
     else if (a == "--idle-seconds" && i + 1 < argc) idle_seconds = std::stoi(argv[++i]);
+    else if (a == "--caf-heartbeat-interval" && i + 1 < argc) heartbeat = argv[++i];
     else die("unknown argument " + a +
-             " (--clusters N, --builds N, --concurrency N, --clusters-per-sim K, --agent-log-level LEVEL, --idle-seconds N)");
+             " (--clusters N, --builds N, --concurrency N, --clusters-per-sim K, --agent-log-level LEVEL, --idle-seconds N, "
+             "--caf-heartbeat-interval DURATION)");
   }
   if (clusters < 1 || builds < 1 || concurrency < 1 || per_sim < 1 || idle_seconds < 1) die("every count must be at least 1");
   // Each cluster is two processes with a few sockets each; the broker holds one CAF connection per agent.
@@ -118,7 +146,7 @@ int run(int argc, char** argv) {
 
   test::test_database db;
   const auto dir = test::temp_dir("brokkr-fleet");
-  test::broker_process broker(db.url(), dir + "/admin.key", {"--db-pool-size", "4"});
+  test::broker_process broker(db.url(), dir + "/admin.key", {"--db-pool-size", "4", "--caf-heartbeat-interval", heartbeat});
   broker.start();
   test::api_client admin(broker.url(), broker.admin_key());
 
@@ -163,6 +191,7 @@ int run(int argc, char** argv) {
                                  "--broker-caf", "127.0.0.1:" + std::to_string(broker.caf_port()), "--broker-url",
                                  broker.url(), "--health-listen", "127.0.0.1:0", "--ready-file", ready,
                                  "--max-concurrent-work", std::to_string(concurrency), "--log-level", agent_log_level,
+                                 "--caf-heartbeat-interval", heartbeat,
                                  "--caf-threads", "1"},
         dir + "/" + name + "-agent.log");
     if (test::wait_for_file(ready, std::chrono::seconds(60)).empty()) die("agent " + name + ": " + fleet[i].agent->log());
@@ -174,11 +203,16 @@ int run(int argc, char** argv) {
   const int bpid = broker.proc().pid();
   // What holding the sessions costs with no work: heartbeats, presence and leases only.
   const double idle_cpu0 = test::cpu_seconds(bpid);
+  const auto agents0 = agents_cost(fleet);
   const auto idle_t0 = clk::now();
   std::this_thread::sleep_for(std::chrono::seconds(idle_seconds));
   const double idle_secs = std::chrono::duration<double>(clk::now() - idle_t0).count();
   std::printf("  idle with %d agent sessions: broker CPU %.1f %% of one core over %.0f s, RSS %.0f MiB\n", clusters,
               100 * (test::cpu_seconds(bpid) - idle_cpu0) / idle_secs, idle_secs, test::rss_kib(bpid) / 1024.0);
+  const auto agents1 = agents_cost(fleet);
+  std::printf("  each idle agent: %.2f ms of CPU and %.1f context switches per second\n",
+              1000 * (agents1.first - agents0.first) / idle_secs / clusters,
+              double(agents1.second - agents0.second) / idle_secs / clusters);
 
   const double cpu0 = test::cpu_seconds(bpid);
   const auto t0 = clk::now();

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -62,8 +63,14 @@ child_process::child_process(std::vector<std::string> argv, std::string log_path
   cenv.push_back(nullptr);
   const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd < 0) throw std::runtime_error("cannot open log " + log_path_);
+  const pid_t parent = ::getpid();
   pid_ = ::fork();
   if (pid_ == 0) {
+    // A test or bench killed before its destructors ran (a signal, a closed pipe) must not leave
+    // its brokers and agents behind: the child dies with the thread that started it. No caller
+    // starts processes from a thread that ends before it is done with them.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before the line above
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     ::setpgid(0, 0);
