@@ -14,7 +14,9 @@ caf::actor spawn_prober(caf::actor_system& sys, k8s_pool_actor k8s, std::string 
     return {
         [=](caf::tick_atom) {
           self->delayed_send(self, every, caf::tick_atom::value);
-          if (ready->kubernetes->recorded_within(every)) return;
+          // Half the interval: the prober's own last answer is a little less than one interval old
+          // at this tick, and must not count as fresh (that would probe every other tick).
+          if (ready->kubernetes->recorded_within(every / 2)) return;
           // Any answer from the API server shows it is reachable (the pool records it); listing one
           // BuildRun is something the agent's Role allows, so a healthy agent causes no denials.
           request_job(

@@ -24,9 +24,9 @@ struct readiness {
   std::shared_ptr<k8s_health> kubernetes;
 };
 
-// How often the prober asks the API server, when nothing else it did this interval got an answer: the
-// kubelet reads /readyz every 10 s (deploy/agent), and an idle agent's probe was half its idle CPU
-// at every 2 s (docs/benchmarks.md, "The fleet end to end").
+// How often the prober asks the API server, unless a work's call answered in the last half of it:
+// the kubelet reads /readyz every 10 s (deploy/agent), and an idle agent's probe every 2 s was about
+// half its idle CPU (ADR 77).
 inline constexpr std::chrono::milliseconds kubernetes_probe_interval{10000};
 
 // Probes the API server (any answer counts) every `every`.

@@ -27,6 +27,10 @@ using caf_link_actor = broker_link_actor::extend<
 
 struct link_state {
   static inline const char* name = "caf_link";
+  // A link that stopped holds no broker, whatever it last said (CAF destroys the state on exit).
+  ~link_state() {
+    if (cfg.connected) *cfg.connected = false;
+  }
   caf_link_config cfg;
   agent_session_actor session;
   session_token token;  // presented on every message to the session

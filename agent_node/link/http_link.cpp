@@ -19,6 +19,10 @@ using nlohmann::json;
 
 struct link_state {
   static inline const char* name = "http_link";
+  // A link that stopped holds no broker, whatever it last said (CAF destroys the state on exit).
+  ~link_state() {
+    if (cfg.connected) *cfg.connected = false;
+  }
   http_link_config cfg;
   std::unique_ptr<http::client> client;
   std::string agent_id;  // learned from GET /api/v1/whoami
