@@ -54,7 +54,8 @@ BOOST_AUTO_TEST_CASE(an_agent_whose_api_server_is_gone_is_not_ready) {
   BOOST_REQUIRE(eventually([&] { return health.get("/readyz").status == 200; }, std::chrono::seconds(10)));
   sim("east").proc->signal(SIGKILL);
   sim("east").proc->wait(std::chrono::seconds(10));
-  // Within one probe interval (10 s) and its timeout; the broker is still there.
+  // Within one probe interval (10 s) and the client's retries of the refused connection; the
+  // broker is still there.
   BOOST_REQUIRE_MESSAGE(eventually([&] { return health.get("/readyz").status == 503; }, std::chrono::seconds(30)),
                         a->log());
   const auto r = health.get("/readyz");
