@@ -24,8 +24,8 @@ using broker_link_actor = caf::typed_actor<
     caf::replies_to<held_atom>::with<std::vector<work_item>>,
     // A piece of a requested log stream -> whether the broker still wants it.
     caf::replies_to<logs_atom, log_chunk>::with<bool>,
-    caf::reacts_to<caf::subscribe_atom, link_listener_actor>,
-    // Connected to the broker right now?
-    caf::replies_to<stats_atom>::with<bool>>;
+    caf::reacts_to<caf::subscribe_atom, link_listener_actor>>;
+// Whether it holds the broker right now is not asked: each link sets its config's `connected` flag
+// as that changes (ADR 77).
 
 }  // namespace brokkr::agent

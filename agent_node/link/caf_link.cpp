@@ -28,9 +28,7 @@ using caf_link_actor = broker_link_actor::extend<
 struct link_state {
   static inline const char* name = "caf_link";
   // A link that stopped holds no broker, whatever it last said (CAF destroys the state on exit).
-  ~link_state() {
-    if (cfg.connected) *cfg.connected = false;
-  }
+  ~link_state() { *cfg.connected = false; }
   caf_link_config cfg;
   agent_session_actor session;
   session_token token;  // presented on every message to the session
@@ -76,7 +74,7 @@ caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
     if (!st.session || st.session.address() != dm.source) return;
     log::warn("link", "lost the broker (", self->system().render(dm.reason), "); reconnecting");
     st.session = nullptr;
-    if (st.cfg.connected) *st.cfg.connected = false;
+    *st.cfg.connected = false;
     st.retry_backoff.reset();
     schedule_connect(self);
   });
@@ -88,7 +86,7 @@ caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
         st.connecting = false;
         st.session = session;
         st.token = std::move(token);
-        if (st.cfg.connected) *st.cfg.connected = true;
+        *st.cfg.connected = true;
         st.retry_backoff.reset();
         st.warned = false;
         self->monitor(session);
@@ -120,7 +118,6 @@ caf_link_actor::behavior_type caf_link(self_ptr self, caf_link_config cfg) {
         self->state.listener = listener;
         if (self->state.session) caf::anon_send(listener, resync_atom::value);
       },
-      [self](stats_atom) -> bool { return static_cast<bool>(self->state.session); },
       [self](claimnext_atom, std::vector<std::string>& types, int32_t limit) -> caf::result<std::vector<work_item>> {
         auto& st = self->state;
         if (!st.session) return not_connected();

@@ -22,8 +22,8 @@ struct caf_link_config {
   std::chrono::milliseconds reconnect_min{200};
   std::chrono::milliseconds reconnect_max{30000};
   std::chrono::milliseconds request_timeout{15000};
-  // Set as the link gains and loses its session, for the agent's readiness (may be null).
-  std::shared_ptr<std::atomic<bool>> connected;
+  // Set as the link gains and loses its session, for the agent's readiness.
+  std::shared_ptr<std::atomic<bool>> connected = std::make_shared<std::atomic<bool>>(false);
 };
 
 broker_link_actor spawn_caf_link(caf::actor_system& sys, caf_link_config cfg);

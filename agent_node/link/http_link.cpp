@@ -20,14 +20,11 @@ using nlohmann::json;
 struct link_state {
   static inline const char* name = "http_link";
   // A link that stopped holds no broker, whatever it last said (CAF destroys the state on exit).
-  ~link_state() {
-    if (cfg.connected) *cfg.connected = false;
-  }
+  ~link_state() { *cfg.connected = false; }
   http_link_config cfg;
   std::unique_ptr<http::client> client;
   std::string agent_id;  // learned from GET /api/v1/whoami
   link_listener_actor listener;
-  bool connected = false;
   backoff retry_backoff;
   std::chrono::steady_clock::time_point retry_at{};
 };
@@ -65,11 +62,11 @@ expected<json, caf::error> call(self_ptr self, const std::string& method, const 
     return unexpected(make_error(errc::unavailable, "broker unreachable; next try in " + std::to_string(wait.count()) + " ms"));
   }
   auto r = st.client->perform(req);
-  const bool was = st.connected;
+  const bool was = *st.cfg.connected;
   // 502-504: a proxy without a broker behind it, a draining broker, or one without its database.
   const bool down = !r || r->status == 502 || r->status == 503 || r->status == 504;
-  st.connected = r.has_value() && r->status < 500;
-  if (st.cfg.connected) *st.cfg.connected = st.connected;
+  const bool now_connected = r.has_value() && r->status < 500;
+  *st.cfg.connected = now_connected;
   if (down) {
     const bool first = st.retry_backoff.current().count() == 0;  // the first failure since the last answer
     st.retry_at = std::chrono::steady_clock::now() + st.retry_backoff.next();
@@ -80,7 +77,7 @@ expected<json, caf::error> call(self_ptr self, const std::string& method, const 
     st.retry_backoff.reset();
   }
   if (!r) return unexpected(make_error(errc::unavailable, "broker unreachable: " + r.error().message));
-  if (st.connected && !was && st.listener) caf::anon_send(st.listener, resync_atom::value);
+  if (now_connected && !was && st.listener) caf::anon_send(st.listener, resync_atom::value);
   if (r->status == 204) return json(nullptr);
   auto j = json_limits::parse_or_discarded(r->body);
   if (r->status >= 300) {
@@ -189,7 +186,6 @@ broker_link_actor::behavior_type http_link(self_ptr self, http_link_config cfg) 
         self->state.listener = listener;
         if (my_id(self)) caf::anon_send(listener, resync_atom::value);
       },
-      [self](stats_atom) -> bool { return self->state.connected; },
   };
 }
 

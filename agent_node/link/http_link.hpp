@@ -25,8 +25,8 @@ struct http_link_config {
   std::chrono::milliseconds reconnect_min{200};
   std::chrono::milliseconds reconnect_max{30000};
   int pending_page = 20;  // how many claimable items one poll looks at
-  // Set after every call: whether the broker answered, for the agent's readiness (may be null).
-  std::shared_ptr<std::atomic<bool>> connected;
+  // Set after every call: whether the broker answered, for the agent's readiness.
+  std::shared_ptr<std::atomic<bool>> connected = std::make_shared<std::atomic<bool>>(false);
 };
 
 broker_link_actor spawn_http_link(caf::actor_system& sys, http_link_config cfg);

@@ -72,7 +72,6 @@ broker_link_actor fake_link(caf::actor_system& sys, std::shared_ptr<broker_scrip
           return false;
         },
         [s](caf::subscribe_atom, link_listener_actor& l) { s->listener = l; },
-        [](stats_atom) { return true; },
     };
   });
 }
