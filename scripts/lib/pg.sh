@@ -17,18 +17,35 @@ _pg_port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# A random port below the kernel's ephemeral range: a port inside it can be the local end of any
+# outgoing connection (the tests and benches open thousands), and then the server cannot bind it.
+_pg_pick_port() {
+  local low=32768 high port
+  [[ -r /proc/sys/net/ipv4/ip_local_port_range ]] && read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  high=$((low > 16000 ? low : 32768))
+  for _ in $(seq 1 50); do
+    port=$((15000 + RANDOM % (high - 15000)))
+    if _pg_port_free "$port"; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# A directory pg_start made itself is removed when it fails, so no failed start leaves one behind.
+_pg_discard() {
+  [[ -n $1 ]] && rm -rf "$1"
+  return 0
+}
+
 pg_start() {
-  local dir=${1:-}
-  if [[ -z $dir ]]; then dir=$(mktemp -d /tmp/brokkr-pg.XXXXXX); else mkdir -p "$dir"; fi
+  local dir=${1:-} made=""
+  if [[ -z $dir ]]; then dir=$(mktemp -d /tmp/brokkr-pg.XXXXXX); made=$dir; else mkdir -p "$dir"; fi
   chmod 755 "$dir"
   if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$dir"; fi
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 20000))
-    _pg_port_free "$port" && break
-  done
   _pg_as_owner "$BROKKR_PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
-    --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+    --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; _pg_discard "$made"; return 1; }
   local server=()
   if [[ -n ${BROKKR_PG_WRAPPER:-} ]]; then
     printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$BROKKR_PG_WRAPPER" "$BROKKR_PGBIN/postgres" >"$dir/postgres"
@@ -36,9 +53,25 @@ pg_start() {
     server=(-p "$dir/postgres")
   fi
   # fsync off: the data is thrown away; max_connections: the concurrency tests open 16+ per process.
-  _pg_as_owner "$BROKKR_PGBIN/pg_ctl" "${server[@]}" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${BROKKR_PG_OPTIONS:-}" \
-    start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
+  # A port that nothing listens on can still be taken between the probe and the bind, or held as
+  # the local end of a client connection (which no probe sees), so a bind failure picks another.
+  local port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(_pg_pick_port) || { echo "pg_start: no free loopback port found" >&2; _pg_discard "$made"; return 1; }
+    rm -f "$dir/server.log"
+    if _pg_as_owner "$BROKKR_PGBIN/pg_ctl" "${server[@]}" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${BROKKR_PG_OPTIONS:-}" \
+      start >/dev/null; then
+      break
+    fi
+    if [[ $attempt -lt 5 ]] && grep -q "could not bind\|could not create any TCP/IP sockets" "$dir/server.log"; then
+      echo "pg_start: port $port was taken, trying another" >&2
+      continue
+    fi
+    cat "$dir/server.log" >&2
+    _pg_discard "$made"
+    return 1
+  done
   # $dir/ctl stop|start: tests of outage recovery stop and restart this server with it.
   local as_owner=""
   [[ $(id -u) -eq 0 ]] && as_owner="runuser -u postgres --"
