@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iterator>
 #include <mutex>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
@@ -222,17 +223,26 @@ std::string find_kubectl() {
 }
 
 uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("no free loopback port: " + std::string(std::strerror(errno)));
-  return ntohs(addr.sin_port);
+  // Below the kernel's ephemeral range: a port the kernel hands out (bind to 0) is also the kind it
+  // gives the local end of outgoing connections, and a test run opens thousands, so a process
+  // restarted on it later could find it taken (scripts/lib/pg.sh picks its ports the same way).
+  int low = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low;
+  if (low <= 16000) low = 32768;
+  static std::mt19937 rng{std::random_device{}()};
+  std::uniform_int_distribution<int> pick(15000, low - 1);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(pick(rng)));
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (ok) return ntohs(addr.sin_port);
+  }
+  throw std::runtime_error("no free loopback port below " + std::to_string(low));
 }
 
 }  // namespace brokkr::test
