@@ -18,6 +18,7 @@
 #include <iterator>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
@@ -229,18 +230,28 @@ uint16_t free_port() {
   int low = 32768;
   std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low;
   if (low <= 16000) low = 32768;
+  // Ports handed out earlier are not free yet as far as the caller knows (nothing binds them until
+  // its process starts), so one fixture asking twice gets two different ports.
+  static std::mutex m;
   static std::mt19937 rng{std::random_device{}()};
+  static std::set<int> given;
+  std::lock_guard lock(m);
   std::uniform_int_distribution<int> pick(15000, low - 1);
   for (int attempt = 0; attempt < 200; ++attempt) {
+    const int port = pick(rng);
+    if (given.count(port)) continue;
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(pick(rng)));
+    addr.sin_port = htons(static_cast<uint16_t>(port));
     const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     ::close(fd);
-    if (ok) return ntohs(addr.sin_port);
+    if (ok) {
+      given.insert(port);
+      return static_cast<uint16_t>(port);
+    }
   }
   throw std::runtime_error("no free loopback port below " + std::to_string(low));
 }
