@@ -17,14 +17,24 @@ _pg_port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# A random port below the kernel's ephemeral range: a port inside it can be the local end of any
+# A random port outside the kernel's ephemeral range: a port inside it can be the local end of any
 # outgoing connection (the tests and benches open thousands), and then the server cannot bind it.
+# Below the range when there is room there (15000 up), else above it; a host whose range leaves
+# neither falls back to 15000-32767.
 _pg_pick_port() {
-  local low=32768 high port
-  [[ -r /proc/sys/net/ipv4/ip_local_port_range ]] && read -r low _ </proc/sys/net/ipv4/ip_local_port_range
-  high=$((low > 16000 ? low : 32768))
+  local low=32768 high=60999 from=15000 to port
+  if [[ -r /proc/sys/net/ipv4/ip_local_port_range ]]; then
+    read -r low high </proc/sys/net/ipv4/ip_local_port_range || true
+  fi
+  if ((low - 15000 >= 1000)); then
+    to=$low
+  elif ((65535 - high >= 1000)); then
+    from=$((high + 1)) to=65536
+  else
+    to=32768
+  fi
   for _ in $(seq 1 50); do
-    port=$((15000 + RANDOM % (high - 15000)))
+    port=$((from + (RANDOM * 32768 + RANDOM) % (to - from)))
     if _pg_port_free "$port"; then
       echo "$port"
       return 0
@@ -33,9 +43,14 @@ _pg_pick_port() {
   return 1
 }
 
-# A directory pg_start made itself is removed when it fails, so no failed start leaves one behind.
+# A failed start must not leave a server or a directory behind: the callers' traps only stop what
+# pg_start exported, which a failure never does. A start that timed out may still be coming up.
 _pg_discard() {
-  [[ -n $1 ]] && rm -rf "$1"
+  local dir=$1 made=$2
+  if [[ -f $dir/data/postmaster.pid ]]; then
+    _pg_as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  if [[ -n $made ]]; then rm -rf "$made"; fi
   return 0
 }
 
@@ -45,7 +60,7 @@ pg_start() {
   chmod 755 "$dir"
   if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$dir"; fi
   _pg_as_owner "$BROKKR_PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
-    --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; _pg_discard "$made"; return 1; }
+    --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2 || true; _pg_discard "$dir" "$made"; return 1; }
   local server=()
   if [[ -n ${BROKKR_PG_WRAPPER:-} ]]; then
     printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$BROKKR_PG_WRAPPER" "$BROKKR_PGBIN/postgres" >"$dir/postgres"
@@ -57,19 +72,19 @@ pg_start() {
   # the local end of a client connection (which no probe sees), so a bind failure picks another.
   local port attempt
   for attempt in 1 2 3 4 5; do
-    port=$(_pg_pick_port) || { echo "pg_start: no free loopback port found" >&2; _pg_discard "$made"; return 1; }
+    port=$(_pg_pick_port) || { echo "pg_start: no free loopback port found" >&2; _pg_discard "$dir" "$made"; return 1; }
     rm -f "$dir/server.log"
     if _pg_as_owner "$BROKKR_PGBIN/pg_ctl" "${server[@]}" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${BROKKR_PG_OPTIONS:-}" \
       start >/dev/null; then
       break
     fi
-    if [[ $attempt -lt 5 ]] && grep -q "could not bind\|could not create any TCP/IP sockets" "$dir/server.log"; then
+    if [[ $attempt -lt 5 ]] && grep -qs "Address already in use" "$dir/server.log"; then
       echo "pg_start: port $port was taken, trying another" >&2
       continue
     fi
-    cat "$dir/server.log" >&2
-    _pg_discard "$made"
+    cat "$dir/server.log" >&2 || true
+    _pg_discard "$dir" "$made"
     return 1
   done
   # $dir/ctl stop|start: tests of outage recovery stop and restart this server with it.

@@ -224,19 +224,26 @@ std::string find_kubectl() {
 }
 
 uint16_t free_port() {
-  // Below the kernel's ephemeral range: a port the kernel hands out (bind to 0) is also the kind it
+  // Outside the kernel's ephemeral range: a port the kernel hands out (bind to 0) is also the kind it
   // gives the local end of outgoing connections, and a test run opens thousands, so a process
   // restarted on it later could find it taken (scripts/lib/pg.sh picks its ports the same way).
-  int low = 32768;
-  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low;
-  if (low <= 16000) low = 32768;
+  int low = 32768, high = 60999;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low >> high;
+  // As scripts/lib/pg.sh: below the range when there is room there, else above it.
+  int from = 15000, to = 32768;
+  if (low - 15000 >= 1000) {
+    to = low;
+  } else if (65535 - high >= 1000) {
+    from = high + 1;
+    to = 65536;
+  }
   // Ports handed out earlier are not free yet as far as the caller knows (nothing binds them until
   // its process starts), so one fixture asking twice gets two different ports.
   static std::mutex m;
   static std::mt19937 rng{std::random_device{}()};
   static std::set<int> given;
   std::lock_guard lock(m);
-  std::uniform_int_distribution<int> pick(15000, low - 1);
+  std::uniform_int_distribution<int> pick(from, to - 1);
   for (int attempt = 0; attempt < 200; ++attempt) {
     const int port = pick(rng);
     if (given.count(port)) continue;
@@ -253,7 +260,7 @@ uint16_t free_port() {
       return static_cast<uint16_t>(port);
     }
   }
-  throw std::runtime_error("no free loopback port below " + std::to_string(low));
+  throw std::runtime_error("no free loopback port in " + std::to_string(from) + "-" + std::to_string(to - 1));
 }
 
 }  // namespace brokkr::test

@@ -18,7 +18,7 @@ std::string temp_dir(const std::string& prefix);
 // $BROKKR_KUBECTL, else `kubectl` on PATH, else /usr/bin/kubectl; empty when none exists. Debian 12
 // has no kubectl package: the tests that need it fail with a message naming it when it is absent.
 std::string find_kubectl();
-// A loopback TCP port free right now, below the ephemeral range, for a process that must come back
+// A loopback TCP port free right now, outside the ephemeral range, for a process that must come back
 // on the same address after a restart.
 uint16_t free_port();
 
