@@ -50,7 +50,8 @@ int quiet_seconds = 10;
 struct percentiles {
   double p50 = 0, p99 = 0, max = 0;
   size_t n = 0;
-  size_t empty = 0;  // claims that found nothing, left out of the figures
+  size_t empty = 0;            // claims that found nothing, left out of the figures
+  size_t failed_completes = 0;  // completions refused or failed: their items stay claimed
 };
 
 percentiles summarize(std::vector<double> us) {
@@ -68,6 +69,7 @@ void print(const char* label, const percentiles& p) {
   std::printf("%-64s p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms   (%zu samples", label, p.p50 / 1000.0,
               p.p99 / 1000.0, p.max / 1000.0, p.n);
   if (p.empty) std::printf("; %zu claims that found nothing not counted", p.empty);
+  if (p.failed_completes) std::printf("; %zu completions failed", p.failed_completes);
   std::printf(")\n");
 }
 
@@ -135,14 +137,16 @@ percentiles measure_pending(persistence::ephemeral_work_repository& work, const 
   return summarize(us);
 }
 
-// Claims one item of a random agent and completes it, so the live set stays the size it was.
+// Claims the next item of a random agent and completes it, so every claim that gets an item uses
+// one up.
 // Only claims that got an item count: the loops during and before the cleanup can use up the live
 // items (a claim is completed at once), and an empty claim is a quick index probe that would make
 // either figure look better than the claims that do work.
 percentiles measure_claims(persistence::ephemeral_work_repository& work, const std::vector<std::string>& ids,
                            std::mt19937& rng, int n, std::atomic<bool>* stop = nullptr) {
   std::vector<double> us;
-  size_t empty = 0;
+  size_t empty = 0, failed_completes = 0;
+  std::string first_failure;
   std::uniform_int_distribution<size_t> pick(0, ids.size() - 1);
   for (int i = 0; i < n && !(stop && *stop); ++i) {
     const auto& agent = ids[pick(rng)];
@@ -158,11 +162,16 @@ percentiles measure_claims(persistence::ephemeral_work_repository& work, const s
       continue;
     }
     us.push_back(took);
-    (void)work.complete({.work_id = c->front().id, .agent_id = agent, .attempt = c->front().attempt,
-                         .outcome = work_outcome::completed});
+    auto done = work.complete({.work_id = c->front().id, .agent_id = agent, .attempt = c->front().attempt,
+                               .outcome = work_outcome::completed});
+    if (!done) {
+      if (failed_completes++ == 0) first_failure = done.error().message;
+    }
   }
+  if (failed_completes) std::printf("first failed completion: %s\n", first_failure.c_str());
   auto p = summarize(us);
   p.empty = empty;
+  p.failed_completes = failed_completes;
   return p;
 }
 
@@ -314,8 +323,11 @@ void measure_cleanup(const test::test_database& db, const std::vector<std::strin
   std::printf("TTL soft-delete: %zu rows in %.1f s (%.0f rows/s); purge: %zu rows in %.1f s (%.0f rows/s)\n", soft,
               soft_s, soft / std::max(soft_s, 1e-9), purged, purge_s, purged / std::max(purge_s, 1e-9));
   print("claim-next while TTL and purge run", during);
-  std::printf("claim-next p99 during cleanup vs quiet just before: %.2fx; vs the first figure after the load: %.2fx\n",
-              before.p99 > 0 ? during.p99 / before.p99 : 0.0, quiet.p99 > 0 ? during.p99 / quiet.p99 : 0.0);
+  if (before.n && during.n && quiet.n)
+    std::printf("claim-next p99 during cleanup vs quiet just before: %.2fx; vs the first figure after the load: %.2fx\n",
+                during.p99 / before.p99, during.p99 / quiet.p99);
+  else
+    std::printf("claim-next p99 during cleanup: no ratio (a claim loop got no item)\n");
 }
 
 // One of the broker's gauges, -1 if /metrics did not answer.
