@@ -54,9 +54,23 @@ _pg_discard() {
   return 0
 }
 
+# The server's options, the same for the first start and for $dir/ctl's restarts. fsync off: the
+# data is thrown away; max_connections: the concurrency tests open 16+ per process.
+_pg_server_options() {
+  local port=$1 dir=$2
+  echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${BROKKR_PG_OPTIONS:-}"
+}
+
 pg_start() {
+  # A directory pg_start makes is its own to remove when the start fails; one the caller names
+  # (scripts/demo's) stays the caller's, with initdb's and the server's logs in it.
   local dir=${1:-} made=""
-  if [[ -z $dir ]]; then dir=$(mktemp -d /tmp/brokkr-pg.XXXXXX); made=$dir; else mkdir -p "$dir"; fi
+  if [[ -z $dir ]]; then
+    dir=$(mktemp -d /tmp/brokkr-pg.XXXXXX)
+    made=$dir
+  else
+    mkdir -p "$dir"
+  fi
   chmod 755 "$dir"
   if [[ $(id -u) -eq 0 ]]; then chown postgres:postgres "$dir"; fi
   _pg_as_owner "$BROKKR_PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
@@ -67,7 +81,6 @@ pg_start() {
     chmod 755 "$dir/postgres"
     server=(-p "$dir/postgres")
   fi
-  # fsync off: the data is thrown away; max_connections: the concurrency tests open 16+ per process.
   # A port that nothing listens on can still be taken between the probe and the bind, or held as
   # the local end of a client connection (which no probe sees), so a bind failure picks another.
   local port attempt
@@ -75,7 +88,7 @@ pg_start() {
     port=$(_pg_pick_port) || { echo "pg_start: no free loopback port found" >&2; _pg_discard "$dir" "$made"; return 1; }
     rm -f "$dir/server.log"
     if _pg_as_owner "$BROKKR_PGBIN/pg_ctl" "${server[@]}" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${BROKKR_PG_OPTIONS:-}" \
+      -o "$(_pg_server_options "$port" "$dir")" \
       start >/dev/null; then
       break
     fi
@@ -94,7 +107,7 @@ pg_start() {
 #!/usr/bin/env bash
 case "\$1" in
   stop) $as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
-  start) $as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${BROKKR_PG_OPTIONS:-}" start >/dev/null ;;
+  start) $as_owner "$BROKKR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(_pg_server_options "$port" "$dir")" start >/dev/null ;;
   *) echo "usage: ctl stop|start" >&2; exit 2 ;;
 esac
 CTL

@@ -15,51 +15,48 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "tests/support/process.hpp"
+#include "tests/support/raw_socket.hpp"
 
 using namespace brokkr::test;
 
 namespace {
 
-// A connected loopback pair; the client's end holds a port that a listening socket cannot bind.
+// A loopback connection (the project's raw_socket against a listener of its own, never accepted:
+// the kernel completes it anyway); its client end holds a port that a listening socket cannot bind.
 class held_port {
  public:
-  held_port() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    client_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  held_port() : listener_(::socket(AF_INET, SOCK_STREAM, 0)) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
-    const bool ok = listener_ >= 0 && client_ >= 0 &&
-                    ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                    ::listen(listener_, 1) == 0 &&
-                    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
-                    ::connect(client_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                    (accepted_ = ::accept(listener_, nullptr, nullptr)) >= 0;
-    sockaddr_in local{};
-    len = sizeof local;
-    if (!ok || ::getsockname(client_, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
-      close_all();
-      throw std::runtime_error("loopback pair failed");
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(listener_, 1) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      if (listener_ >= 0) ::close(listener_);
+      throw std::runtime_error("loopback listener failed");
     }
-    port_ = ntohs(local.sin_port);
+    client_ = std::make_unique<raw_socket>(ntohs(addr.sin_port));
+    len = sizeof addr;
+    if (client_->fd < 0 || ::getsockname(client_->fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ::close(listener_);
+      throw std::runtime_error("loopback connection failed");
+    }
+    port_ = ntohs(addr.sin_port);
   }
-  ~held_port() { close_all(); }
+  ~held_port() { ::close(listener_); }
   held_port(const held_port&) = delete;
   held_port& operator=(const held_port&) = delete;
   uint16_t port() const { return port_; }
 
  private:
-  void close_all() {
-    for (int fd : {accepted_, client_, listener_})
-      if (fd >= 0) ::close(fd);
-  }
-  int listener_ = -1, client_ = -1, accepted_ = -1;
+  int listener_;
+  std::unique_ptr<raw_socket> client_;
   uint16_t port_ = 0;
 };
 
@@ -95,6 +92,14 @@ run_result with_pg_sh(uint16_t first, int times, const std::string& dir_file, co
   return {code.value_or(-1), run.log()};
 }
 
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_port_taken_by_a_client_connection_is_given_up_for_another) {
@@ -113,18 +118,11 @@ BOOST_AUTO_TEST_CASE(a_port_taken_by_a_client_connection_is_given_up_for_another
   BOOST_REQUIRE_MESSAGE(at != std::string::npos, r.out);
   BOOST_TEST(std::stoi(r.out.substr(at + 5)) != static_cast<int>(taken.port()));
   BOOST_TEST(r.out.find("\n42\n") != std::string::npos, r.out);
-  const auto dir = read_text_file(dir_file);
-  BOOST_REQUIRE(!dir.empty());
-  BOOST_TEST(!std::filesystem::exists(dir.substr(0, dir.find('\n'))), "pg_stop removes " << dir);
+  const auto dir = first_line(read_text_file(dir_file));
+  BOOST_TEST(dir.rfind("/tmp/brokkr-pg.", 0) == 0, dir);
+  BOOST_TEST(!std::filesystem::exists(dir), "pg_stop removes " << dir);
 }
 
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 BOOST_AUTO_TEST_CASE(a_start_whose_every_port_is_taken_gives_up_after_five_and_leaves_no_directory) {
   held_port taken;
