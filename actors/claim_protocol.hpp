@@ -24,9 +24,8 @@ using claim_supervisor_actor = caf::typed_actor<
     // A work-item actor with nothing to time and no subscriber: (id, messages it has had from the
     // supervisor, its last event id). The supervisor stops it if none is on the way (ADR 0066).
     caf::reacts_to<idle_atom, std::string, uint64_t, int64_t>,
-    // Number of live work-item actors (metrics).
-    caf::replies_to<stats_atom>::with<uint64_t>,
-    // Number of live items held without an actor (metrics).
-    caf::replies_to<stats_atom, idle_atom>::with<uint64_t>>;
+    // (live work-item actors, live items held without an actor), for the metrics. One answer, so
+    // that an actor retired between two questions is never counted in both.
+    caf::replies_to<stats_atom>::with<uint64_t, uint64_t>>;
 
 }  // namespace brokkr

@@ -330,13 +330,20 @@ void measure_cleanup(const test::test_database& db, const std::vector<std::strin
     std::printf("claim-next p99 during cleanup: no ratio (a claim loop got no item)\n");
 }
 
-// One of the broker's gauges, -1 if /metrics did not answer.
-long gauge_of(test::api_client& api, const std::string& name) {
+// The broker's work-item gauges from one scrape (-1 each if /metrics did not answer): read from two,
+// an actor retired between them is counted in both.
+struct item_gauges {
+  long actors = -1, idle = -1;
+};
+
+item_gauges gauges_of(test::api_client& api) {
   const auto r = api.get("/metrics");
-  const std::string key = "\n" + name + " ";
-  const auto at = r.raw.find(key);
-  if (r.status != 200 || at == std::string::npos) return -1;
-  return std::stol(r.raw.substr(at + key.size()));
+  const auto value = [&](const std::string& name) {
+    const std::string key = "\n" + name + " ";
+    const auto at = r.raw.find(key);
+    return r.status != 200 || at == std::string::npos ? -1L : std::stol(r.raw.substr(at + key.size()));
+  };
+  return {value("brokkr_work_item_actors"), value("brokkr_work_items_idle")};
 }
 
 // A broker rehydrates every live item when it starts: an item with something to time (a claim's
@@ -369,16 +376,18 @@ void measure_actor_memory(const test::test_database& db) {
   test::api_client api(b.url(), b.admin_key());
   long actors = 0, idle = 0;
   while (clk::now() - t0 < std::chrono::minutes(5)) {
-    actors = gauge_of(api, "brokkr_work_item_actors");
-    idle = gauge_of(api, "brokkr_work_items_idle");
+    const auto g = gauges_of(api);
+    actors = g.actors;
+    idle = g.idle;
     if (actors >= 0 && idle >= 0 && actors + idle >= live) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   const double up_s = since_us(t0) / 1e6;
   std::this_thread::sleep_for(std::chrono::seconds(2));  // let the last reads' buffers go
   const long rss = test::rss_kib(b.proc().pid());
-  std::printf("broker holding %ld live items (%ld work-item actors, %ld retired; all held %.1f s after start): "
-              "RSS %ld KiB, idle broker %ld KiB\n", actors + idle, actors, idle, up_s, rss, idle_rss);
+  std::printf("broker holding %ld live items of the %ld in the table (%ld work-item actors, %ld retired; all held "
+              "%.1f s after start): RSS %ld KiB, idle broker %ld KiB\n", actors + idle, live, actors, idle, up_s, rss,
+              idle_rss);
   if (live > 0)
     std::printf("memory per live item: %.2f KiB (RSS growth / live items)\n",
                 static_cast<double>(rss - idle_rss) / static_cast<double>(live));
@@ -394,7 +403,7 @@ void measure_actor_memory(const test::test_database& db) {
     t0 = clk::now();
     long now_actors = 0;
     while (clk::now() - t0 < std::chrono::minutes(2)) {
-      now_actors = gauge_of(api, "brokkr_work_item_actors");
+      now_actors = gauges_of(api).actors;
       if (now_actors >= claims) break;  // the actors already up may have ended meanwhile
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }

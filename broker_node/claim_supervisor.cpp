@@ -222,8 +222,9 @@ claim_supervisor_actor::behavior_type supervisor(self_ptr self, work_item_deps d
         self->demonitor(a.address());
         self->send(a, idle_atom::value);
       },
-      [=](stats_atom) -> uint64_t { return self->state.items.size(); },
-      [=](stats_atom, idle_atom) -> uint64_t { return self->state.idle.size(); },
+      [=](stats_atom) -> caf::result<uint64_t, uint64_t> {
+        return {static_cast<uint64_t>(self->state.items.size()), static_cast<uint64_t>(self->state.idle.size())};
+      },
   };
 }
 

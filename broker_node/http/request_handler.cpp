@@ -80,31 +80,37 @@ class direct_context final : public request_context, public std::enable_shared_f
   }
 
   void actor_stats(std::function<void(uint64_t, uint64_t, uint64_t)> done) override {
-    ask<uint64_t>(svc_->supervisor, 0, [this, done](uint64_t items) {
-      ask<uint64_t>(svc_->supervisor, 0, [this, done, items](uint64_t idle) {
-        if (!svc_->sessions) return done(items, idle, 0);
-        ask<uint64_t>(svc_->sessions, 0, [done, items, idle](uint64_t sessions) { done(items, idle, sessions); },
-                      stats_atom::value);
-      }, stats_atom::value, idle_atom::value);
-    }, stats_atom::value);
+    auto with_sessions = [this, done](uint64_t items, uint64_t idle) {
+      if (!svc_->sessions) return done(items, idle, 0);
+      ask<uint64_t>(svc_->sessions, 0, [done, items, idle](uint64_t sessions) { done(items, idle, sessions); },
+                    stats_atom::value);
+    };
+    ask_with(svc_->supervisor, [with_sessions](uint64_t items, uint64_t idle) { with_sessions(items, idle); },
+             [with_sessions] { with_sessions(0, 0); }, stats_atom::value);
   }
 
   void start();
 
  private:
-  // Asks actor `to` from outside CAF, through a short-lived actor: `done` gets its R, or `fallback`
-  // if it fails or takes over 5 s. The handlers hold the request (`self`): CAF drops the function
-  // that spawns an actor once it returned.
-  template <class R, class To, class... Ts>
-  void ask(const To& to, R fallback, std::function<void(R)> done, Ts... xs) {
-    sys_.spawn([to, fallback = std::move(fallback), done = std::move(done), self = shared_from_this(),
+  // Asks actor `to` from outside CAF, through a short-lived actor: `then` gets its answer, or
+  // `failed` runs if it fails or takes over 5 s. The handlers hold the request (`self`): CAF drops
+  // the function that spawns an actor once it returned. `then` needs a concrete signature, which
+  // is how CAF tells the answer's types.
+  template <class To, class Then, class Failed, class... Ts>
+  void ask_with(const To& to, Then then, Failed failed, Ts... xs) {
+    sys_.spawn([to, then = std::move(then), failed = std::move(failed), self = shared_from_this(),
                 xs...](caf::event_based_actor* a) mutable {
       a->request(to, std::chrono::seconds(5), std::move(xs)...)
-          .then([done, self](R& r) { done(std::move(r)); },
-                [done, fallback, self](caf::error&) { done(fallback); });
+          .then(std::move(then), [failed, self](caf::error&) { failed(); });
     });
   }
 
+  // The same for an answer of one value, with `fallback` on failure.
+  template <class R, class To, class... Ts>
+  void ask(const To& to, R fallback, std::function<void(R)> done, Ts... xs) {
+    ask_with(to, [done](R& r) { done(std::move(r)); }, [done, fallback = std::move(fallback)] { done(fallback); },
+             std::move(xs)...);
+  }
 
   void authenticate(const route& r);
   void dispatch(const route& r);
