@@ -142,7 +142,8 @@ percentiles measure_pending(persistence::ephemeral_work_repository& work, const 
 // loops used up most live items, the claims after the first figure sorted ever fewer, and the
 // memory figure after them found a fraction of --live.
 // Only claims that got an item count: an empty claim is a quick index probe that would make the
-// figure look better than the claims that do work. Only the claim is timed.
+// figure look better than the claims that do work. Only the claim is timed: the completion and the
+// new item keep the queue as it was, they are not what a claim costs.
 percentiles measure_claims(persistence::ephemeral_work_repository& work, const std::vector<std::string>& ids,
                            std::mt19937& rng, int n, std::atomic<bool>* stop = nullptr) {
   std::vector<double> us;
@@ -168,6 +169,7 @@ percentiles measure_claims(persistence::ephemeral_work_repository& work, const s
                                .outcome = work_outcome::completed});
     if (!done) {
       if (failed_completes++ == 0) first_failure = done.error().message;
+      continue;  // the item stays claimed: a new one would deepen this agent's queue
     }
     // ids are in the order the load numbered the agents: the k-th holds own-<k + 1>.
     auto again = work.create(test::make_request({.labels = {"own-" + std::to_string(k + 1)}}));
@@ -212,6 +214,18 @@ void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::con
   std::vector<double> us[3];  // ours, the seed's table, without its foreign keys
   std::string last;
   std::vector<std::string> submitted;
+  // Left live, these items would change the queue that the cleanup's claim loops measure against
+  // the first claim figure: a claim of one answers its 5,000 targets, and half the agents would
+  // have 50 more items to sort.
+  const auto remove_submitted = [&] {
+    std::string ids = "{";
+    for (const auto& id : submitted) ids += (ids.size() > 1 ? "," : "") + id;
+    ids += "}";
+    pqxx::nontransaction n{c};
+    n.exec_params0("DELETE FROM ephemeral_work WHERE id = ANY($1::uuid[])", ids);
+    n.exec0("VACUUM ANALYZE ephemeral_work_targets");
+    std::printf("(the %zu submitted items deleted again, with their target rows)\n", submitted.size());
+  };
   for (int i = 0; i < 50; ++i) {
     for (int k = 0; k < 3; ++k) {
       const int which = (i + k) % 3;
@@ -221,6 +235,7 @@ void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::con
         if (!r) {
           std::printf("submit failed: %s\n", r.error().message.c_str());
           drop();
+          remove_submitted();
           return;
         }
         last = r->item.id;
@@ -244,16 +259,7 @@ void measure_wide_submit(persistence::ephemeral_work_repository& work, pqxx::con
     std::printf("    submit p50 / floor p50: %.2fx (seed's table), %.2fx (without its foreign keys)\n",
                 ours.p50 / keyed.p50, ours.p50 / bare.p50);
   drop();
-  // Left live, these items would change the queue that the cleanup's claim loops measure against
-  // the first claim figure: a claim of one answers its 5,000 targets, and half the agents would
-  // have 50 more items to sort.
-  std::string ids = "{";
-  for (const auto& id : submitted) ids += (ids.size() > 1 ? "," : "") + id;
-  ids += "}";
-  pqxx::nontransaction n{c};
-  n.exec_params0("DELETE FROM ephemeral_work WHERE id = ANY($1::uuid[])", ids);
-  n.exec0("VACUUM ANALYZE ephemeral_work_targets");
-  std::printf("(the %zu submitted items deleted again, with their target rows)\n", submitted.size());
+  remove_submitted();
 }
 
 // Registering an agent and relabelling it re-resolve it against every live item (work submitted

@@ -223,7 +223,7 @@ claim_supervisor_actor::behavior_type supervisor(self_ptr self, work_item_deps d
         self->send(a, idle_atom::value);
       },
       [=](stats_atom) -> caf::result<uint64_t, uint64_t> {
-        return {static_cast<uint64_t>(self->state.items.size()), static_cast<uint64_t>(self->state.idle.size())};
+        return {self->state.items.size(), self->state.idle.size()};
       },
   };
 }

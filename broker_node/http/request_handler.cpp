@@ -80,10 +80,10 @@ class direct_context final : public request_context, public std::enable_shared_f
   }
 
   void actor_stats(std::function<void(uint64_t, uint64_t, uint64_t)> done) override {
-    auto with_sessions = [this, done](uint64_t items, uint64_t idle) {
-      if (!svc_->sessions) return done(items, idle, 0);
-      ask<uint64_t>(svc_->sessions, 0, [done, items, idle](uint64_t sessions) { done(items, idle, sessions); },
-                    stats_atom::value);
+    auto with_sessions = [self = shared_from_this(), done](uint64_t items, uint64_t idle) {
+      if (!self->svc_->sessions) return done(items, idle, 0);
+      self->ask<uint64_t>(self->svc_->sessions, 0,
+                          [done, items, idle](uint64_t sessions) { done(items, idle, sessions); }, stats_atom::value);
     };
     ask_with(svc_->supervisor, [with_sessions](uint64_t items, uint64_t idle) { with_sessions(items, idle); },
              [with_sessions] { with_sessions(0, 0); }, stats_atom::value);
@@ -93,9 +93,9 @@ class direct_context final : public request_context, public std::enable_shared_f
 
  private:
   // Asks actor `to` from outside CAF, through a short-lived actor: `then` gets its answer, or
-  // `failed` runs if it fails or takes over 5 s. The handlers hold the request (`self`): CAF drops
-  // the function that spawns an actor once it returned. `then` needs a concrete signature, which
-  // is how CAF tells the answer's types.
+  // `failed` runs if it fails or takes over 5 s. Both must hold the request (`self`), since CAF
+  // drops the function that spawns an actor once it returned; `failed` is given it here, `then`
+  // must capture it itself, as it needs a concrete signature for CAF to tell the answer's types.
   template <class To, class Then, class Failed, class... Ts>
   void ask_with(const To& to, Then then, Failed failed, Ts... xs) {
     sys_.spawn([to, then = std::move(then), failed = std::move(failed), self = shared_from_this(),
@@ -108,8 +108,8 @@ class direct_context final : public request_context, public std::enable_shared_f
   // The same for an answer of one value, with `fallback` on failure.
   template <class R, class To, class... Ts>
   void ask(const To& to, R fallback, std::function<void(R)> done, Ts... xs) {
-    ask_with(to, [done](R& r) { done(std::move(r)); }, [done, fallback = std::move(fallback)] { done(fallback); },
-             std::move(xs)...);
+    ask_with(to, [done, self = shared_from_this()](R& r) { done(std::move(r)); },
+             [done, fallback = std::move(fallback)] { done(fallback); }, std::move(xs)...);
   }
 
   void authenticate(const route& r);

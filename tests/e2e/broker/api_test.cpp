@@ -32,6 +32,33 @@ BOOST_AUTO_TEST_CASE(operational_endpoints) {
   BOOST_TEST(metrics.raw.find("brokkr_http_request_duration_seconds_bucket") != std::string::npos);
 }
 
+// The work-item gauges over HTTP: a claimed item keeps an actor (its lease is timed), and the two
+// gauges, taken in one answer of the claim supervisor, add up to the live items held.
+BOOST_AUTO_TEST_CASE(the_work_item_gauges_count_each_live_item_once) {
+  const auto a = make_agent("gauges", {"gpu"});
+  const auto first = submit(build_work({"gpu"}));
+  submit(build_work({"gpu"}));
+  auto agent = as(a);
+  BOOST_REQUIRE_EQUAL(agent.post("/api/v1/ephemeral-work/" + first + "/claim", json::object()).status, 200);
+  api_client anon(broker.url());
+  long actors = -1, idle = -1;
+  const auto read = [&] {
+    const auto m = anon.get("/metrics").raw;
+    const auto value = [&m](const std::string& name) {
+      const auto at = m.find("\n" + name + " ");
+      return at == std::string::npos ? -1L : std::stol(m.substr(at + name.size() + 2));
+    };
+    actors = value("brokkr_work_item_actors");
+    idle = value("brokkr_work_items_idle");
+  };
+  BOOST_TEST(eventually([&] { read(); return actors >= 1 && actors + idle == 2; }, std::chrono::seconds(10)),
+             "actors " << actors << ", idle " << idle);
+  BOOST_REQUIRE_EQUAL(agent.post("/api/v1/ephemeral-work/" + first + "/complete", {{"attempt", 1}, {"outcome", "COMPLETED"}}).status,
+                      200);
+  BOOST_TEST(eventually([&] { read(); return actors + idle == 1; }, std::chrono::seconds(10)),
+             "actors " << actors << ", idle " << idle);
+}
+
 // The console's two reads: the overview's counts and the every-item event page.
 BOOST_AUTO_TEST_CASE(summary_and_every_items_events) {
   const auto a = make_agent("summary-agent", {"gpu"});
