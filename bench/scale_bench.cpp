@@ -320,9 +320,10 @@ void measure_cleanup(const test::test_database& db, const std::vector<std::strin
   persistence::ephemeral_work_repository cleaner{*conn};
   // The baseline is taken the way the figure during cleanup is: the same loop on its own connection
   // for a while, just before (2,000 claims right after the load put its p99 anywhere in 0.66-1.71 ms).
-  // Right after that update the same claims ran slower at p99 for a while (2.06 ms against 1.18 before
-  // it and 1.32 in the next 10 s, in one run: docs/benchmarks.md), so a loop of the same length
-  // runs first, printed but compared with nothing, and the baseline is taken on a settled queue.
+  // Right after that update the same claims ran slower at p99 for a while (in one run with a VACUUM
+  // without ANALYZE there: 2.06 ms, against 1.18 before it and 1.32 in the next 10 s;
+  // docs/benchmarks.md), so a loop of the same length runs first, printed but compared with nothing,
+  // and the baseline is taken after it.
   const auto settling =
       claims_while(db, ids, 3, [] { std::this_thread::sleep_for(std::chrono::seconds(quiet_seconds)); });
   print("claim-next, settling after the update (not compared)", settling);
