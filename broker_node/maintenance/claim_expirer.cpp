@@ -19,8 +19,9 @@ persistence::db_result<claim_expirer_result> run_once(persistence::repositories&
       else if (w.status == work_status::canceled) ++out.canceled;
       else ++out.permanent;
     }
-    if (static_cast<int>(res->expired.size()) < cfg.batch) break;
+    if (static_cast<int>(res->expired.size()) < cfg.batch) return out;
   }
+  out.more = true;
   return out;
 }
 
@@ -34,7 +35,8 @@ duty make_claim_expirer(claim_expirer_config cfg, std::function<void(const duty_
                                    std::to_string(n) + " stale claims expired (" + std::to_string(res->retry) +
                                        " to retry, " + std::to_string(res->permanent) + " permanent, " +
                                        std::to_string(res->canceled) + " canceled)",
-                                   {{"retry", res->retry}, {"permanent", res->permanent}, {"canceled", res->canceled}}};
+                                   {{"retry", res->retry}, {"permanent", res->permanent}, {"canceled", res->canceled}},
+                                   res->more};
               },
               std::move(observe)};
 }

@@ -23,6 +23,7 @@ struct claim_expirer_result {
   size_t retry = 0;      // now FAILED_RETRYABLE
   size_t permanent = 0;  // retries exhausted
   size_t canceled = 0;   // a cancel was pending
+  bool more = false;     // the run's budget ran out on a full batch
 };
 
 status<std::string> validate(const claim_expirer_config& cfg);

@@ -1,7 +1,5 @@
 #include "broker_node/maintenance/soft_delete_purger.hpp"
 
-#include "broker_node/maintenance/batched.hpp"
-
 namespace brokkr::broker {
 
 status<std::string> validate(const soft_delete_purger_config& cfg) {
@@ -11,7 +9,7 @@ status<std::string> validate(const soft_delete_purger_config& cfg) {
   return ok;
 }
 
-persistence::db_result<size_t> run_once(persistence::repositories& r, const soft_delete_purger_config& cfg) {
+persistence::db_result<batch_run> run_once(persistence::repositories& r, const soft_delete_purger_config& cfg) {
   return run_batches(cfg.batch, cfg.max_batches, [&](int n) { return r.work.purge_deleted(cfg.retention, n); });
 }
 
@@ -20,7 +18,8 @@ duty make_soft_delete_purger(soft_delete_purger_config cfg) {
               [cfg](persistence::repositories& r) -> persistence::db_result<duty_result> {
                 auto n = run_once(r, cfg);
                 if (!n) return unexpected(n.error());
-                return duty_result{*n, std::to_string(*n) + " soft-deleted items purged", {{"purged", *n}}};
+                return duty_result{n->rows, std::to_string(n->rows) + " soft-deleted items purged", {{"purged", n->rows}},
+                                   n->more};
               },
               {}};
 }

@@ -3,6 +3,7 @@
 // delete trigger of migration 0018) once they have been deleted for `retention`.
 #include <chrono>
 
+#include "broker_node/maintenance/batched.hpp"
 #include "broker_node/maintenance/duty.hpp"
 #include "common/expected.hpp"
 
@@ -20,7 +21,7 @@ struct soft_delete_purger_config {
 };
 
 status<std::string> validate(const soft_delete_purger_config& cfg);
-persistence::db_result<size_t> run_once(persistence::repositories& r, const soft_delete_purger_config& cfg);
+persistence::db_result<batch_run> run_once(persistence::repositories& r, const soft_delete_purger_config& cfg);
 duty make_soft_delete_purger(soft_delete_purger_config cfg);
 
 }  // namespace brokkr::broker

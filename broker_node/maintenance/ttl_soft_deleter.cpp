@@ -1,7 +1,5 @@
 #include "broker_node/maintenance/ttl_soft_deleter.hpp"
 
-#include "broker_node/maintenance/batched.hpp"
-
 namespace brokkr::broker {
 
 status<std::string> validate(const ttl_soft_deleter_config& cfg) {
@@ -10,7 +8,7 @@ status<std::string> validate(const ttl_soft_deleter_config& cfg) {
   return ok;
 }
 
-persistence::db_result<size_t> run_once(persistence::repositories& r, const ttl_soft_deleter_config& cfg) {
+persistence::db_result<batch_run> run_once(persistence::repositories& r, const ttl_soft_deleter_config& cfg) {
   return run_batches(cfg.batch, cfg.max_batches, [&](int n) { return r.work.soft_delete_expired(n); });
 }
 
@@ -19,8 +17,8 @@ duty make_ttl_soft_deleter(ttl_soft_deleter_config cfg) {
               [cfg](persistence::repositories& r) -> persistence::db_result<duty_result> {
                 auto n = run_once(r, cfg);
                 if (!n) return unexpected(n.error());
-                return duty_result{*n, std::to_string(*n) + " finished items past their TTL soft-deleted",
-                                   {{"soft_deleted", *n}}};
+                return duty_result{n->rows, std::to_string(n->rows) + " finished items past their TTL soft-deleted", {{"soft_deleted", n->rows}},
+                                   n->more};
               },
               {}};
 }

@@ -2,6 +2,7 @@
 // Duty: soft-delete finished items once completed_at + ttl_seconds has passed (NFR-005).
 #include <chrono>
 
+#include "broker_node/maintenance/batched.hpp"
 #include "broker_node/maintenance/duty.hpp"
 #include "common/expected.hpp"
 
@@ -17,7 +18,7 @@ struct ttl_soft_deleter_config {
 };
 
 status<std::string> validate(const ttl_soft_deleter_config& cfg);
-persistence::db_result<size_t> run_once(persistence::repositories& r, const ttl_soft_deleter_config& cfg);
+persistence::db_result<batch_run> run_once(persistence::repositories& r, const ttl_soft_deleter_config& cfg);
 duty make_ttl_soft_deleter(ttl_soft_deleter_config cfg);
 
 }  // namespace brokkr::broker

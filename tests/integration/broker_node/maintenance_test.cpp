@@ -1,9 +1,14 @@
 // The maintenance duties' run_once against the real schema (STYLE.md 5.7: defaults, validation, runs).
 #include <boost/test/unit_test.hpp>
 
+#include <caf/all.hpp>
+
+#include <thread>
+
 #include "broker_node/maintenance/claim_expirer.hpp"
 #include "broker_node/maintenance/soft_delete_purger.hpp"
 #include "broker_node/maintenance/ttl_soft_deleter.hpp"
+#include "persistence/persistence_actor.hpp"
 #include "tests/support/factories.hpp"
 #include "tests/support/test_db.hpp"
 
@@ -37,6 +42,7 @@ BOOST_AUTO_TEST_CASE(claim_expirer_counts_by_result_across_batches) {
   BOOST_TEST(res->canceled == 1u);
   BOOST_TEST(res->retry == 4u);
   BOOST_TEST(res->permanent == 2u);
+  BOOST_TEST(!res->more);
   const auto d = make_claim_expirer({});
   BOOST_TEST(d.name == "claim_expirer");
   BOOST_TEST(d.run_once(r)->count == 0u);
@@ -48,12 +54,50 @@ BOOST_AUTO_TEST_CASE(ttl_and_purge_duties) {
   persistence::repositories r{*conn, {}};
   const auto a = test::make_agent(r.agents);
   for (int i = 0; i < 5; ++i) BOOST_REQUIRE(r.work.cancel(test::make_work(r.work, {.agent_ids = {a.id}, .ttl_seconds = 0}).id));
+  // A run stops on its budget with a full batch: it says more is due, and the next run takes the rest.
+  const auto budgeted = run_once(r, ttl_soft_deleter_config{.batch = 2, .max_batches = 2});
+  BOOST_TEST(budgeted->rows == 4u);
+  BOOST_TEST(budgeted->more);
   const auto deleted = run_once(r, ttl_soft_deleter_config{.batch = 2});
-  BOOST_TEST(*deleted == 5u);
-  BOOST_TEST(*run_once(r, soft_delete_purger_config{}) == 0u);  // kept for a day
+  BOOST_TEST(deleted->rows == 1u);
+  BOOST_TEST(!deleted->more);
+  BOOST_TEST(run_once(r, soft_delete_purger_config{})->rows == 0u);  // kept for a day
   const auto purged = run_once(r, soft_delete_purger_config{.retention = std::chrono::seconds(0), .batch = 2});
-  BOOST_TEST(*purged == 5u);
+  BOOST_TEST(purged->rows == 5u);
+  BOOST_TEST(!purged->more);
   BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work") == 0);
   BOOST_TEST(make_ttl_soft_deleter({}).run_once(r)->count == 0u);
   BOOST_TEST(make_soft_delete_purger({}).run_once(r)->summary.find("purged") != std::string::npos);
+}
+
+// ADR 0078: a duty whose run stops on its batch budget runs again after a short pause, not after
+// its interval. Here the interval is an hour and a run may purge two rows: only catching up can
+// purge all seven while the test waits.
+BOOST_AUTO_TEST_CASE(a_duty_with_a_backlog_runs_again_before_its_interval) {
+  test::test_database db;
+  auto conn = db.connect();
+  persistence::repositories r{*conn, {}};
+  const auto a = test::make_agent(r.agents);
+  for (int i = 0; i < 7; ++i) BOOST_REQUIRE(r.work.cancel(test::make_work(r.work, {.agent_ids = {a.id}, .ttl_seconds = 0}).id));
+  BOOST_REQUIRE(run_once(r, ttl_soft_deleter_config{})->rows == 7u);
+
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto health = std::make_shared<persistence::db_health>();
+  auto pool = persistence::spawn_db_pool(sys, {.url = db.url(), .size = 1}, health);
+  std::atomic<size_t> runs{0}, purged{0};
+  auto d = make_soft_delete_purger(
+      {.interval = std::chrono::hours(1), .retention = std::chrono::seconds(0), .batch = 2, .max_batches = 1});
+  d.observe = [&](const duty_result& res) {
+    ++runs;
+    purged += res.count;
+  };
+  auto duty = spawn_duty(sys, d, pool.actor);
+  caf::anon_send(duty, caf::tick_atom::value);  // the first run, instead of an hour from now
+  for (int i = 0; i < 600 && purged < 7; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  BOOST_TEST(purged.load() == 7u);
+  BOOST_TEST(runs.load() == 4u);  // 2 + 2 + 2 + 1: the short batch ends the catching up
+  BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work") == 0);
+  caf::anon_send_exit(duty, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(pool.actor, caf::exit_reason::user_shutdown);
 }
