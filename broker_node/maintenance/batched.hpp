@@ -6,7 +6,7 @@ namespace brokkr::broker {
 
 struct batch_run {
   size_t rows = 0;
-  bool more = false;  // stopped on the budget with the last batch full: there is more to do now
+  bool more = false;  // stopped on the budget with the last batch full: there may be more to do now
 };
 
 template <class Step>

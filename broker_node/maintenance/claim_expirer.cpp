@@ -21,7 +21,7 @@ persistence::db_result<claim_expirer_result> run_once(persistence::repositories&
     }
     if (static_cast<int>(res->expired.size()) < cfg.batch) return out;
   }
-  out.more = true;
+  out.more = cfg.max_batches > 0;
   return out;
 }
 

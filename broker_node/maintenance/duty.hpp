@@ -20,8 +20,8 @@ struct duty_result {
   size_t count = 0;                       // rows acted on
   std::string summary;                    // "3 stale claims expired (2 to retry, ...)"
   std::map<std::string, size_t> counts;   // by kind, for metrics
-  bool more = false;                      // stopped on its batch budget: more is due now
-  std::chrono::milliseconds took{0};      // the run's own time on its connection (set by the duty actor)
+  bool more = false;                      // stopped on its batch budget: more may be due now
+  std::chrono::milliseconds took{0};      // the run's own time, timed in its job on the pool's thread
 };
 
 struct duty {
@@ -36,8 +36,9 @@ struct duty {
 // work that is due now (a backlog after an outage, a TTL lowered, a fleet finishing more items per
 // interval than one run's budget), so it goes on after a pause of catch_up_pause_factor times what
 // the run took: while it catches up the duty keeps its connection busy a quarter of the time at
-// most, and its batches never run back to back for longer than one run. Never longer than the
-// interval, never under 10 ms.
+// most (unless a run takes more than a third of the interval, which caps the pause), and its
+// batches never run back to back for longer than one run. Never longer than the interval, never
+// under 10 ms.
 inline constexpr int catch_up_pause_factor = 3;
 std::chrono::milliseconds next_run_in(std::chrono::milliseconds interval, const duty_result& last);
 

@@ -6,6 +6,7 @@ status<std::string> validate(const soft_delete_purger_config& cfg) {
   if (cfg.interval < std::chrono::milliseconds(100)) return unexpected(std::string("purge interval must be at least 100ms"));
   if (cfg.retention.count() < 0) return unexpected(std::string("purge retention must not be negative"));
   if (cfg.batch < 1 || cfg.batch > 10000) return unexpected(std::string("purge batch must be 1..10000"));
+  if (cfg.max_batches < 1) return unexpected(std::string("purge max_batches must be at least 1"));
   return ok;
 }
 

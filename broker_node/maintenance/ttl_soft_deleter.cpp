@@ -5,6 +5,7 @@ namespace brokkr::broker {
 status<std::string> validate(const ttl_soft_deleter_config& cfg) {
   if (cfg.interval < std::chrono::milliseconds(100)) return unexpected(std::string("TTL sweep interval must be at least 100ms"));
   if (cfg.batch < 1 || cfg.batch > 10000) return unexpected(std::string("TTL sweep batch must be 1..10000"));
+  if (cfg.max_batches < 1) return unexpected(std::string("TTL sweep max_batches must be at least 1"));
   return ok;
 }
 
