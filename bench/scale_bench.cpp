@@ -336,11 +336,25 @@ void measure_cleanup(const test::test_database& db, const std::vector<std::strin
   // without ANALYZE there: 2.06 ms, against 1.18 before it and 1.32 in the next 10 s;
   // docs/benchmarks.md), so a loop of the same length runs first, printed but compared with nothing,
   // and the baseline is taken after it.
-  const auto settling =
-      claims_while(db, ids, 3, [] { std::this_thread::sleep_for(std::chrono::seconds(quiet_seconds)); });
-  print("claim-next, settling after the update (not compared)", settling);
-  const auto before = claims_while(db, ids, 5, [] { std::this_thread::sleep_for(std::chrono::seconds(quiet_seconds)); });
-  print("claim-next, quiet, just before cleanup", before);
+  // Blocks PostgreSQL read from outside its shared buffers, all tables and indexes: whether the
+  // claims after the update wait on pages that update pushed out. The claim loop's connection has
+  // closed (and flushed its statistics) by the time the second count is read.
+  const auto blocks_read = [&] {
+    pqxx::nontransaction n{conn->raw()};
+    return n.exec1("SELECT coalesce(sum(heap_blks_read + coalesce(idx_blks_read, 0)), 0) FROM pg_statio_user_tables")[0]
+        .as<long>();
+  };
+  const auto quiet_loop = [&](const char* label, unsigned seed) {
+    const auto read0 = blocks_read();
+    const auto p = claims_while(db, ids, seed, [] { std::this_thread::sleep_for(std::chrono::seconds(quiet_seconds)); });
+    const auto read = blocks_read() - read0;
+    print(label, p);
+    std::printf("    (blocks read into shared buffers meanwhile: %ld, %.2f per claim)\n", read,
+                static_cast<double>(read) / static_cast<double>(std::max<size_t>(p.n + p.empty, 1)));
+    return p;
+  };
+  quiet_loop("claim-next, settling after the update (not compared)", 3);
+  const auto before = quiet_loop("claim-next, quiet, just before cleanup", 5);
   // The pace of the cleanup (ADR 0078). As the duties run it: runs of --cleanup-max-batches batches,
   // and while a run stops on that budget, the pause the duty actor takes before its next one
   // (next_run_in, the shipped decision). With --cleanup-turn-seconds N: batches for N s, then N s
