@@ -144,6 +144,12 @@ status<std::string> broker::start() {
         m->inc("brokkr_failures_total", {{"reason", failure_reason_label("ClaimExpired")}}, static_cast<double>(n));
     }
   };
+  // A duty's three series exist from its first run that answered, at 0 until something happens.
+  maintenance.observe_runs = [m = d.metrics](const std::string& duty, const duty_result& r) {
+    m->inc("brokkr_maintenance_runs_total", {{"duty", duty}});
+    m->inc("brokkr_maintenance_rows_total", {{"duty", duty}}, static_cast<double>(r.count));
+    m->inc("brokkr_maintenance_budget_runs_total", {{"duty", duty}}, r.more ? 1 : 0);
+  };
   d.maintenance = spawn_maintenance(sys, maintenance, d.db, d.supervisor);
 
   if (s.caf_enabled) {

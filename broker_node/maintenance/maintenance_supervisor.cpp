@@ -22,6 +22,16 @@ caf::behavior rehydrator(caf::event_based_actor* self, std::chrono::milliseconds
   };
 }
 
+// A duty that also reports each run to observe_runs, after its own observer.
+duty observed(duty d, const std::function<void(const std::string&, const duty_result&)>& all) {
+  if (!all) return d;
+  d.observe = [own = std::move(d.observe), all, name = d.name](const duty_result& r) {
+    if (own) own(r);
+    all(name, r);
+  };
+  return d;
+}
+
 struct maintenance_state {
   static inline const char* name = "maintenance_supervisor";
   std::map<caf::actor_addr, std::function<caf::actor()>> children;
@@ -35,9 +45,11 @@ caf::behavior maintenance(caf::stateful_actor<maintenance_state>* self, maintena
     self->state.children.emplace(child.address(), std::move(factory));
   };
   auto& sys = self->system();
-  start([&sys, cfg, db] { return spawn_duty(sys, make_claim_expirer(cfg.claims, cfg.observe_claims), db); });
-  start([&sys, cfg, db] { return spawn_duty(sys, make_ttl_soft_deleter(cfg.ttl), db); });
-  start([&sys, cfg, db] { return spawn_duty(sys, make_soft_delete_purger(cfg.purge), db); });
+  start([&sys, cfg, db] {
+    return spawn_duty(sys, observed(make_claim_expirer(cfg.claims, cfg.observe_claims), cfg.observe_runs), db);
+  });
+  start([&sys, cfg, db] { return spawn_duty(sys, observed(make_ttl_soft_deleter(cfg.ttl), cfg.observe_runs), db); });
+  start([&sys, cfg, db] { return spawn_duty(sys, observed(make_soft_delete_purger(cfg.purge), cfg.observe_runs), db); });
   start([&sys, cfg, supervisor] { return sys.spawn(rehydrator, cfg.rehydrate_interval, supervisor); });
   if (cfg.presence)
     start([&sys, cfg, db] { return spawn_duty(sys, make_presence_writer(cfg.presence, cfg.presence_interval), db); });

@@ -4,6 +4,8 @@
 // (a periodic resync of the claim supervisor against PostgreSQL), and the presence writer.
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <string>
 
 #include "actors/claim_protocol.hpp"
 #include "broker_node/maintenance/claim_expirer.hpp"
@@ -21,6 +23,9 @@ struct maintenance_config {
   soft_delete_purger_config purge;
   std::chrono::milliseconds rehydrate_interval = rehydrate_interval_default;
   std::function<void(const duty_result&)> observe_claims;  // metrics of the claim expirer
+  // Every run of the batched duties (claim expirer, TTL soft-deleter, purger), by duty name: the
+  // rows acted on and whether the run stopped on its budget (ADR 0078).
+  std::function<void(const std::string& duty, const duty_result&)> observe_runs;
   std::shared_ptr<presence_book> presence;                 // null: no presence writer
   std::chrono::milliseconds presence_interval = presence_interval_default;
 };

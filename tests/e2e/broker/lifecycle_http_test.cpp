@@ -157,6 +157,16 @@ BOOST_AUTO_TEST_CASE(ttl_removes_finished_work) {
   complete(agent, id, 1, "COMPLETED");
   BOOST_TEST(eventually([&] { return admin->get("/api/v1/ephemeral-work/" + id).status == 404; }, std::chrono::seconds(15)));
   BOOST_TEST(db.count("SELECT count(*) FROM ephemeral_work WHERE deleted_at IS NOT NULL") == 1);
+  // The duties' counters (ADR 0078): the sweep's one row, and no run that stopped on its budget.
+  api_client anon(broker.url());
+  std::string m;
+  BOOST_TEST(eventually([&] {
+    m = anon.get("/metrics").raw;
+    return m.find("brokkr_maintenance_rows_total{duty=\"ttl_soft_deleter\"} 1\n") != std::string::npos;
+  }, std::chrono::seconds(10)), m);
+  BOOST_TEST(m.find("brokkr_maintenance_budget_runs_total{duty=\"ttl_soft_deleter\"} 0\n") != std::string::npos);
+  BOOST_TEST(m.find("brokkr_maintenance_rows_total{duty=\"claim_expirer\"} 0\n") != std::string::npos);
+  BOOST_TEST(m.find("brokkr_maintenance_runs_total{duty=\"ttl_soft_deleter\"} ") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(idempotent_submission) {

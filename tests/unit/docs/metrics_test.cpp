@@ -72,6 +72,6 @@ BOOST_AUTO_TEST_CASE(alerts_and_dashboard_name_only_existing_metrics) {
   // The alerts the docs promise are in the rule file.
   const auto rules = read_source("deploy/monitoring/prometheus-rule.yaml");
   for (const char* alert : {"BrokkrDatabaseDown", "BrokkrQueueWaitHigh", "BrokkrPendingWorkNotClaimed",
-                            "BrokkrFailureRateHigh", "BrokkrAgentBrokerUnreachable", "BrokkrAgentKubernetesUnreachable"})
+                            "BrokkrFailureRateHigh", "BrokkrMaintenanceBehind", "BrokkrAgentBrokerUnreachable", "BrokkrAgentKubernetesUnreachable"})
     BOOST_TEST(rules.find("alert: " + std::string(alert)) != std::string::npos, alert);
 }
