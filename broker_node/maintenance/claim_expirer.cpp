@@ -1,5 +1,7 @@
 #include "broker_node/maintenance/claim_expirer.hpp"
 
+#include "broker_node/maintenance/batched.hpp"
+
 namespace brokkr::broker {
 
 status<std::string> validate(const claim_expirer_config& cfg) {
@@ -11,17 +13,19 @@ status<std::string> validate(const claim_expirer_config& cfg) {
 
 persistence::db_result<claim_expirer_result> run_once(persistence::repositories& r, const claim_expirer_config& cfg) {
   claim_expirer_result out;
-  for (int i = 0; i < cfg.max_batches; ++i) {
-    auto res = r.work.expire_stale_claims(cfg.batch);
+  // The batches and the budget are the other duties' (run_batches); each batch is also tallied.
+  auto run = run_batches(cfg.batch, cfg.max_batches, [&](int n) -> persistence::db_result<std::vector<work_item>> {
+    auto res = r.work.expire_stale_claims(n);
     if (!res) return unexpected(res.error());
     for (const auto& w : res->expired) {
       if (w.status == work_status::failed_retryable) ++out.retry;
       else if (w.status == work_status::canceled) ++out.canceled;
       else ++out.permanent;
     }
-    if (static_cast<int>(res->expired.size()) < cfg.batch) return out;
-  }
-  out.more = cfg.max_batches > 0;
+    return std::move(res->expired);
+  });
+  if (!run) return unexpected(run.error());
+  out.more = run->more;
   return out;
 }
 

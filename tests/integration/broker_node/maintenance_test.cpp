@@ -16,6 +16,16 @@
 using namespace brokkr;
 using namespace brokkr::broker;
 
+namespace {
+
+// n items that ended at once (canceled before a claim) with a TTL of 0: due for the TTL sweep.
+void make_finished_items(persistence::repositories& r, int n) {
+  const auto a = test::make_agent(r.agents);
+  for (int i = 0; i < n; ++i) BOOST_REQUIRE(r.work.cancel(test::make_work(r.work, {.agent_ids = {a.id}, .ttl_seconds = 0}).id));
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(duty_configs_have_defaults_and_validate) {
   BOOST_TEST(static_cast<bool>(validate(claim_expirer_config{})));
   BOOST_TEST(static_cast<bool>(validate(ttl_soft_deleter_config{})));
@@ -61,8 +71,7 @@ BOOST_AUTO_TEST_CASE(ttl_and_purge_duties) {
   test::test_database db;
   auto conn = db.connect();
   persistence::repositories r{*conn, {}};
-  const auto a = test::make_agent(r.agents);
-  for (int i = 0; i < 5; ++i) BOOST_REQUIRE(r.work.cancel(test::make_work(r.work, {.agent_ids = {a.id}, .ttl_seconds = 0}).id));
+  make_finished_items(r, 5);
   // A run stops on its budget with a full batch: it says more is due, and the next run takes the rest.
   const auto budgeted = run_once(r, ttl_soft_deleter_config{.batch = 2, .max_batches = 2});
   BOOST_TEST(budgeted->rows == 4u);
@@ -86,8 +95,7 @@ BOOST_AUTO_TEST_CASE(a_duty_with_a_backlog_runs_again_before_its_interval) {
   test::test_database db;
   auto conn = db.connect();
   persistence::repositories r{*conn, {}};
-  const auto a = test::make_agent(r.agents);
-  for (int i = 0; i < 7; ++i) BOOST_REQUIRE(r.work.cancel(test::make_work(r.work, {.agent_ids = {a.id}, .ttl_seconds = 0}).id));
+  make_finished_items(r, 7);
   BOOST_REQUIRE(run_once(r, ttl_soft_deleter_config{})->rows == 7u);
 
   // Declared before the actor system, so that they outlive any run still in flight at its end.
